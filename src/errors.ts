@@ -1,0 +1,50 @@
+import { GraphQLError } from 'graphql';
+
+/** Every code the gateway raises while executing; published in the schema as `enum ErrorCode`. */
+export const ERROR_CODES = [
+  'BAD_USER_INPUT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'RATE_LIMITED',
+  'UPSTREAM_ERROR',
+  'UPSTREAM_UNAVAILABLE',
+  'UPSTREAM_TIMEOUT',
+  'UPSTREAM_BAD_RESPONSE',
+  'INTERNAL_SERVER_ERROR',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** What the upstream told us about a failed call, as far as it sent it. */
+export interface UpstreamErrorDetails {
+  status: number;
+  type?: string | null;
+  description?: string | null;
+  errors?: unknown[] | null;
+}
+
+export interface GatewayErrorOptions {
+  upstream?: UpstreamErrorDetails;
+  retryAfterSeconds?: number;
+  cause?: unknown;
+}
+
+/**
+ * An expected failure with a stable `extensions.code`. Being a GraphQLError, it
+ * survives yoga's error masking; anything else thrown is masked as
+ * INTERNAL_SERVER_ERROR.
+ */
+export class GatewayError extends GraphQLError {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options: GatewayErrorOptions = {}) {
+    const extensions: Record<string, unknown> = { code };
+    if (options.upstream) extensions.upstream = options.upstream;
+    if (options.retryAfterSeconds !== undefined) extensions.retryAfterSeconds = options.retryAfterSeconds;
+    super(message, { extensions, originalError: options.cause instanceof Error ? options.cause : undefined });
+    this.name = 'GatewayError';
+    this.code = code;
+  }
+}
+
+export const badUserInput = (message: string): GatewayError => new GatewayError('BAD_USER_INPUT', message);

@@ -1,0 +1,71 @@
+/** Upstream spelling of the status values (sic: "Succeded"). */
+export type UpstreamStatus = 'Processing' | 'Succeded' | 'Failed';
+
+export type AuditLogStatus = 'PROCESSING' | 'SUCCEEDED' | 'FAILED';
+
+/** The filter part of a `GET /v1/AuditLogs` call, already in upstream terms. */
+export interface AuditLogQuery {
+  /** Inclusive lower bound, ISO-8601. Always sent: it pins the walk's result set. */
+  startDate: string;
+  /** Inclusive upper bound, ISO-8601. Always sent: it pins the walk's result set. */
+  endDate: string;
+  /** Operation names joined with "|". */
+  operations?: string;
+  status?: UpstreamStatus;
+  reseller?: string;
+  customer?: string;
+  resellerId?: string;
+}
+
+/** One `PageNumber`/`PageSize` window: items [(pageNumber-1)*pageSize, pageNumber*pageSize). */
+export interface PageWindow {
+  pageNumber: number;
+  pageSize: number;
+}
+
+/** The caller's credentials and correlation id, forwarded as received. */
+export interface ForwardedHeaders {
+  /** The caller's `Authorization` header, exactly as received. */
+  authorization: string;
+  /** The caller's `X-Tenant` header, exactly as received. */
+  tenant: string;
+  /** The operation's correlation id (a UUID). */
+  correlationId: string;
+}
+
+/** An upstream item, decoded. `raw` is the item exactly as received. */
+export interface AuditLogRecord {
+  auditLogId: string;
+  timestamp: Date;
+  operation: string | null;
+  status: AuditLogStatus | null;
+  resellerId: string | null;
+  resellerName: string | null;
+  customerId: string | null;
+  customerName: string | null;
+  userName: string | null;
+  correlationId: string | null;
+  details: string | null;
+  raw: Record<string, unknown>;
+}
+
+/** One decoded upstream page. */
+export interface UpstreamPage {
+  items: AuditLogRecord[];
+  totalCount: number;
+}
+
+export interface ListAuditLogsRequest {
+  query: AuditLogQuery;
+  window: PageWindow;
+  headers: ForwardedHeaders;
+  signal?: AbortSignal;
+}
+
+export interface UpstreamClient {
+  /** One `GET /v1/AuditLogs` call; rejects with a GatewayError carrying a contract error code. */
+  listAuditLogs(request: ListAuditLogsRequest): Promise<UpstreamPage>;
+  /** True when the upstream answers HTTP at all (any status), false when it cannot be reached. */
+  probe(): Promise<boolean>;
+  close(): Promise<void>;
+}
