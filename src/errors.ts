@@ -41,10 +41,35 @@ export class GatewayError extends GraphQLError {
     const extensions: Record<string, unknown> = { code };
     if (options.upstream) extensions.upstream = options.upstream;
     if (options.retryAfterSeconds !== undefined) extensions.retryAfterSeconds = options.retryAfterSeconds;
-    super(message, { extensions, originalError: options.cause instanceof Error ? options.cause : undefined });
+    // The cause is kept off `originalError`: yoga masks any GraphQLError whose
+    // originalError is not itself a GraphQLError, which would hide the code.
+    super(message, { extensions });
     this.name = 'GatewayError';
     this.code = code;
+    if (options.cause !== undefined) {
+      Object.defineProperty(this, 'cause', { value: options.cause, enumerable: false });
+    }
   }
 }
 
 export const badUserInput = (message: string): GatewayError => new GatewayError('BAD_USER_INPUT', message);
+
+/**
+ * yoga's maskError replacement: GraphQL errors we raised on purpose pass through;
+ * everything else becomes INTERNAL_SERVER_ERROR with no message details and no stack,
+ * whatever NODE_ENV says.
+ */
+export function maskUnexpectedError(error: unknown, message: string): Error {
+  if (isDeliberate(error)) return error as GraphQLError;
+  return new GraphQLError(message, {
+    nodes: error instanceof GraphQLError ? error.nodes : undefined,
+    path: error instanceof GraphQLError ? error.path : undefined,
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  });
+}
+
+/** A GraphQLError all the way down: raised on purpose, not wrapping a crash. */
+function isDeliberate(error: unknown): boolean {
+  if (!(error instanceof GraphQLError)) return false;
+  return error.originalError == null || isDeliberate(error.originalError);
+}

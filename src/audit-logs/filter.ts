@@ -1,0 +1,64 @@
+import { badUserInput } from '../errors.js';
+import { filterFingerprint } from '../pagination/cursor.js';
+import type { AuditLogQuery, AuditLogStatus, UpstreamStatus } from '../upstream/types.js';
+
+/** The GraphQL `AuditLogFilter` input as Pothos hands it over. */
+export interface AuditLogFilterArgs {
+  startDate?: Date | null;
+  endDate?: Date | null;
+  operations?: readonly string[] | null;
+  status?: AuditLogStatus | null;
+  reseller?: string | null;
+  customer?: string | null;
+  resellerId?: string | null;
+}
+
+/** A filter in upstream terms, without the time window (which the walk pins). */
+export interface NormalizedFilter {
+  query: Omit<AuditLogQuery, 'startDate' | 'endDate'>;
+  startDate: Date | null;
+  endDate: Date | null;
+  /** Identifies the filter inside cursors, so a cursor cannot be replayed against another filter. */
+  fingerprint: string;
+}
+
+const UPSTREAM_STATUS: Record<AuditLogStatus, UpstreamStatus> = {
+  PROCESSING: 'Processing',
+  SUCCEEDED: 'Succeded', // the upstream's own spelling
+  FAILED: 'Failed',
+};
+
+const nonEmpty = (value: string | null | undefined): string | undefined =>
+  value === null || value === undefined || value === '' ? undefined : value;
+
+/** Validates the filter and maps it onto upstream parameters; throws BAD_USER_INPUT. Pure. */
+export function normalizeFilter(input: AuditLogFilterArgs | null | undefined): NormalizedFilter {
+  const filter = input ?? {};
+  const startDate = filter.startDate ?? null;
+  const endDate = filter.endDate ?? null;
+  if (startDate && endDate && startDate.getTime() > endDate.getTime()) {
+    throw badUserInput('filter.startDate must not be after filter.endDate.');
+  }
+
+  const operations = filter.operations?.map((operation) => operation.trim()).filter((operation) => operation !== '');
+  if (operations?.some((operation) => operation.includes('|'))) {
+    throw badUserInput('filter.operations entries must not contain "|".');
+  }
+
+  const query: NormalizedFilter['query'] = {};
+  if (operations && operations.length > 0) query.operations = operations.join('|');
+  if (filter.status) query.status = UPSTREAM_STATUS[filter.status];
+  const reseller = nonEmpty(filter.reseller);
+  if (reseller !== undefined) query.reseller = reseller;
+  const customer = nonEmpty(filter.customer);
+  if (customer !== undefined) query.customer = customer;
+  const resellerId = nonEmpty(filter.resellerId);
+  if (resellerId !== undefined) query.resellerId = resellerId;
+
+  const fingerprint = filterFingerprint({
+    ...query,
+    startDate: startDate?.getTime(),
+    endDate: endDate?.getTime(),
+  });
+  return { query, startDate, endDate, fingerprint };
+}

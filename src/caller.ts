@@ -1,0 +1,36 @@
+import { randomUUID } from 'node:crypto';
+import { GatewayError } from './errors.js';
+import type { ForwardedHeaders } from './upstream/types.js';
+
+/** What the caller sent that may go upstream: nothing else from the request ever does. */
+export interface CallerHeaders {
+  authorization: string | null;
+  tenant: string | null;
+}
+
+const BEARER = /^bearer +[^\s]+$/i;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function readCallerHeaders(headers: Headers): CallerHeaders {
+  return { authorization: headers.get('authorization'), tenant: headers.get('x-tenant') };
+}
+
+/** The incoming X-Correlation-Id when it is a UUID (kept as received), else a new one. */
+export function correlationIdFrom(headers: Headers): string {
+  const incoming = headers.get('x-correlation-id');
+  return incoming !== null && UUID.test(incoming) ? incoming : randomUUID();
+}
+
+/**
+ * The headers to forward upstream, or the error that stops the call before it is made.
+ * Messages never echo the header values.
+ */
+export function requireCaller(caller: CallerHeaders, correlationId: string): ForwardedHeaders {
+  if (caller.authorization === null || !BEARER.test(caller.authorization)) {
+    throw new GatewayError('UNAUTHENTICATED', 'An Authorization header of the form "Bearer <token>" is required.');
+  }
+  if (caller.tenant === null || caller.tenant.trim() === '') {
+    throw new GatewayError('BAD_USER_INPUT', 'An X-Tenant header is required.');
+  }
+  return { authorization: caller.authorization, tenant: caller.tenant, correlationId };
+}

@@ -1,0 +1,49 @@
+import type { YogaInitialContext } from 'graphql-yoga';
+import { createPageLoader, type PageLoader } from './audit-logs/page-loader.js';
+import { readCallerHeaders, requireCaller, type CallerHeaders } from './caller.js';
+import type { Logger } from './logger.js';
+import type { CursorCodec } from './pagination/cursor.js';
+import { correlationIdOf } from './plugins/use-correlation-id.js';
+import type { ForwardedHeaders, UpstreamClient } from './upstream/types.js';
+
+/** Long-lived collaborators shared by every request. */
+export interface GatewayServices {
+  upstream: UpstreamClient;
+  cursors: CursorCodec;
+  logger: Logger;
+}
+
+/** Per-request state: nothing here outlives the request or is shared with another caller. */
+export interface GatewayContext {
+  correlationId: string;
+  /** Read once per operation, so every field of an operation pins the same time window. */
+  now: Date;
+  caller: CallerHeaders;
+  /** The forwarded headers, or the UNAUTHENTICATED / BAD_USER_INPUT error that stops the call. */
+  forwardedHeaders(): ForwardedHeaders;
+  /** Deduplicates identical upstream requests within the operation. */
+  pages: PageLoader;
+  cursors: CursorCodec;
+  logger: Logger;
+  /** Counts what the operation cost upstream, for logs and metrics. */
+  stats: { upstreamCalls: number };
+}
+
+export function createContextFactory(services: GatewayServices) {
+  return ({ request }: YogaInitialContext): GatewayContext => {
+    const correlationId = correlationIdOf(request);
+    const caller = readCallerHeaders(request.headers);
+    const stats = { upstreamCalls: 0 };
+    const forwardedHeaders = () => requireCaller(caller, correlationId);
+    return {
+      correlationId,
+      now: new Date(),
+      caller,
+      forwardedHeaders,
+      pages: createPageLoader(services.upstream, forwardedHeaders, stats),
+      cursors: services.cursors,
+      logger: services.logger,
+      stats,
+    };
+  };
+}

@@ -1,0 +1,65 @@
+import { createServer } from 'node:http';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createLogger } from './logger.js';
+import { startSampleUpstream } from './sample-upstream/index.js';
+import { createGateway } from './server.js';
+import { createUpstreamClient } from './upstream/client.js';
+
+function readConfig(): Config {
+  try {
+    return loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+const config = readConfig();
+const logger = createLogger(config.logLevel);
+
+let upstreamUrl = config.upstreamUrl;
+const sample = upstreamUrl === undefined ? await startSampleUpstream({ host: '127.0.0.1', port: 0 }) : undefined;
+if (sample) {
+  upstreamUrl = sample.url;
+  logger.info({ upstreamUrl }, `UPSTREAM_URL is not set: using the embedded sample upstream at ${sample.url}`);
+}
+
+const upstream = createUpstreamClient({ baseUrl: upstreamUrl!, timeoutMs: config.upstreamTimeoutMs, logger });
+const gateway = createGateway({ config, upstream, logger, sampleUpstream: sample !== undefined });
+const server = createServer(gateway);
+
+server.listen(config.port, config.host, () => {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  logger.info(
+    { port, host: config.host },
+    config.graphiql
+      ? `GraphiQL ready at http://${shownHost}:${port}/graphql`
+      : `GraphQL endpoint ready at http://${shownHost}:${port}/graphql`,
+  );
+});
+
+let shuttingDown = false;
+async function shutdown(signal: string): Promise<void> {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  logger.info({ signal }, 'shutting down');
+  const deadline = setTimeout(() => {
+    logger.warn('in-flight operations did not finish before SHUTDOWN_TIMEOUT_MS; exiting');
+    process.exit(1);
+  }, config.shutdownTimeoutMs);
+  deadline.unref();
+  server.close();
+  server.closeIdleConnections();
+  await new Promise<void>((resolve) => server.once('close', () => resolve()));
+  await upstream.close();
+  await sample?.close();
+  logger.info('stopped');
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,43 @@
+import type { ExecutionResult, GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { correlationIdFrom } from '../caller.js';
+
+const correlationIds = new WeakMap<Request, string>();
+
+/** The request's correlation id, decided once per HTTP request. */
+export function correlationIdOf(request: Request): string {
+  let id = correlationIds.get(request);
+  if (id === undefined) {
+    id = correlationIdFrom(request.headers);
+    correlationIds.set(request, id);
+  }
+  return id;
+}
+
+function withCorrelationId(error: GraphQLError, correlationId: string): GraphQLError {
+  if (error.extensions.correlationId === correlationId) return error;
+  // extensions is frozen-ish by convention; assign onto a copy the serializer reads.
+  (error as { extensions: Record<string, unknown> }).extensions = { ...error.extensions, correlationId };
+  return error;
+}
+
+/**
+ * Echoes the correlation id as a response header and stamps it on every error,
+ * masked ones included, so a client report can be matched to the logs.
+ */
+export function useCorrelationId(): Plugin {
+  return {
+    onResultProcess({ request, result }) {
+      const correlationId = correlationIdOf(request);
+      const results = (Array.isArray(result) ? result : [result]) as ExecutionResult[];
+      for (const single of results) {
+        if (single && Array.isArray(single.errors)) {
+          for (const error of single.errors) withCorrelationId(error as GraphQLError, correlationId);
+        }
+      }
+    },
+    onResponse({ request, response }) {
+      response.headers.set('x-correlation-id', correlationIdOf(request));
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import { builder } from '../builder.js';
+import { resolveAuditLogConnection } from '../audit-logs/connection.js';
+import { AuditLogRef } from './audit-log.js';
+import { AuditLogFilterInput } from './audit-log-filter.js';
+
+/** One connection type, shared by every field that lists audit logs. */
+export const AuditLogConnectionRef = builder.connectionObject(
+  {
+    type: AuditLogRef,
+    name: 'AuditLogConnection',
+    fields: (t) => ({
+      totalCount: t.exposeInt('totalCount', {
+        description: 'Size of the whole (pinned) result set of the filter; the same on every page of a walk.',
+      }),
+    }),
+  },
+  { name: 'AuditLogEdge' },
+);
+
+builder.queryField('auditLogs', (t) =>
+  t.connection(
+    {
+      type: AuditLogRef,
+      description:
+        'Audit logs, newest first. `first`/`after` walk towards older logs, `last`/`before` towards newer ones; ' +
+        'a walk is pinned to the result set its first page saw.',
+      args: { filter: t.arg({ type: AuditLogFilterInput }) },
+      resolve: (_root, args, context) => resolveAuditLogConnection(context, args.filter, args),
+    },
+    AuditLogConnectionRef,
+  ),
+);
