@@ -1,0 +1,93 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
+import { request } from 'undici';
+import type { Config } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { startSampleUpstream, type SampleUpstream } from '../../src/sample-upstream/index.js';
+import { createGateway } from '../../src/server.js';
+import { createUpstreamClient } from '../../src/upstream/client.js';
+import type { UpstreamClient } from '../../src/upstream/types.js';
+
+export const CALLER = {
+  authorization: 'Bearer test-token-alpha',
+  'x-tenant': 'alpha.cloudcockpit.example',
+} as const;
+
+export interface GraphQLResponse<TData> {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: { data?: TData | null; errors?: Array<{ message: string; path?: unknown[]; extensions?: Record<string, any> }> };
+}
+
+export interface Harness {
+  url: string;
+  sample: SampleUpstream;
+  upstream: UpstreamClient;
+  /** Every log line the gateway wrote, as text. */
+  logs: string[];
+  graphql<TData, TVariables>(
+    document: TypedDocumentNode<TData, TVariables> | string,
+    variables?: TVariables,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<TData>>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  config?: Partial<Config>;
+  /** Point the gateway at another upstream instead of the sample one. */
+  upstreamUrl?: string;
+  sampleNow?: Date;
+}
+
+/** The real gateway on a loopback port in front of the real sample upstream. */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const sample = await startSampleUpstream({ now: options.sampleNow });
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const logger = createLogger('debug', sink);
+  const timeoutMs = options.config?.upstreamTimeoutMs ?? 2_000;
+  const upstream = createUpstreamClient({ baseUrl: options.upstreamUrl ?? sample.url, timeoutMs, logger });
+  const gateway = createGateway({
+    config: { introspection: true, graphiql: true, cursorSecret: 'test-cursor-secret-0123456789', ...options.config },
+    upstream,
+    logger,
+    sampleUpstream: true,
+  });
+  const server: Server = createServer(gateway);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url,
+    sample,
+    upstream,
+    logs,
+    async graphql(document, variables, headers = CALLER) {
+      const query = typeof document === 'string' ? document : print(document);
+      const response = await request(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.body.json()) as GraphQLResponse<never>['body'];
+      return { status: response.statusCode, headers: response.headers, body } as never;
+    },
+    async close() {
+      server.closeAllConnections();
+      server.close();
+      await upstream.close();
+      await sample.close();
+    },
+  };
+}
