@@ -1,0 +1,370 @@
+import fc from 'fast-check';
+import { describe, expect, it, vi } from 'vitest';
+import { GatewayError } from '../../src/errors.js';
+import { decodeAuditLogPage, mapStatusToUpstream, parseTimestamp } from '../../src/upstream/decode.js';
+
+const camelItem = {
+  id: '9b2f6a0e-6a43-4c1e-9d1a-2f0d6b1c7e55',
+  timestamp: '2026-11-20T10:15:30.123Z',
+  operation: 'CreateOrder',
+  status: 'Succeded',
+  resellerId: '1c9e6a0e-0000-4000-8000-000000000001',
+  resellerName: 'Contoso Reseller',
+  customerId: '5d2a6a0e-0000-4000-8000-000000000002',
+  customerName: 'Fabrikam Ltd',
+  userName: 'alice@contoso.example',
+  correlationId: '0b7c6a0e-0000-4000-8000-000000000003',
+  details: 'Order 4711 created',
+};
+
+const pascalItem = {
+  Id: 'a-1',
+  Timestamp: '2026-11-19T08:00:00+02:00',
+  Operation: 'CreateCustomer',
+  Status: 'Processing',
+  ResellerId: 'r-1',
+  ResellerName: 'R',
+  CustomerId: 'c-1',
+  CustomerName: 'C',
+  UserName: 'bob',
+  CorrelationId: 'k-1',
+  Details: 'd',
+};
+
+const page = (items: unknown, totalCount: unknown = 2) => ({
+  items,
+  paginationParameters: { totalPages: 1, totalCount, hasPreviousPage: false, hasNextPage: false },
+  continuationToken: null,
+});
+
+function badResponse(fn: () => unknown): GatewayError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(GatewayError);
+    expect((err as GatewayError).code).toBe('UPSTREAM_BAD_RESPONSE');
+    expect((err as GatewayError).extensions.code).toBe('UPSTREAM_BAD_RESPONSE');
+    return err as GatewayError;
+  }
+  throw new Error('expected UPSTREAM_BAD_RESPONSE');
+}
+
+describe('decodeAuditLogPage', () => {
+  it('decodes camelCase items and keeps each item object as raw', () => {
+    const body = page([camelItem]);
+    const result = decodeAuditLogPage(body);
+    expect(result.totalCount).toBe(2);
+    expect(result.items).toHaveLength(1);
+    const [record] = result.items;
+    expect(record).toEqual({
+      auditLogId: camelItem.id,
+      timestamp: new Date('2026-11-20T10:15:30.123Z'),
+      operation: 'CreateOrder',
+      status: 'SUCCEEDED',
+      resellerId: camelItem.resellerId,
+      resellerName: 'Contoso Reseller',
+      customerId: camelItem.customerId,
+      customerName: 'Fabrikam Ltd',
+      userName: 'alice@contoso.example',
+      correlationId: camelItem.correlationId,
+      details: 'Order 4711 created',
+      raw: camelItem,
+    });
+    expect(record!.raw).toBe(body.items[0]);
+  });
+
+  it('decodes PascalCase items', () => {
+    const [record] = decodeAuditLogPage(page([pascalItem])).items;
+    expect(record).toEqual({
+      auditLogId: 'a-1',
+      timestamp: new Date('2026-11-19T06:00:00.000Z'),
+      operation: 'CreateCustomer',
+      status: 'PROCESSING',
+      resellerId: 'r-1',
+      resellerName: 'R',
+      customerId: 'c-1',
+      customerName: 'C',
+      userName: 'bob',
+      correlationId: 'k-1',
+      details: 'd',
+      raw: pascalItem,
+    });
+  });
+
+  it('keeps the upstream order of items', () => {
+    const items = Array.from({ length: 5 }, (_, i) => ({ id: `id-${i}`, timestamp: '2026-01-01T00:00:00Z' }));
+    expect(decodeAuditLogPage(page(items, 5)).items.map((r) => r.auditLogId)).toEqual(items.map((i) => i.id));
+  });
+
+  it('turns a numeric id into a string', () => {
+    expect(decodeAuditLogPage(page([{ id: 4711, timestamp: '2026-01-01T00:00:00Z' }])).items[0]!.auditLogId).toBe(
+      '4711',
+    );
+  });
+
+  it('reads items: null as an empty page', () => {
+    expect(decodeAuditLogPage(page(null, 0))).toEqual({ items: [], totalCount: 0 });
+  });
+
+  it('reads an empty items array', () => {
+    expect(decodeAuditLogPage(page([], 0))).toEqual({ items: [], totalCount: 0 });
+  });
+
+  it('accepts PascalCase envelope keys', () => {
+    const result = decodeAuditLogPage({ Items: [camelItem], PaginationParameters: { TotalCount: 7 } });
+    expect(result.totalCount).toBe(7);
+    expect(result.items).toHaveLength(1);
+  });
+
+  it.each([
+    ['nested', { items: [], paginationParameters: { totalCount: 3 } }],
+    ['top-level', { items: [], totalCount: 3 }],
+    ['top-level Pascal', { items: [], TotalCount: 3 }],
+    ['nested without a count, top-level with one', { items: [], paginationParameters: {}, totalCount: 3 }],
+    ['nested wins over top-level', { items: [], paginationParameters: { totalCount: 3 }, totalCount: 9 }],
+  ])('reads totalCount %s', (_name, body) => {
+    expect(decodeAuditLogPage(body).totalCount).toBe(3);
+  });
+
+  it.each([
+    ['missing', { items: [] }],
+    ['missing in an empty paginationParameters', { items: [], paginationParameters: {} }],
+    ['null', page([], null)],
+    ['negative', page([], -1)],
+    ['fractional', page([], 1.5)],
+    ['a string', page([], '3')],
+    ['too large', page([], 2 ** 60)],
+  ])('rejects a totalCount that is %s', (_name, body) => {
+    expect(badResponse(() => decodeAuditLogPage(body)).message).toMatch(/totalCount/);
+  });
+
+  it.each([
+    ['null', null],
+    ['an array', []],
+    ['a string', 'items'],
+    ['a number', 42],
+    ['undefined', undefined],
+  ])('rejects a body that is %s', (_name, body) => {
+    badResponse(() => decodeAuditLogPage(body));
+  });
+
+  it.each([
+    ['missing', { totalCount: 0 }],
+    ['an object', { items: {}, totalCount: 0 }],
+    ['a string', { items: 'x', totalCount: 0 }],
+  ])('rejects items that are %s', (_name, body) => {
+    badResponse(() => decodeAuditLogPage(body));
+  });
+
+  it.each([
+    ['null', null],
+    ['an array', [camelItem]],
+    ['a string', 'item'],
+  ])('rejects an item that is %s, naming its index', (_name, item) => {
+    const err = badResponse(() => decodeAuditLogPage(page([camelItem, item])));
+    expect(err.message).toContain('item 1');
+  });
+
+  it.each([
+    ['missing', { timestamp: camelItem.timestamp }],
+    ['null', { id: null, timestamp: camelItem.timestamp }],
+    ['empty', { id: '', timestamp: camelItem.timestamp }],
+    ['an object', { id: { v: 1 }, timestamp: camelItem.timestamp }],
+    ['a boolean', { id: true, timestamp: camelItem.timestamp }],
+  ])('rejects an id that is %s, naming index and field but not the value', (_name, item) => {
+    const err = badResponse(() => decodeAuditLogPage(page([camelItem, camelItem, item])));
+    expect(err.message).toContain('item 2');
+    expect(err.message).toContain('id');
+    expect(err.message).not.toContain(camelItem.timestamp);
+  });
+
+  it.each([
+    ['missing', { id: 'x' }],
+    ['null', { id: 'x', timestamp: null }],
+    ['not a date', { id: 'x', timestamp: 'yesterday-secret' }],
+    ['a number', { id: 'x', timestamp: 1763633730123 }],
+    ['an impossible date', { id: 'x', timestamp: '2026-02-30T10:00:00Z' }],
+  ])('rejects a timestamp that is %s, naming index and field but not the value', (_name, item) => {
+    const err = badResponse(() => decodeAuditLogPage(page([item])));
+    expect(err.message).toContain('item 0');
+    expect(err.message).toContain('timestamp');
+    expect(err.message).not.toContain('secret');
+    expect(err.message).not.toContain('"x"');
+  });
+
+  it('reads absent, null and non-string optional fields as null', () => {
+    const [record] = decodeAuditLogPage(
+      page([
+        {
+          id: 'x',
+          timestamp: '2026-01-01T00:00:00Z',
+          operation: null,
+          resellerName: 42,
+          customerName: { name: 'x' },
+          userName: ['a'],
+          details: true,
+        },
+      ]),
+    ).items;
+    expect(record).toMatchObject({
+      operation: null,
+      status: null,
+      resellerId: null,
+      resellerName: null,
+      customerId: null,
+      customerName: null,
+      userName: null,
+      correlationId: null,
+      details: null,
+    });
+  });
+
+  it('keeps empty strings in optional fields', () => {
+    const [record] = decodeAuditLogPage(page([{ id: 'x', timestamp: '2026-01-01T00:00:00Z', details: '' }])).items;
+    expect(record!.details).toBe('');
+  });
+
+  it.each([
+    ['Processing', 'PROCESSING'],
+    ['processing', 'PROCESSING'],
+    ['Succeded', 'SUCCEEDED'],
+    ['SUCCEDED', 'SUCCEEDED'],
+    ['Succeeded', 'SUCCEEDED'],
+    ['succeeded', 'SUCCEEDED'],
+    ['Failed', 'FAILED'],
+    ['FAILED', 'FAILED'],
+  ])('maps status %s to %s without reporting it', (value, expected) => {
+    const onUnknown = vi.fn();
+    const [record] = decodeAuditLogPage(page([{ ...camelItem, status: value }]), onUnknown).items;
+    expect(record!.status).toBe(expected);
+    expect(onUnknown).not.toHaveBeenCalled();
+  });
+
+  it.each([['Cancelled'], [''], [' Failed'], [3], [{ name: 'Failed' }]])(
+    'decodes unknown status %j as null and reports it, without failing the page',
+    (value) => {
+      const onUnknown = vi.fn();
+      const result = decodeAuditLogPage(page([{ ...camelItem, status: value }, camelItem]), onUnknown);
+      expect(result.items.map((r) => r.status)).toEqual([null, 'SUCCEEDED']);
+      expect(onUnknown).toHaveBeenCalledTimes(1);
+      expect(onUnknown).toHaveBeenCalledWith(value);
+    },
+  );
+
+  it('does not report an absent or null status', () => {
+    const onUnknown = vi.fn();
+    const { id, timestamp } = camelItem;
+    decodeAuditLogPage(page([{ id, timestamp }, { id, timestamp, status: null }]), onUnknown);
+    expect(onUnknown).not.toHaveBeenCalled();
+  });
+
+  it('decodes unknown statuses without a callback', () => {
+    expect(decodeAuditLogPage(page([{ ...camelItem, status: 'Weird' }])).items[0]!.status).toBeNull();
+  });
+
+  it('decodes a 2000-item page quickly', () => {
+    const items = Array.from({ length: 2000 }, (_, i) => ({ ...camelItem, id: `id-${i}` }));
+    const started = performance.now();
+    const result = decodeAuditLogPage(page(items, 100_000));
+    expect(result.items).toHaveLength(2000);
+    expect(performance.now() - started).toBeLessThan(200);
+  });
+
+  it('never throws anything but UPSTREAM_BAD_RESPONSE, whatever JSON it is given', () => {
+    const anyItem = fc.oneof(
+      fc.jsonValue(),
+      fc.record(
+        {
+          id: fc.oneof(fc.string(), fc.integer(), fc.jsonValue()),
+          timestamp: fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.string(), fc.jsonValue()),
+          status: fc.oneof(fc.constantFrom('Processing', 'Succeded', 'Failed', 'failed'), fc.jsonValue()),
+          operation: fc.jsonValue(),
+        },
+        { requiredKeys: [] },
+      ),
+    );
+    const body = fc.oneof(
+      fc.jsonValue(),
+      fc.record(
+        {
+          items: fc.oneof(fc.constant(null), fc.array(anyItem, { maxLength: 5 }), fc.jsonValue()),
+          totalCount: fc.oneof(fc.nat(), fc.jsonValue()),
+          paginationParameters: fc.oneof(fc.record({ totalCount: fc.oneof(fc.nat(), fc.jsonValue()) }), fc.jsonValue()),
+        },
+        { requiredKeys: [] },
+      ),
+    );
+    fc.assert(
+      fc.property(body, (value) => {
+        try {
+          const result = decodeAuditLogPage(value, () => {});
+          expect(Number.isSafeInteger(result.totalCount)).toBe(true);
+          for (const item of result.items) expect(Number.isNaN(item.timestamp.getTime())).toBe(false);
+        } catch (err) {
+          if (!(err instanceof GatewayError) || err.code !== 'UPSTREAM_BAD_RESPONSE') throw err;
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('parseTimestamp', () => {
+  it.each([
+    ['2026-11-20T10:15:30.123Z', '2026-11-20T10:15:30.123Z'],
+    ['2026-11-20T10:15:30Z', '2026-11-20T10:15:30.000Z'],
+    ['2026-11-20T10:15Z', '2026-11-20T10:15:00.000Z'],
+    ['2026-11-20t10:15:30z', '2026-11-20T10:15:30.000Z'],
+    ['2026-11-20 10:15:30Z', '2026-11-20T10:15:30.000Z'],
+    ['2026-11-20T10:15:30.1234567Z', '2026-11-20T10:15:30.123Z'],
+    ['2026-11-20T10:15:30.1+01:00', '2026-11-20T09:15:30.100Z'],
+    ['2026-11-20T10:15:30-0530', '2026-11-20T15:45:30.000Z'],
+    ['2026-11-20T10:15:30+02', '2026-11-20T08:15:30.000Z'],
+    ['2024-02-29T00:00:00Z', '2024-02-29T00:00:00.000Z'],
+    // No offset: taken as UTC, not as the gateway's local time.
+    ['2026-11-20T10:15:30', '2026-11-20T10:15:30.000Z'],
+    ['2026-11-20T10:15:30.1234567', '2026-11-20T10:15:30.123Z'],
+  ])('parses %s', (input, iso) => {
+    expect(parseTimestamp(input)?.toISOString()).toBe(iso);
+  });
+
+  it('takes a timestamp without offset as UTC even when the process runs in another zone', () => {
+    const previous = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    try {
+      expect(new Date(2026, 10, 20).getTimezoneOffset()).not.toBe(0);
+      expect(parseTimestamp('2026-11-20T10:15:30')?.toISOString()).toBe('2026-11-20T10:15:30.000Z');
+    } finally {
+      if (previous === undefined) delete process.env.TZ;
+      else process.env.TZ = previous;
+    }
+  });
+
+  it.each([
+    ['2026-11-20'],
+    ['2026-13-01T00:00:00Z'],
+    ['2026-00-01T00:00:00Z'],
+    ['2025-02-29T00:00:00Z'],
+    ['2026-04-31T00:00:00Z'],
+    ['2026-11-20T24:00:00Z'],
+    ['2026-11-20T10:60:00Z'],
+    ['2026-11-20T10:15:60Z'],
+    ['2026-11-20T10:15:30+24:00'],
+    ['2026-11-20T10:15:30 GMT'],
+    ['Fri, 20 Nov 2026 10:15:30 GMT'],
+    ['1763633730123'],
+    [''],
+    [1763633730123],
+    [null],
+  ])('rejects %j', (input) => {
+    expect(parseTimestamp(input)).toBeNull();
+  });
+});
+
+describe('mapStatusToUpstream', () => {
+  it('uses the upstream spelling', () => {
+    expect(mapStatusToUpstream('PROCESSING')).toBe('Processing');
+    expect(mapStatusToUpstream('SUCCEEDED')).toBe('Succeded');
+    expect(mapStatusToUpstream('FAILED')).toBe('Failed');
+  });
+});
