@@ -1,0 +1,153 @@
+import type { PageWindow } from '../upstream/types.js';
+
+/** The upstream's largest `PageSize`. */
+export const MAX_PAGE_SIZE = 2000;
+
+function assertOffset(name: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
+  }
+}
+
+/**
+ * The smallest page size p in [from, to] for which `windows` consecutive upstream
+ * windows of size p cover [start, end); 0 when there is none.
+ *
+ * With k = floor(start / p), windows k+1 .. k+windows cover [k·p, (k+windows)·p),
+ * so p works iff (k + windows)·p >= end, i.e. p >= ceil(end / (k + windows)).
+ * When p fails, every p' between p and that bound fails too (k' <= k makes the
+ * bound for p' at least as large), so the search jumps straight to the bound. It
+ * visits one p per distinct value of k, never more than `to - from + 1`.
+ */
+function smallestPageSize(start: number, end: number, from: number, to: number, windows: number): number {
+  let p = from;
+  while (p <= to) {
+    const bound = Math.ceil(end / (Math.floor(start / p) + windows));
+    if (bound <= p) return p;
+    p = bound;
+  }
+  return 0;
+}
+
+/**
+ * The upstream windows to fetch for the half-open slice [start, end) of a walk's
+ * result set (0-based offsets, newest first).
+ *
+ * - One window whenever a single `PageNumber`/`PageSize` window covers the slice;
+ *   of those, the one with the smallest page size (least transfer). A walk with a
+ *   constant page size n (start = k·n, n items) always gets `{ k+1, n }`.
+ * - Otherwise two consecutive windows of the smallest page size that covers the
+ *   slice in two (page size = end - start always does).
+ * - An empty slice still needs one call to learn the total (for `totalCount` and
+ *   `pageInfo`): `{ pageNumber: 1, pageSize: 1 }`, the cheapest call there is, and
+ *   the same for every empty slice so identical requests can be shared.
+ *
+ * Throws RangeError (a programming error, not a user error) when the slice is not
+ * a valid range of at most `maxPageSize` items.
+ */
+export function planWindows(start: number, end: number, maxPageSize: number = MAX_PAGE_SIZE): PageWindow[] {
+  assertOffset('start', start);
+  assertOffset('end', end);
+  if (!Number.isSafeInteger(maxPageSize) || maxPageSize < 1) {
+    throw new RangeError(`maxPageSize must be a positive integer, got ${maxPageSize}`);
+  }
+  const count = end - start;
+  if (count < 0 || count > maxPageSize) {
+    throw new RangeError(`cannot plan the slice [${start}, ${end}): it must hold 0..${maxPageSize} items`);
+  }
+  if (count === 0) return [{ pageNumber: 1, pageSize: 1 }];
+
+  const single = smallestPageSize(start, end, count, maxPageSize, 1);
+  if (single > 0) return [{ pageNumber: Math.floor(start / single) + 1, pageSize: single }];
+
+  // Two windows of size p cover at most 2p items, so p >= ceil(count / 2); p = count always works.
+  const pageSize = smallestPageSize(start, end, Math.ceil(count / 2), count, 2);
+  const pageNumber = Math.floor(start / pageSize) + 1;
+  return [
+    { pageNumber, pageSize },
+    { pageNumber: pageNumber + 1, pageSize },
+  ];
+}
+
+/**
+ * Cuts exactly the items at offsets [start, end) out of fetched upstream pages
+ * (`pages[i]` is the answer to `windows[i]`; windows may overlap and come in any
+ * order). A page shorter than its window (the end of the result set) covers only
+ * the items it holds; the result stops at the first offset no page holds, so past
+ * the end of the result set it is short or empty.
+ */
+export function sliceFromWindows<T>(
+  windows: readonly PageWindow[],
+  pages: readonly (readonly T[])[],
+  start: number,
+  end: number,
+): T[] {
+  if (windows.length !== pages.length) {
+    throw new RangeError(`got ${pages.length} pages for ${windows.length} windows`);
+  }
+  const out: T[] = [];
+  let position = start;
+  scan: while (position < end) {
+    for (let i = 0; i < windows.length; i++) {
+      const window = windows[i]!;
+      const page = pages[i]!;
+      const first = (window.pageNumber - 1) * window.pageSize;
+      const last = first + Math.min(page.length, window.pageSize);
+      if (position >= first && position < last) {
+        const stop = Math.min(end, last);
+        for (let j = position - first; j < stop - first; j++) out.push(page[j] as T);
+        position = stop;
+        continue scan;
+      }
+    }
+    break;
+  }
+  return out;
+}
+
+/**
+ * The first call of `last: count` without `before`: the newest `count` items. It
+ * learns the total, and when the result set holds at most `count` items (after the
+ * `after` cursor, if any) it already is the answer. Follow it with `resolveTail`.
+ */
+export function planTail(count: number): PageWindow {
+  if (!Number.isSafeInteger(count) || count < 1) throw new RangeError(`count must be a positive integer, got ${count}`);
+  return { pageNumber: 1, pageSize: count };
+}
+
+/** What `last` without `before` needs once the first call (`planTail`) told the total. */
+export interface TailPlan {
+  /** The page is the slice [start, end) of the result set. */
+  start: number;
+  end: number;
+  /**
+   * Windows still to fetch, besides the first call; empty when the first call
+   * already holds the whole slice. Cut the page out with
+   * `sliceFromWindows([planTail(count), ...windows], [firstPage, ...pages], start, end)`.
+   */
+  windows: PageWindow[];
+}
+
+/**
+ * Decides the rest of a `last: count` (no `before`) page once the total is known:
+ * the slice is the last `count` items at or after `lowerBound` (after + 1, else 0).
+ * The first call holds [0, min(count, total)); only the part of the slice beyond it
+ * is planned, so when total < 2·count the rest is always one window (page 2 of size
+ * count covers it) and the page costs 2 calls at most. For larger totals the tail
+ * [total - count, total) is planned on its own and may need two windows when no
+ * single window covers it (e.g. count = 2000 and total not a multiple of 2000).
+ */
+export function resolveTail(
+  count: number,
+  lowerBound: number,
+  total: number,
+  maxPageSize: number = MAX_PAGE_SIZE,
+): TailPlan {
+  planTail(count);
+  assertOffset('lowerBound', lowerBound);
+  assertOffset('total', total);
+  const start = Math.max(lowerBound, total - count);
+  const end = Math.max(start, total);
+  const rest = Math.max(start, Math.min(count, total));
+  return { start, end, windows: rest < end ? planWindows(rest, end, maxPageSize) : [] };
+}
