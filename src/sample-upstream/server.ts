@@ -169,12 +169,15 @@ export async function startSampleUpstream(options: SampleUpstreamOptions = {}): 
     },
     openSockets: () => sockets.size,
     close() {
-      closing ??= new Promise<void>((resolve, reject) => {
+      closing ??= (async () => {
         for (const timer of timers) clearTimeout(timer);
         timers.clear();
-        server.close((err) => (err ? reject(err) : resolve()));
+        // Wait for every socket's own 'close' too, so openSockets() is 0 once close() resolves.
+        const socketsClosed = [...sockets].map((socket) => new Promise((resolve) => socket.once('close', resolve)));
+        const serverClosed = new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
         server.closeAllConnections();
-      });
+        await Promise.all([serverClosed, ...socketsClosed]);
+      })();
       return closing;
     },
   };
