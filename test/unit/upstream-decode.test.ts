@@ -70,7 +70,7 @@ describe('decodeAuditLogPage', () => {
       details: 'Order 4711 created',
       raw: camelItem,
     });
-    expect(record!.raw).toBe(body.items[0]);
+    expect(record!.raw).toBe(camelItem);
   });
 
   it('decodes PascalCase items', () => {
