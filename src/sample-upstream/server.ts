@@ -35,6 +35,8 @@ export interface SampleUpstreamOptions {
   faultSeed?: number;
   /** Epoch-milliseconds clock for defaults (EndDate, StartDate, inserted timestamps); overrides `now`'s clock. */
   clock?: () => number;
+  /** `requests` keeps only the latest this many, so long benchmarks do not grow memory. Default 10000. */
+  maxRecordedRequests?: number;
 }
 
 export interface SampleUpstream {
@@ -43,7 +45,7 @@ export interface SampleUpstream {
   port: number;
   store: SampleStore;
   faults: FaultController;
-  /** Every request received to /v1/AuditLogs, oldest first. */
+  /** Every request received to /v1/AuditLogs, oldest first (the latest `maxRecordedRequests`). */
   requests: RecordedRequest[];
   resetRequests(): void;
   /** Currently open TCP connections. */
@@ -58,7 +60,7 @@ const CONTROL_PREFIX = '/__sample/';
 const MAX_CONTROL_BODY = 1_048_576;
 
 export async function startSampleUpstream(options: SampleUpstreamOptions = {}): Promise<SampleUpstream> {
-  const { port = 0, host = '127.0.0.1' } = options;
+  const { port = 0, host = '127.0.0.1', maxRecordedRequests = 10_000 } = options;
   const clock = options.clock ?? shiftedClock(options.now);
   const store = createSampleStore({
     logs: options.logs ?? generateSeedLogs({ now: new Date(clock()), count: options.count, seed: options.seed }),
@@ -66,6 +68,8 @@ export async function startSampleUpstream(options: SampleUpstreamOptions = {}): 
   });
   const faults = createFaultController(options.faultSeed);
   const requests: RecordedRequest[] = [];
+  // Counted apart from `requests`, which is capped; /__sample/stats reports this.
+  const received = { count: 0 };
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
 
@@ -123,13 +127,26 @@ export async function startSampleUpstream(options: SampleUpstreamOptions = {}): 
       headers: req.headers,
       receivedAt: Date.now(),
     });
+    received.count++;
+    if (requests.length > maxRecordedRequests) requests.shift();
     // Faults stand for infrastructure failures, so they come before auth and validation.
     const fault = faults.next();
     if (fault) applyFault(fault, req, res, params);
     else answer(req, res, params);
   };
 
-  const control = createControlApi({ store, faults, requests, openSockets: () => sockets.size });
+  const resetRequests = (): void => {
+    requests.length = 0;
+    received.count = 0;
+  };
+  const control = createControlApi({
+    store,
+    faults,
+    requests,
+    received: () => received.count,
+    resetRequests,
+    openSockets: () => sockets.size,
+  });
 
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
@@ -164,9 +181,7 @@ export async function startSampleUpstream(options: SampleUpstreamOptions = {}): 
     store,
     faults,
     requests,
-    resetRequests: () => {
-      requests.length = 0;
-    },
+    resetRequests,
     openSockets: () => sockets.size,
     close() {
       closing ??= (async () => {
@@ -271,6 +286,8 @@ interface ControlDeps {
   store: SampleStore;
   faults: FaultController;
   requests: RecordedRequest[];
+  received: () => number;
+  resetRequests: () => void;
   openSockets: () => number;
 }
 
@@ -278,7 +295,7 @@ interface ControlDeps {
  * The out-of-process control API under /__sample/ (for benchmarks and
  * subprocess tests). Its calls are not recorded and never faulted.
  */
-function createControlApi({ store, faults, requests, openSockets }: ControlDeps) {
+function createControlApi({ store, faults, requests, received, resetRequests, openSockets }: ControlDeps) {
   return async (req: IncomingMessage, res: ServerResponse, route: string): Promise<void> => {
     const key = `${req.method} ${route.toLowerCase().replace(/\/$/, '')}`;
     try {
@@ -289,11 +306,11 @@ function createControlApi({ store, faults, requests, openSockets }: ControlDeps)
           return sendJson(res, 201, stored);
         }
         case 'GET stats':
-          return sendJson(res, 200, { requests: requests.length, openSockets: openSockets() });
+          return sendJson(res, 200, { requests: received(), openSockets: openSockets() });
         case 'GET requests':
           return sendJson(res, 200, requests);
         case 'POST reset':
-          requests.length = 0;
+          resetRequests();
           faults.clear();
           return send(res, 204, '', {});
         case 'GET faults':

@@ -265,3 +265,19 @@ describe('control API', () => {
     expect((await control('GET', 'nothing')).status).toBe(404);
   });
 });
+
+describe('recording cap', () => {
+  it('keeps the latest maxRecordedRequests but counts them all', async () => {
+    const own = await startSampleUpstream({ count: 5, maxRecordedRequests: 3 });
+    try {
+      for (let i = 1; i <= 5; i++) {
+        await request(`${own.url}/v1/AuditLogs?PageNumber=${i}`, { headers: AUTH }).then((r) => r.body.dump());
+      }
+      expect(own.requests.map((r) => r.query.PageNumber)).toEqual(['3', '4', '5']);
+      const stats = await request(`${own.url}/__sample/stats`).then((r) => r.body.json());
+      expect(stats).toMatchObject({ requests: 5 });
+    } finally {
+      await own.close();
+    }
+  });
+});
