@@ -76,7 +76,7 @@ export async function startSampleUpstream(options: SampleUpstreamOptions = {}): 
   const answer = (req: IncomingMessage, res: ServerResponse, params: URLSearchParams): void => {
     const correlationId = correlationIdOf(req);
     if (req.method !== 'GET') return send(res, 405, '', { allow: 'GET' });
-    // Authentication runs before anything else looks at the request, as in the real API.
+    // After routing (the 405 above), authentication comes before any other check, as in ASP.NET.
     const authorization = req.headers.authorization;
     if (authorization === undefined || !BEARER.test(authorization)) {
       return send(res, 401, '', { 'www-authenticate': 'Bearer' });
