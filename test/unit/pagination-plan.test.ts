@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PageWindow } from '../../src/upstream/types.js';
-import { MAX_PAGE_SIZE, planTail, planWindows, resolveTail, sliceFromWindows } from '../../src/pagination/plan.js';
+import { MAX_PAGE_SIZE, planWindows, sliceFromWindows } from '../../src/pagination/plan.js';
 
 /** What the upstream answers for a window over a result set of `total` items (item i is i). */
 const fetchWindow = (total: number, { pageNumber, pageSize }: PageWindow): number[] => {
@@ -157,58 +157,5 @@ describe('sliceFromWindows', () => {
 
   it('rejects a page count that does not match the windows', () => {
     expect(() => sliceFromWindows([{ pageNumber: 1, pageSize: 3 }], [], 0, 3)).toThrow(RangeError);
-  });
-});
-
-describe('planTail / resolveTail', () => {
-  /** Runs a `last: count` page (no `before`) against a result set of `total` items. */
-  const runTail = (count: number, lowerBound: number, total: number) => {
-    const first = planTail(count);
-    const firstPage = fetchWindow(total, first);
-    const plan = resolveTail(count, lowerBound, total);
-    const windows = [first, ...plan.windows];
-    const pages = [firstPage, ...plan.windows.map((w) => fetchWindow(total, w))];
-    return { plan, calls: windows.length, items: sliceFromWindows(windows, pages, plan.start, plan.end) };
-  };
-
-  it('starts with the newest `count` items', () => {
-    expect(planTail(30)).toEqual({ pageNumber: 1, pageSize: 30 });
-    expect(() => planTail(0)).toThrow(RangeError);
-  });
-
-  it('needs no second call when the first page holds the whole result set', () => {
-    expect(resolveTail(30, 0, 30)).toEqual({ start: 0, end: 30, windows: [] });
-    expect(resolveTail(30, 0, 12)).toEqual({ start: 0, end: 12, windows: [] });
-    expect(resolveTail(30, 5, 12)).toEqual({ start: 5, end: 12, windows: [] });
-    expect(resolveTail(30, 0, 0)).toEqual({ start: 0, end: 0, windows: [] });
-  });
-
-  it('needs no second call when the slice is empty (after the last item)', () => {
-    expect(resolveTail(30, 500, 100)).toEqual({ start: 500, end: 500, windows: [] });
-    expect(resolveTail(30, 100, 100)).toEqual({ start: 100, end: 100, windows: [] });
-  });
-
-  it('fetches only what the first page lacks', () => {
-    // total 45, last 30: [15, 45); the first call holds [0, 30), so only [30, 45) is fetched.
-    expect(resolveTail(30, 0, 45)).toEqual({ start: 15, end: 45, windows: [{ pageNumber: 3, pageSize: 15 }] });
-    expect(resolveTail(25, 0, 1000)).toEqual({ start: 975, end: 1000, windows: [{ pageNumber: 40, pageSize: 25 }] });
-  });
-
-  it('returns the last `count` items after the lower bound', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: MAX_PAGE_SIZE }),
-        fc.integer({ min: 0, max: 20_000 }),
-        fc.integer({ min: 0, max: 20_000 }),
-        (count, lowerBound, total) => {
-          const { items, calls } = runTail(count, lowerBound, total);
-          const start = Math.max(lowerBound, total - count);
-          expect(items).toEqual(range(start, total));
-          expect(calls).toBeLessThanOrEqual(3);
-          if (total < 2 * count) expect(calls).toBeLessThanOrEqual(2);
-        },
-      ),
-      { numRuns: 1000 },
-    );
   });
 });
