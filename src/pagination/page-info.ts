@@ -25,3 +25,6 @@ export function pageInfo(start: number, end: number, total: number): PagePositio
     end: clampedEnd,
   };
 }
+
+/** The same as `pageInfo`. */
+export const pageInfoFor = pageInfo;

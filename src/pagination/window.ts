@@ -1,7 +1,7 @@
 import { badUserInput } from '../errors.js';
 
 /** The time window [start, end] (epoch ms, both inclusive) that pins a walk's result set. */
-export interface TimeWindow {
+export interface PinnedWindow {
   start: number;
   end: number;
 }
@@ -36,7 +36,7 @@ function time(name: string, date: Date): number {
  * window). A `startDate` after the pinned end gives an empty window; it is passed
  * on as it is.
  */
-export function pinWindow(filter: { startDate?: Date | null; endDate?: Date | null }, now: Date): TimeWindow {
+export function pinWindow(filter: { startDate?: Date | null; endDate?: Date | null }, now: Date): PinnedWindow {
   const nowMs = now.getTime();
   if (!Number.isFinite(nowMs)) throw new RangeError('now is not a valid date');
   const end = filter.endDate ? Math.min(time('endDate', filter.endDate), nowMs) : nowMs;
