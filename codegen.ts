@@ -15,7 +15,7 @@ const config: CodegenConfig = {
     },
     'test/generated/operations.ts': {
       documents: ['test/documents/**/*.graphql'],
-      plugins: ['typescript', 'typescript-operations', 'typed-document-node'],
+      plugins: ['typescript-operations', 'typed-document-node'],
       config: {
         useTypeImports: true,
         enumsAsTypes: true,

@@ -13,8 +13,10 @@ export const builder = new SchemaBuilder<{
   DefaultEdgesNullability: { list: false; items: false };
   DefaultNodeNullability: false;
   Connection: { totalCount: number };
+  DefaultFieldNullability: false;
 }>({
   plugins: [RelayPlugin],
+  defaultFieldNullability: false,
   relay: {
     cursorType: 'String',
     edgesFieldOptions: { nullable: { list: false, items: false } },

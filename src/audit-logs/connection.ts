@@ -1,11 +1,10 @@
 import type { GatewayContext } from '../context.js';
-import { badUserInput } from '../errors.js';
-import type { CursorPayload } from '../pagination/cursor.js';
-import { pageInfoFor } from '../pagination/page-info.js';
+import { decodeCursorArgs } from '../pagination/cursor.js';
+import { pageInfo } from '../pagination/page-info.js';
 import { planWindows, sliceFromWindows } from '../pagination/plan.js';
 import { resolveSlice } from '../pagination/slice.js';
 import { planTailFollowUp } from '../pagination/tail.js';
-import { pinWindow, type PinnedWindow } from '../pagination/window.js';
+import { pinWindow } from '../pagination/window.js';
 import type { AuditLogQuery, AuditLogRecord } from '../upstream/types.js';
 import { normalizeFilter, type AuditLogFilterArgs } from './filter.js';
 
@@ -27,32 +26,6 @@ export interface AuditLogConnectionShape {
   totalCount: number;
 }
 
-/** An empty string counts as absent (contract section 4). */
-const presentCursor = (cursor: string | null | undefined): string | undefined =>
-  cursor === null || cursor === undefined || cursor === '' ? undefined : cursor;
-
-function decodeWalkCursor(
-  context: GatewayContext,
-  cursor: string | undefined,
-  fingerprint: string,
-  name: 'after' | 'before',
-): CursorPayload | undefined {
-  if (cursor === undefined) return undefined;
-  const payload = context.cursors.decode(cursor);
-  if (payload.fingerprint !== fingerprint) {
-    throw badUserInput(`The ${name} cursor was made for another filter.`);
-  }
-  return payload;
-}
-
-function walkWindow(after: CursorPayload | undefined, before: CursorPayload | undefined): PinnedWindow | undefined {
-  if (after && before && (after.start !== before.start || after.end !== before.end)) {
-    throw badUserInput('The after and before cursors belong to different walks.');
-  }
-  const cursor = after ?? before;
-  return cursor ? { start: cursor.start, end: cursor.end } : undefined;
-}
-
 /**
  * Resolves one page of audit logs. Every check that can fail on the caller's input
  * runs before the first upstream call; a page costs one call whenever one
@@ -65,10 +38,10 @@ export async function resolveAuditLogConnection(
 ): Promise<AuditLogConnectionShape> {
   context.forwardedHeaders();
   const filter = normalizeFilter(filterArgs);
-  const after = decodeWalkCursor(context, presentCursor(args.after), filter.fingerprint, 'after');
-  const before = decodeWalkCursor(context, presentCursor(args.before), filter.fingerprint, 'before');
-  const slice = resolveSlice({ first: args.first, last: args.last, after: after?.offset, before: before?.offset });
-  const walk = walkWindow(after, before) ?? pinWindow(filter, context.now);
+  // An empty string as after/before counts as absent; a cursor of another filter or walk is refused.
+  const cursors = decodeCursorArgs(context.cursors, filter.fingerprint, args);
+  const slice = resolveSlice({ first: args.first, last: args.last, after: cursors.after, before: cursors.before });
+  const walk = cursors.window ?? pinWindow(filter, context.now);
 
   const query: AuditLogQuery = {
     ...filter.query,
@@ -106,7 +79,7 @@ export async function resolveAuditLogConnection(
     },
     node,
   }));
-  const { hasNextPage, hasPreviousPage } = pageInfoFor(start, start + items.length, total);
+  const { hasNextPage, hasPreviousPage } = pageInfo(start, start + items.length, total);
   return {
     edges,
     totalCount: total,

@@ -26,5 +26,3 @@ export function pageInfo(start: number, end: number, total: number): PagePositio
   };
 }
 
-/** The same as `pageInfo`. */
-export const pageInfoFor = pageInfo;

@@ -35,19 +35,34 @@ export interface TailPlan {
 }
 
 /**
+ * The single window that holds the longest suffix of [minStart, end): every window
+ * holding the last item (end - 1) is tried, and the one reaching furthest back wins
+ * (the smaller page size on ties, for less transfer).
+ */
+function longestCoveredSuffix(minStart: number, end: number, maxPageSize: number): { start: number; window: PageWindow } {
+  let best = { start: end, window: { pageNumber: 1, pageSize: 1 } };
+  for (let pageSize = 1; pageSize <= maxPageSize; pageSize++) {
+    const index = Math.floor((end - 1) / pageSize);
+    const start = Math.max(index * pageSize, minStart);
+    if (start < best.start) best = { start, window: { pageNumber: index + 1, pageSize } };
+    if (start === minStart) break;
+  }
+  return best;
+}
+
+/**
  * Decides, purely, the rest of a `last: count` page without `before` once the total
- * is known: the slice is the last `count` items at or after `lowerBound`.
+ * is known: the slice is the last `count` items at or after `lowerBound`, in at most
+ * one more call (two in all, as the contract promises).
  *
  * The first call holds [0, min(count, total)); only the part of the slice beyond it
  * is planned. So when the slice is empty or total <= count there is no second call,
  * and when total < 2·count the rest is always one window (page 2 of size count
- * covers it): 2 calls at most. For larger totals the tail [total - count, total) is
- * planned on its own and takes two windows when no single one covers it, so such a
- * page costs 3 calls. How often depends on count: for count <= 1000 it has never
- * been seen (checked exhaustively for starts below 3·10^6 and on random starts below
- * 2^31); above 1000 it is rare at first (0.14% of starts below 10^6 at 1500) and the
- * rule near 2000 (one window of 2000 covers the tail only when total is a multiple
- * of 2000).
+ * covers it). For larger totals the tail [total - count, total) usually fits one
+ * window too (always for count <= 1000 in exhaustive checks); when it does not
+ * (large `last`, e.g. 2000 of 5001), the page is cut to the longest suffix one window
+ * holds: fewer items than `last`, the oldest ones, with `hasPreviousPage` true, so a
+ * client walking backward with `before` loses nothing.
  */
 export function planTailFollowUp({ count, lowerBound, total, maxPageSize = MAX_PAGE_SIZE }: TailFollowUpInput): TailPlan {
   planTail(count);
@@ -60,5 +75,9 @@ export function planTailFollowUp({ count, lowerBound, total, maxPageSize = MAX_P
   const start = Math.max(lowerBound, total - count);
   const end = Math.max(start, total);
   const rest = Math.max(start, Math.min(count, total));
-  return { start, end, windows: rest < end ? planWindows(rest, end, maxPageSize) : [] };
+  if (rest >= end) return { start, end, windows: [] };
+  const windows = planWindows(rest, end, maxPageSize);
+  if (windows.length === 1) return { start, end, windows };
+  const suffix = longestCoveredSuffix(rest, end, maxPageSize);
+  return { start: suffix.start, end, windows: [suffix.window] };
 }

@@ -55,10 +55,14 @@ describe('planTail / planTailFollowUp', () => {
     });
   });
 
-  it('takes two more windows when no single window covers a long tail', () => {
+  it('cuts a long tail to what one more window holds, never a third call', () => {
     const plan = planTailFollowUp({ count: 2000, lowerBound: 0, total: 5001 });
-    expect(plan.start).toBe(3001);
-    expect(plan.windows).toHaveLength(2);
+    expect(plan.windows).toHaveLength(1);
+    expect(plan.end).toBe(5001);
+    expect(plan.start).toBeGreaterThan(3001);
+    const [window] = plan.windows;
+    expect((window!.pageNumber - 1) * window!.pageSize).toBeLessThanOrEqual(plan.start);
+    expect(window!.pageNumber * window!.pageSize).toBeGreaterThanOrEqual(5001);
     expect(planTailFollowUp({ count: 2000, lowerBound: 0, total: 6000 }).windows).toEqual([
       { pageNumber: 3, pageSize: 2000 },
     ]);
@@ -77,11 +81,15 @@ describe('planTail / planTailFollowUp', () => {
         fc.integer({ min: 0, max: 20_000 }),
         fc.integer({ min: 0, max: 20_000 }),
         (count, lowerBound, total) => {
-          const { items, calls } = runTail(count, lowerBound, total);
+          const { items, calls, plan } = runTail(count, lowerBound, total);
           const start = Math.max(lowerBound, total - count);
-          expect(items).toEqual(range(start, total));
-          expect(calls).toBeLessThanOrEqual(3);
-          if (total < 2 * count) expect(calls).toBeLessThanOrEqual(2);
+          // Always the oldest items of the slice, never more than two calls.
+          expect(calls).toBeLessThanOrEqual(2);
+          expect(plan.start).toBeGreaterThanOrEqual(start);
+          expect(items).toEqual(range(plan.start, total));
+          // The full `last` whenever one more window can hold it (always for count <= 1000).
+          if (total < 2 * count || count <= 1000) expect(plan.start).toBe(start);
+          if (plan.start < total) expect(items.length).toBeGreaterThan(0);
         },
       ),
       { numRuns: 1000 },
