@@ -4,7 +4,7 @@ import { GatewayError } from '../errors.js';
 import { decodeAuditLogPage } from './decode.js';
 import { errorForStatus, errorForTransportFailure } from './errors.js';
 import { auditLogsPath, buildSearchParams } from './query.js';
-import type { ListAuditLogsRequest, UpstreamClient, UpstreamPage } from './types.js';
+import type { ListAuditLogsRequest, UpstreamCallEvent, UpstreamClient, UpstreamPage } from './types.js';
 
 export interface UpstreamLogger {
   warn(obj: object, msg?: string): void;
@@ -19,6 +19,8 @@ export interface UpstreamClientOptions {
   /** Keep-alive connections in the pool. Default 64. */
   connections?: number;
   logger?: UpstreamLogger;
+  /** Called once per upstream call when it has settled; must not throw. */
+  onCall?: (event: UpstreamCallEvent) => void;
 }
 
 /** Largest 200 body we read: a 2000-item page is a few MB. */
@@ -70,13 +72,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       const response = await requestWithin(pool, {
         method: 'GET',
         path,
-        // An explicit allow-list: nothing else from the caller reaches the upstream.
-        headers: {
-          authorization: headers.authorization,
-          'x-tenant': headers.tenant,
-          'x-correlation-id': headers.correlationId,
-          accept: 'application/json',
-        },
+        headers: upstreamHeaders(headers),
         signal,
       });
       status = response.statusCode;
@@ -109,8 +105,9 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       failure = error.code;
       throw error;
     } finally {
-      const durationMs = Math.round(performance.now() - started);
+      const durationMs = performance.now() - started;
       const { correlationId } = headers;
+      options.onCall?.({ correlationId, status, code: failure, durationMs, ...window });
       if (unknownStatuses > 0) {
         logger.warn(
           { correlationId, count: unknownStatuses, values: [...unknownSamples] },
@@ -118,7 +115,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         );
       }
       logger.debug(
-        { correlationId, status, durationMs, pageNumber: window.pageNumber, pageSize: window.pageSize, error: failure },
+        { correlationId, status, durationMs: Math.round(durationMs), pageNumber: window.pageNumber, pageSize: window.pageSize, error: failure },
         'upstream GET AuditLogs',
       );
     }
@@ -145,6 +142,19 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   }
 
   return { listAuditLogs, probe, close };
+}
+
+/** The allow-list: nothing else from the caller ever reaches the upstream. */
+function upstreamHeaders(headers: ListAuditLogsRequest['headers']): Record<string, string> {
+  const sent: Record<string, string> = {
+    authorization: headers.authorization,
+    'x-tenant': headers.tenant,
+    'x-correlation-id': headers.correlationId,
+    accept: 'application/json',
+  };
+  if (headers.traceparent !== undefined) sent.traceparent = headers.traceparent;
+  if (headers.tracestate !== undefined) sent.tracestate = headers.tracestate;
+  return sent;
 }
 
 /** Our deadline, combined with the caller's signal when there is one. */

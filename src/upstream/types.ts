@@ -31,6 +31,21 @@ export interface ForwardedHeaders {
   tenant: string;
   /** The operation's correlation id (a UUID). */
   correlationId: string;
+  /** W3C trace context of the upstream call, when tracing is on. */
+  traceparent?: string;
+  tracestate?: string;
+}
+
+/** What one upstream call did, reported once it settled (for logs, metrics and traces). */
+export interface UpstreamCallEvent {
+  correlationId: string;
+  /** HTTP status, when a response arrived. */
+  status?: number;
+  /** The contract error code, when the call failed. */
+  code?: string;
+  durationMs: number;
+  pageNumber: number;
+  pageSize: number;
 }
 
 /** An upstream item, decoded. `raw` is the item exactly as received. */
