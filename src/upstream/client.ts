@@ -1,10 +1,20 @@
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool, type Dispatcher } from 'undici';
 import { GatewayError } from '../errors.js';
+import { createCircuitBreaker, type BreakerConfig, type CallOutcome } from './circuit-breaker.js';
+import { createConcurrencyLimiter, QueueTimeoutError } from './concurrency.js';
 import { decodeAuditLogPage } from './decode.js';
-import { errorForStatus, errorForTransportFailure } from './errors.js';
+import { errorForStatus, errorForTransportFailure, parseRetryAfter, type ResponseHeaders } from './errors.js';
 import { auditLogsPath, buildSearchParams } from './query.js';
-import type { ListAuditLogsRequest, UpstreamCallEvent, UpstreamClient, UpstreamPage } from './types.js';
+import { decideRetry, DEFAULT_RETRY_POLICY, type AttemptFailure, type RetryPolicy } from './retry.js';
+import type {
+  ListAuditLogsRequest,
+  UpstreamCallEvent,
+  UpstreamClient,
+  UpstreamClientState,
+  UpstreamPage,
+} from './types.js';
 
 export interface UpstreamLogger {
   warn(obj: object, msg?: string): void;
@@ -14,33 +24,56 @@ export interface UpstreamLogger {
 export interface UpstreamClientOptions {
   /** Base URL of the CloudCockpit API; it may carry a path prefix (`https://host/api`). */
   baseUrl: string;
-  /** Deadline for one upstream call, body included. */
+  /** Deadline for one call: slot wait, every attempt and every backoff together. */
   timeoutMs: number;
-  /** Keep-alive connections in the pool. Default 64. */
-  connections?: number;
+  /** Cap on concurrent upstream requests (and keep-alive connections). Default 64. */
+  maxConcurrency?: number;
+  /** Longest wait for a free slot before the call fails with UPSTREAM_UNAVAILABLE. Default 2000. */
+  maxQueueMs?: number;
+  /** Largest 200 body read; larger is UPSTREAM_BAD_RESPONSE. Default 16 MiB. */
+  maxResponseBytes?: number;
+  /** Retries after the first attempt (0 turns retrying off), and the backoff. Default 2 retries, 100 ms doubling to 1 s. */
+  retry?: Partial<RetryPolicy>;
+  /** Circuit breaker: opens after `failureThreshold` failed calls in a row for `cooldownMs`. Default 5 and 10 s; false turns it off. */
+  breaker?: Partial<BreakerConfig> | false;
   logger?: UpstreamLogger;
-  /** Called once per upstream call when it has settled; must not throw. */
+  /** Called once per upstream request (each attempt) when it has settled; must not throw. */
   onCall?: (event: UpstreamCallEvent) => void;
+  /** Source of the backoff jitter, [0, 1). */
+  random?: () => number;
 }
 
-/** Largest 200 body we read: a 2000-item page is a few MB. */
-const MAX_PAGE_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_MAX_CONCURRENCY = 64;
+export const DEFAULT_MAX_QUEUE_MS = 2_000;
+/** A 2000-item page of ordinary audit logs is about 1 MB; this leaves room for long `details`. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_BREAKER: BreakerConfig = { failureThreshold: 5, cooldownMs: 10_000 };
+
 /** Largest error body we read; past this the body is dropped and only the status is kept. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 /** Upper bound on the readiness probe's deadline. */
 const PROBE_TIMEOUT_MS = 2000;
 /** At most this many distinct unknown status values are named in one warning. */
 const MAX_UNKNOWN_STATUS_SAMPLES = 5;
+/** Statuses that say the upstream (or what stands in front of it) is unwell; they count against the breaker. */
+const UNHEALTHY_STATUSES = new Set([502, 503, 504]);
+/** Failures of our own pool (closed at shutdown), not of the upstream. */
+const OWN_FAILURE_CODES = new Set(['UND_ERR_CLOSED', 'UND_ERR_DESTROYED', 'UND_ERR_ABORTED']);
 
 const noop = (): void => {};
 const silentLogger: UpstreamLogger = { warn: noop, debug: noop };
 
 type ResponseBody = Dispatcher.ResponseData['body'];
 
+/** How one attempt ended: a page, or an error with what retrying and the breaker need to know. */
+type AttemptResult =
+  | { ok: true; page: UpstreamPage; status: number }
+  | { ok: false; error: GatewayError; failure: AttemptFailure; outcome: CallOutcome; status?: number };
+
 /**
- * The one pipeline every upstream call goes through:
- * build path → request on a keep-alive pool under a deadline → read body once →
- * decode (200) or map the status (anything else) → log.
+ * The one pipeline every upstream call goes through, in small named steps:
+ * breaker admission → [slot → request under the call's deadline → read the body once →
+ * decode (200) or map the status → report] → retry decision → … → breaker record.
  */
 export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
   const { timeoutMs } = options;
@@ -48,10 +81,25 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   const baseUrl = new URL(options.baseUrl);
   const basePath = auditLogsPath(baseUrl);
   const logger = options.logger ?? silentLogger;
+  const maxConcurrency = options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY;
+  const maxQueueMs = options.maxQueueMs ?? DEFAULT_MAX_QUEUE_MS;
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const retryPolicy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+  const random = options.random ?? Math.random;
+
+  const limiter = createConcurrencyLimiter(maxConcurrency);
+  const breaker =
+    options.breaker === false
+      ? undefined
+      : createCircuitBreaker({ ...DEFAULT_BREAKER, ...options.breaker }, Date.now, (from, to) =>
+          logger.warn({ from, to }, `upstream circuit breaker ${to}`),
+        );
+  const totals = { retries: 0, breakerRejections: 0, queueTimeouts: 0 };
 
   // undici's own timeouts default to 300 s; none of them may outlast our deadline.
+  // One connection per slot, so undici never queues behind the limiter's back.
   const pool = new Pool(baseUrl.origin, {
-    connections: options.connections ?? 64,
+    connections: maxConcurrency,
     connectTimeout: timeoutMs,
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
@@ -59,66 +107,169 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   let closing: Promise<void> | undefined;
 
   async function listAuditLogs(request: ListAuditLogsRequest): Promise<UpstreamPage> {
-    const { query, window, headers } = request;
-    const path = `${basePath}?${buildSearchParams(query, window)}`;
-    const signal = deadline(timeoutMs, request.signal);
-    const started = performance.now();
-    let status: number | undefined;
-    let failure: string | undefined;
-    let unknownStatuses = 0;
-    const unknownSamples = new Set<string>();
+    const path = `${basePath}?${buildSearchParams(request.query, request.window)}`;
+    const deadline = startDeadline(timeoutMs, request.signal);
+    if (deadline.signal.aborted) throw errorForTransportFailure(deadline.signal.reason);
 
+    const admission = breaker?.tryAcquire();
+    if (breaker && !admission) {
+      totals.breakerRejections++;
+      throw new GatewayError('UPSTREAM_UNAVAILABLE', 'The audit-log service is failing; calls to it are paused briefly.');
+    }
+
+    let outcome: CallOutcome = 'neutral';
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const started = performance.now();
+        const result = await attemptOnce(path, request, deadline);
+        outcome = result.ok ? 'success' : result.outcome;
+        const decision = result.ok
+          ? undefined
+          : decideRetry({ failure: result.failure, attempt, remainingMs: deadline.remainingMs(), random: random(), policy: retryPolicy });
+        report(request, attempt, started, result, decision?.retry ? decision.delayMs : undefined);
+
+        if (result.ok) return result.page;
+        if (!decision?.retry) throw result.error;
+        totals.retries++;
+        await waitOrFail(decision.delayMs, deadline.signal);
+      }
+    } catch (err) {
+      if (!(err instanceof GatewayError)) outcome = 'neutral';
+      throw errorForTransportFailure(err);
+    } finally {
+      admission?.settle(outcome);
+    }
+  }
+
+  /** One upstream request: slot, send, read, decode or map. Never throws. */
+  async function attemptOnce(path: string, request: ListAuditLogsRequest, deadline: Deadline): Promise<AttemptResult> {
+    let release: () => void;
+    try {
+      release = await acquireSlot(deadline);
+    } catch (err) {
+      return slotUnavailable(err);
+    }
+    let status: number | undefined;
     try {
       const response = await requestWithin(pool, {
         method: 'GET',
         path,
-        headers: upstreamHeaders(headers),
-        signal,
+        headers: upstreamHeaders(request.headers),
+        signal: deadline.signal,
       });
       status = response.statusCode;
-
-      if (status !== 200) {
-        const text = await readText(response.body, MAX_ERROR_BODY_BYTES, response.headers['content-length']);
-        await socketReleased();
-        throw errorForStatus(status, text, response.headers);
-      }
-
-      const text = await readText(response.body, MAX_PAGE_BYTES, response.headers['content-length']);
-      await socketReleased();
-      if (text === undefined) throw badResponse('The upstream response is too large.', status);
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch (err) {
-        throw badResponse('The upstream response is not JSON.', status, err);
-      }
-      try {
-        return decodeAuditLogPage(body, (value) => {
-          unknownStatuses++;
-          if (unknownSamples.size < MAX_UNKNOWN_STATUS_SAMPLES) unknownSamples.add(describe(value));
-        });
-      } catch (err) {
-        throw err instanceof GatewayError ? badResponse(err.message, status, err) : err;
-      }
+      if (status !== 200) return await readErrorResponse(response);
+      return { ok: true, page: await readPage(response, request.headers.correlationId), status };
     } catch (err) {
-      const error = errorForTransportFailure(err);
-      failure = error.code;
-      throw error;
+      return failedAttempt(err, status, request.signal);
     } finally {
-      const durationMs = performance.now() - started;
-      const { correlationId } = headers;
-      options.onCall?.({ correlationId, status, code: failure, durationMs, ...window });
+      release();
+    }
+  }
+
+  /** A slot, waiting at most `maxQueueMs`, or only the deadline when that comes first. */
+  function acquireSlot(deadline: Deadline): Promise<() => void> {
+    const remaining = deadline.remainingMs();
+    return limiter.acquire(deadline.signal, maxQueueMs < remaining ? maxQueueMs : undefined);
+  }
+
+  /** No slot: the gateway shed the call, or its deadline passed while it waited. Neither is the upstream's health. */
+  function slotUnavailable(err: unknown): AttemptResult {
+    if (err instanceof QueueTimeoutError) {
+      totals.queueTimeouts++;
+      const error = new GatewayError('UPSTREAM_UNAVAILABLE', 'Too many calls to the audit-log service are in flight; retry later.', { cause: err });
+      return { ok: false, error, failure: { kind: 'final' }, outcome: 'neutral' };
+    }
+    return { ok: false, error: errorForTransportFailure(err), failure: { kind: 'final' }, outcome: 'neutral' };
+  }
+
+  async function readErrorResponse(response: Dispatcher.ResponseData): Promise<AttemptResult> {
+    const status = response.statusCode;
+    const text = await readText(response.body, MAX_ERROR_BODY_BYTES, response.headers['content-length']);
+    await socketReleased();
+    const retryAfterSeconds = parseRetryAfter(firstHeader(response.headers, 'retry-after'), Date.now());
+    return {
+      ok: false,
+      error: errorForStatus(status, text, response.headers),
+      failure: { kind: 'status', status, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) },
+      outcome: UNHEALTHY_STATUSES.has(status) ? 'failure' : 'success',
+      status,
+    };
+  }
+
+  async function readPage(response: Dispatcher.ResponseData, correlationId: string): Promise<UpstreamPage> {
+    const status = response.statusCode;
+    const text = await readText(response.body, maxResponseBytes, response.headers['content-length']);
+    await socketReleased();
+    if (text === undefined) throw badResponse('The upstream response is too large.', status);
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch (err) {
+      throw badResponse('The upstream response is not JSON.', status, err);
+    }
+    let unknownStatuses = 0;
+    const unknownSamples = new Set<string>();
+    try {
+      return decodeAuditLogPage(body, (value) => {
+        unknownStatuses++;
+        if (unknownSamples.size < MAX_UNKNOWN_STATUS_SAMPLES) unknownSamples.add(describe(value));
+      });
+    } catch (err) {
+      throw err instanceof GatewayError ? badResponse(err.message, status, err) : err;
+    } finally {
       if (unknownStatuses > 0) {
         logger.warn(
           { correlationId, count: unknownStatuses, values: [...unknownSamples] },
           'upstream audit logs with an unknown status; decoded as null',
         );
       }
-      logger.debug(
-        { correlationId, status, durationMs: Math.round(durationMs), pageNumber: window.pageNumber, pageSize: window.pageSize, error: failure },
-        'upstream GET AuditLogs',
-      );
     }
+  }
+
+  function failedAttempt(err: unknown, status: number | undefined, callerSignal: AbortSignal | undefined): AttemptResult {
+    const error = errorForTransportFailure(err);
+    const final = (outcome: CallOutcome): AttemptResult => ({ ok: false, error, failure: { kind: 'final' }, outcome, status });
+    // A body we could not use came from an upstream that answered; a caller who gave up says nothing about it.
+    if (err instanceof GatewayError || callerSignal?.aborted) return final('neutral');
+    if (error.code === 'UPSTREAM_TIMEOUT') return { ok: false, error, failure: { kind: 'timeout' }, outcome: 'failure', status };
+    const code = errorCode(err);
+    if (code === undefined || OWN_FAILURE_CODES.has(code)) return final('neutral');
+    return { ok: false, error, failure: { kind: 'transport', code }, outcome: 'failure', status };
+  }
+
+  /** The onCall hook and one debug line per attempt. */
+  function report(
+    request: ListAuditLogsRequest,
+    attempt: number,
+    started: number,
+    result: AttemptResult,
+    retryInMs: number | undefined,
+  ): void {
+    const durationMs = performance.now() - started;
+    const { correlationId } = request.headers;
+    const status = result.status;
+    const code = result.ok ? undefined : result.error.code;
+    const event: UpstreamCallEvent = { correlationId, status, code, durationMs, ...request.window, attempt };
+    if (retryInMs !== undefined) event.retryInMs = retryInMs;
+    try {
+      options.onCall?.(event);
+    } catch {
+      // A reporting hook must never break the call.
+    }
+    logger.debug(
+      {
+        correlationId,
+        status,
+        durationMs: Math.round(durationMs),
+        pageNumber: request.window.pageNumber,
+        pageSize: request.window.pageSize,
+        attempt,
+        error: code,
+        ...(retryInMs === undefined ? {} : { retryInMs }),
+      },
+      'upstream GET AuditLogs',
+    );
   }
 
   async function probe(): Promise<boolean> {
@@ -127,7 +278,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         method: 'GET',
         path: basePath,
         headers: { accept: 'application/json' },
-        signal: deadline(Math.min(timeoutMs, PROBE_TIMEOUT_MS)),
+        signal: AbortSignal.timeout(Math.min(timeoutMs, PROBE_TIMEOUT_MS)),
       });
       await response.body.dump().catch(noop);
       return true;
@@ -136,12 +287,23 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     }
   }
 
+  function state(): UpstreamClientState {
+    return {
+      breaker: breaker?.phase() ?? 'closed',
+      consecutiveFailures: breaker?.consecutiveFailures() ?? 0,
+      inFlight: limiter.active(),
+      queued: limiter.waiting(),
+      maxConcurrency,
+      totals: { ...totals },
+    };
+  }
+
   function close(): Promise<void> {
     closing ??= pool.close();
     return closing;
   }
 
-  return { listAuditLogs, probe, close };
+  return { listAuditLogs, probe, state, close };
 }
 
 /** The allow-list: nothing else from the caller ever reaches the upstream. */
@@ -157,10 +319,29 @@ function upstreamHeaders(headers: ListAuditLogsRequest['headers']): Record<strin
   return sent;
 }
 
-/** Our deadline, combined with the caller's signal when there is one. */
-function deadline(ms: number, callerSignal?: AbortSignal): AbortSignal {
+interface Deadline {
+  /** Aborts when the call's time is up (a TimeoutError) or the caller gives up. */
+  signal: AbortSignal;
+  remainingMs(): number;
+}
+
+/** The call's deadline, combined with the caller's signal when there is one. */
+function startDeadline(ms: number, callerSignal?: AbortSignal): Deadline {
+  const endsAt = performance.now() + ms;
   const timeout = AbortSignal.timeout(ms);
-  return callerSignal ? AbortSignal.any([timeout, callerSignal]) : timeout;
+  return {
+    signal: callerSignal ? AbortSignal.any([timeout, callerSignal]) : timeout,
+    remainingMs: () => Math.max(0, endsAt - performance.now()),
+  };
+}
+
+/** The backoff before a retry; the deadline or the caller can still cut it short. */
+async function waitOrFail(ms: number, signal: AbortSignal): Promise<void> {
+  try {
+    await sleep(ms, undefined, { signal });
+  } catch {
+    throw errorForTransportFailure(signal.reason);
+  }
 }
 
 /**
@@ -246,6 +427,21 @@ async function readText(
 
 function badResponse(message: string, status: number, cause?: unknown): GatewayError {
   return new GatewayError('UPSTREAM_BAD_RESPONSE', message, { upstream: { status }, cause });
+}
+
+function firstHeader(headers: ResponseHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The socket-level code of a transport failure (`ECONNRESET`, `UND_ERR_SOCKET`, …). */
+function errorCode(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string') return code;
+  const cause = (err as { cause?: unknown }).cause;
+  const causeCode = typeof cause === 'object' && cause !== null ? (cause as { code?: unknown }).code : undefined;
+  return typeof causeCode === 'string' ? causeCode : undefined;
 }
 
 /** A short, log-safe description of an unexpected status value. */

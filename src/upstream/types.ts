@@ -46,6 +46,25 @@ export interface UpstreamCallEvent {
   durationMs: number;
   pageNumber: number;
   pageSize: number;
+  /** 1 for the first attempt of a call, 2 and 3 for its retries. */
+  attempt?: number;
+  /** Set when another attempt follows this one after that many milliseconds. */
+  retryInMs?: number;
+}
+
+/** A snapshot of the client's resilience state, for readiness and metrics. */
+export interface UpstreamClientState {
+  /** `open`: calls fail fast with UPSTREAM_UNAVAILABLE; `half-open`: one trial call is let through. */
+  breaker: 'closed' | 'open' | 'half-open';
+  /** Failed calls in a row while closed. */
+  consecutiveFailures: number;
+  /** Requests holding one of the `maxConcurrency` slots. */
+  inFlight: number;
+  /** Calls waiting for a slot. */
+  queued: number;
+  maxConcurrency: number;
+  /** Totals since start: retries made, and calls failed fast without an upstream request. */
+  totals: { retries: number; breakerRejections: number; queueTimeouts: number };
 }
 
 /** An upstream item, decoded. `raw` is the item exactly as received. */
@@ -82,5 +101,7 @@ export interface UpstreamClient {
   listAuditLogs(request: ListAuditLogsRequest): Promise<UpstreamPage>;
   /** True when the upstream answers HTTP at all (any status), false when it cannot be reached. */
   probe(): Promise<boolean>;
+  /** The breaker, the concurrency slots and running totals, as of now. */
+  state(): UpstreamClientState;
   close(): Promise<void>;
 }

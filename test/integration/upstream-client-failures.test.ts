@@ -29,8 +29,8 @@ async function failure(promise: Promise<unknown>): Promise<{ err: GatewayError; 
 let upstream: FakeUpstream;
 const clients: UpstreamClient[] = [];
 
-function client(baseUrl: string, options: { timeoutMs?: number; connections?: number } = {}): UpstreamClient {
-  const c = createUpstreamClient({ baseUrl, timeoutMs: options.timeoutMs ?? TIMEOUT_MS, connections: options.connections });
+function client(baseUrl: string, options: { timeoutMs?: number; maxConcurrency?: number } = {}): UpstreamClient {
+  const c = createUpstreamClient({ baseUrl, timeoutMs: options.timeoutMs ?? TIMEOUT_MS, maxConcurrency: options.maxConcurrency });
   clients.push(c);
   return c;
 }
@@ -60,7 +60,7 @@ describe('upstream client transport failures', () => {
   });
 
   it('keeps the deadline for a call queued behind a busy pool', async () => {
-    const c = client(`${upstream.url}/hang`, { connections: 1, timeoutMs: 3 * TIMEOUT_MS });
+    const c = client(`${upstream.url}/hang`, { maxConcurrency: 1, timeoutMs: 3 * TIMEOUT_MS });
     const blocker = failure(c.listAuditLogs(request()));
     // The second call waits for the pool's only connection; a deadline (here the
     // caller's, shorter than the client's) still applies while it waits.

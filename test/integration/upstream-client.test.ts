@@ -199,11 +199,11 @@ describe('upstream client against a real HTTP server', () => {
     expect(warnings[0]!.obj).toMatchObject({ count: 3, values: ['"Cancelled"', 'number'] });
   });
 
-  it('logs one debug line per call, without the authorization value', async () => {
+  it('logs one debug line per attempt, without the authorization value', async () => {
     const { logger, lines } = recordingLogger();
     const c = client('/echo', { logger });
     await c.listAuditLogs(request({ window: { pageNumber: 4, pageSize: 10 } }));
-    await rejection(client('/status/503', { logger }).listAuditLogs(request()));
+    await rejection(client('/status/500', { logger }).listAuditLogs(request()));
     const debug = lines.filter((l) => l.level === 'debug');
     expect(debug).toHaveLength(2);
     expect(debug[0]!.obj).toMatchObject({
@@ -211,9 +211,10 @@ describe('upstream client against a real HTTP server', () => {
       status: 200,
       pageNumber: 4,
       pageSize: 10,
+      attempt: 1,
     });
     expect(typeof (debug[0]!.obj as { durationMs: unknown }).durationMs).toBe('number');
-    expect(debug[1]!.obj).toMatchObject({ status: 503, error: 'UPSTREAM_ERROR' });
+    expect(debug[1]!.obj).toMatchObject({ status: 500, error: 'UPSTREAM_ERROR', attempt: 1 });
     expect(JSON.stringify(lines)).not.toContain('eyJ');
   });
 

@@ -1,0 +1,84 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { admit, CLOSED, createCircuitBreaker, phaseAt, record, type BreakerState, type CallOutcome } from '../../src/upstream/circuit-breaker.js';
+
+const config = { failureThreshold: 3, cooldownMs: 1000 };
+
+describe('circuit breaker transitions', () => {
+  it('opens after failureThreshold failures in a row, and a success resets the count', () => {
+    let state: BreakerState = CLOSED;
+    state = record(state, { outcome: 'failure', trial: false }, 0, config);
+    state = record(state, { outcome: 'failure', trial: false }, 0, config);
+    state = record(state, { outcome: 'success', trial: false }, 0, config);
+    expect(state).toEqual(CLOSED);
+    for (let i = 0; i < 3; i++) state = record(state, { outcome: 'failure', trial: false }, 10, config);
+    expect(state).toEqual({ phase: 'open', openedAt: 10 });
+  });
+
+  it('ignores neutral outcomes', () => {
+    const state = record({ phase: 'closed', failures: 2 }, { outcome: 'neutral', trial: false }, 0, config);
+    expect(state).toEqual({ phase: 'closed', failures: 2 });
+  });
+
+  it('fails fast while open, then lets exactly one trial through after the cool-off', () => {
+    const open: BreakerState = { phase: 'open', openedAt: 0 };
+    expect(admit(open, 999, config).admitted).toBe(false);
+    expect(phaseAt(open, 1000, config)).toBe('half-open');
+    const first = admit(open, 1000, config);
+    expect(first).toMatchObject({ admitted: true, trial: true });
+    const second = admit(first.state, 1001, config);
+    expect(second.admitted).toBe(false);
+  });
+
+  it('closes on a successful trial and reopens on a failed one', () => {
+    const trialRunning: BreakerState = { phase: 'half-open', trial: true };
+    expect(record(trialRunning, { outcome: 'success', trial: true }, 5000, config)).toEqual(CLOSED);
+    expect(record(trialRunning, { outcome: 'failure', trial: true }, 5000, config)).toEqual({ phase: 'open', openedAt: 5000 });
+  });
+
+  it('frees the trial slot when the trial says nothing about the upstream', () => {
+    const state = record({ phase: 'half-open', trial: true }, { outcome: 'neutral', trial: true }, 0, config);
+    expect(admit(state, 0, config)).toMatchObject({ admitted: true, trial: true });
+  });
+
+  it('ignores late outcomes of calls admitted before it opened', () => {
+    const open: BreakerState = { phase: 'open', openedAt: 0 };
+    expect(record(open, { outcome: 'success', trial: false }, 10, config)).toBe(open);
+    expect(record(open, { outcome: 'failure', trial: false }, 10, config)).toBe(open);
+  });
+
+  it('never gets stuck: after any history, a cool-off later one call is admitted', () => {
+    const outcome = fc.constantFrom<CallOutcome>('success', 'failure', 'neutral');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(outcome, fc.integer({ min: 0, max: 3000 })), { maxLength: 50 }), (events) => {
+        let clock = 0;
+        const breaker = createCircuitBreaker(config, () => clock);
+        for (const [result, advance] of events) {
+          clock += advance;
+          breaker.tryAcquire()?.settle(result);
+        }
+        clock += config.cooldownMs;
+        expect(breaker.tryAcquire()).toBeDefined();
+      }),
+    );
+  });
+});
+
+describe('createCircuitBreaker', () => {
+  it('reports phase changes', () => {
+    let clock = 0;
+    const changes: string[] = [];
+    const breaker = createCircuitBreaker(config, () => clock, (from, to) => changes.push(`${from}->${to}`));
+    for (let i = 0; i < 3; i++) breaker.tryAcquire()!.settle('failure');
+    expect(breaker.phase()).toBe('open');
+    expect(breaker.tryAcquire()).toBeUndefined();
+    clock = 1000;
+    expect(breaker.phase()).toBe('half-open');
+    const trial = breaker.tryAcquire()!;
+    expect(breaker.tryAcquire()).toBeUndefined();
+    trial.settle('success');
+    trial.settle('failure'); // a second settle is ignored
+    expect(breaker.phase()).toBe('closed');
+    expect(changes).toEqual(['closed->open', 'open->half-open', 'half-open->closed']);
+  });
+});
