@@ -23,12 +23,23 @@ export interface GraphQLResponse<TData> {
   body: { data?: TData | null; errors?: Array<{ message: string; path?: unknown[]; extensions?: Record<string, any> }> };
 }
 
+/** One GraphQL request made through `graphql()`, as sent and as answered. */
+export interface RecordedExchange {
+  requestHeaders: Record<string, string>;
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** The response body exactly as received. */
+  body: string;
+}
+
 export interface Harness {
   url: string;
   sample: SampleUpstream;
   upstream: UpstreamClient;
   /** Every log line the gateway wrote, as text. */
   logs: string[];
+  /** Every request made with `graphql()` and its response, oldest first. */
+  exchanges: RecordedExchange[];
   graphql<TData, TVariables>(
     document: TypedDocumentNode<TData, TVariables> | string,
     variables?: TVariables,
@@ -48,6 +59,7 @@ export interface HarnessOptions {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const sample = await startSampleUpstream({ now: options.sampleNow });
   const logs: string[] = [];
+  const exchanges: RecordedExchange[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
       logs.push(String(chunk));
@@ -73,6 +85,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     sample,
     upstream,
     logs,
+    exchanges,
     async graphql(document, variables, headers = CALLER) {
       const query = typeof document === 'string' ? document : print(document);
       const response = await request(`${url}/graphql`, {
@@ -80,7 +93,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
         body: JSON.stringify({ query, variables }),
       });
-      const body = (await response.body.json()) as GraphQLResponse<never>['body'];
+      const text = await response.body.text();
+      exchanges.push({ requestHeaders: { ...headers }, status: response.statusCode, headers: response.headers, body: text });
+      const body = JSON.parse(text) as GraphQLResponse<never>['body'];
       return { status: response.statusCode, headers: response.headers, body } as never;
     },
     async close() {
