@@ -3,6 +3,7 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 /**
  * `npm run codegen` regenerates every generated file; CI fails when one is stale.
  * - schema.graphql: the public schema, printed from the Pothos schema
+ * - subgraph.graphql: the Federation v2 subgraph SDL (with @link and @key), as `_service { sdl }` serves it
  * - test/generated/operations.ts: TypedDocumentNodes for the tests' documents
  */
 const config: CodegenConfig = {
@@ -12,6 +13,9 @@ const config: CodegenConfig = {
     'schema.graphql': {
       plugins: ['schema-ast'],
       config: { includeDirectives: false, commentDescriptions: false, sort: true },
+    },
+    'subgraph.graphql': {
+      plugins: ['./scripts/codegen-subgraph-sdl.ts'],
     },
     'test/generated/operations.ts': {
       documents: ['test/documents/**/*.graphql'],

@@ -1,5 +1,8 @@
 import SchemaBuilder from '@pothos/core';
+import DirectivesPlugin from '@pothos/plugin-directives';
+import FederationPlugin from '@pothos/plugin-federation';
 import RelayPlugin from '@pothos/plugin-relay';
+import { assertNodeIdCount, decodeNodeGlobalId } from './audit-logs/node-id.js';
 import type { GatewayContext } from './context.js';
 
 /** The Pothos builder: plugins and scalar shapes only, no types (they live in src/schema/). */
@@ -15,14 +18,28 @@ export const builder = new SchemaBuilder<{
   Connection: { totalCount: number };
   DefaultFieldNullability: false;
 }>({
-  plugins: [RelayPlugin],
+  // Directives turns the federation directives into AST nodes, so the subgraph SDL prints them;
+  // federation comes last, after every plugin that wraps resolvers.
+  plugins: [DirectivesPlugin, RelayPlugin, FederationPlugin],
+  // graphql-tools' shape for directives in extensions, which codegen's schema loader reads.
+  directives: { useGraphQLToolsUnorderedDirectives: true },
   defaultFieldNullability: false,
   relay: {
     cursorType: 'String',
     edgesFieldOptions: { nullable: { list: false, items: false } },
     nodeFieldOptions: { nullable: false },
     nodesOnConnection: true,
-    nodeQueryOptions: false,
-    nodesQueryOptions: false,
+    // A malformed or foreign id is BAD_USER_INPUT, not a masked validation error.
+    decodeGlobalID: (globalID) => decodeNodeGlobalId(globalID),
+    nodeQueryOptions: {
+      description: 'Refetches an object by its global id (Relay); null when it no longer exists.',
+    },
+    nodesQueryOptions: {
+      description: 'Refetches up to 100 objects by global id, batched; null for each that no longer exists.',
+      resolve: (_root, { ids }, _context, _info, resolveNodes) => {
+        assertNodeIdCount(ids.length);
+        return resolveNodes(ids);
+      },
+    },
   },
 });

@@ -1,4 +1,5 @@
 import type { YogaInitialContext } from 'graphql-yoga';
+import { createNodeLoader, type NodeLoader } from './audit-logs/node-loader.js';
 import { createPageLoader, type PageLoader } from './audit-logs/page-loader.js';
 import { readCallerHeaders, requireCaller, type CallerHeaders } from './caller.js';
 import type { Logger } from './logger.js';
@@ -23,6 +24,8 @@ export interface GatewayContext {
   forwardedHeaders(): ForwardedHeaders;
   /** Deduplicates identical upstream requests within the operation. */
   pages: PageLoader;
+  /** Finds AuditLogs by global id (node, nodes, _entities), batched per operation. */
+  nodes: NodeLoader;
   cursors: CursorCodec;
   logger: Logger;
   /** Counts what the operation cost upstream, for logs and metrics. */
@@ -35,12 +38,15 @@ export function createContextFactory(services: GatewayServices) {
     const caller = readCallerHeaders(request.headers);
     const stats = { upstreamCalls: 0 };
     const forwardedHeaders = () => requireCaller(caller, correlationId);
+    const pages = createPageLoader(services.upstream, forwardedHeaders, stats);
+    const onGiveUp = (keys: readonly unknown[]) => services.logger.warn({ ids: keys.length }, 'node lookup gave up on ids in overfull time windows');
     return {
       correlationId,
       now: new Date(),
       caller,
       forwardedHeaders,
-      pages: createPageLoader(services.upstream, forwardedHeaders, stats),
+      pages,
+      nodes: createNodeLoader(pages, forwardedHeaders, { onGiveUp }),
       cursors: services.cursors,
       logger: services.logger,
       stats,

@@ -1,5 +1,5 @@
-import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
+import { auditLogKeyFromGlobalId, auditLogRawId, parseAuditLogRawId } from '../audit-logs/node-id.js';
 import type { AuditLogRecord } from '../upstream/types.js';
 
 export const AuditLogStatusEnum = builder.enumType('AuditLogStatus', {
@@ -15,15 +15,20 @@ const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 /** The upstream documents these as UUIDs but does not guarantee it; a stray value reads as null, not as a failed page. */
 const uuidOrNull = (value: string | null): string | null => (value !== null && UUID_PATTERN.test(value) ? value : null);
 
-export const AuditLogRef = builder.objectRef<AuditLogRecord>('AuditLog');
-
-AuditLogRef.implement({
+/**
+ * A Relay Node and a federation entity keyed by its global id. The id is
+ * base64("AuditLog:<timestampMs>:<auditLogId>"): the timestamp finds a narrow time
+ * window upstream (which has no get-by-id), the upstream id picks the item in it.
+ */
+export const AuditLogRef = builder.node(builder.objectRef<AuditLogRecord>('AuditLog'), {
   description: 'One audit log entry of the CloudCockpit API.',
+  id: {
+    description: 'Opaque global id: carries what is needed to find the entry again.',
+    resolve: auditLogRawId,
+    parse: (rawId) => parseAuditLogRawId(rawId),
+  },
+  loadOne: (key, context) => context.nodes.load(key),
   fields: (t) => ({
-    id: t.id({
-      description: 'Opaque global id: carries what is needed to find the entry again.',
-      resolve: (log) => encodeGlobalID('AuditLog', `${log.timestamp.getTime()}:${log.auditLogId}`),
-    }),
     auditLogId: t.exposeString('auditLogId', { description: "The upstream item's own id." }),
     timestamp: t.expose('timestamp', { type: 'DateTime' }),
     operation: t.exposeString('operation', { nullable: true }),
@@ -37,4 +42,10 @@ AuditLogRef.implement({
     details: t.exposeString('details', { nullable: true }),
     raw: t.field({ type: 'JSON', description: 'The upstream item exactly as received.', resolve: (log) => log.raw }),
   }),
+});
+
+builder.asEntity(AuditLogRef, {
+  key: builder.selection<{ id: string }>('id'),
+  // async: a malformed id fails its own entry of _entities, not the whole list.
+  resolveReference: async ({ id }, context) => context.nodes.load(auditLogKeyFromGlobalId(String(id))),
 });

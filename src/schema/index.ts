@@ -1,11 +1,15 @@
-import { lexicographicSortSchema } from 'graphql';
 import { builder } from '../builder.js';
 import './scalars.js';
 import './error-code.js';
 import './audit-log.js';
 import './audit-log-filter.js';
 import './audit-log-connection.js';
+import './reseller.js';
 
 builder.queryType({});
 
-export const schema = lexicographicSortSchema(builder.toSchema());
+/** The Federation v2 version this subgraph links (`extend schema @link(...)`). */
+export const FEDERATION_LINK_URL = 'https://specs.apollo.dev/federation/v2.6';
+
+/** An Apollo Federation v2 subgraph: the public schema plus `_service { sdl }` and `_entities`, sorted. */
+export const schema = builder.toSubGraphSchema({ linkUrl: FEDERATION_LINK_URL });
