@@ -155,6 +155,29 @@ describe('a forward walk through the gateway', () => {
     expect(walk.ids).toEqual(expectedIds(walk.window));
   });
 
+  it('stays exact when the page size changes from page to page, at most two upstream calls a page', async () => {
+    const sizes = [3, 17, 1, 250, 40, 2, 33, 64, 5, 2000];
+    const pages: Page[] = [];
+    const callsPerPage: number[] = [];
+    let after: string | null = null;
+    let window: Walk['window'] | undefined;
+    for (let index = 0; ; index++) {
+      const first = sizes[index % sizes.length]!;
+      const before = h.sample.requests.length;
+      const current = await page({ filter: FILTER, first, after });
+      callsPerPage.push(h.sample.requests.length - before);
+      window ??= lastPinnedWindow();
+      pages.push(current);
+      if (!current.pageInfo.hasNextPage) break;
+      expect(current.edges).toHaveLength(first);
+      after = current.pageInfo.endCursor;
+    }
+    const expected = expectedIds(window!);
+    expect(pages.flatMap((p) => p.edges.map((e) => e.node.auditLogId))).toEqual(expected);
+    expectExactPageInfo(pages, expected.length);
+    expect(Math.max(...callsPerPage)).toBeLessThanOrEqual(2);
+  });
+
   it('gives an empty page with null cursors after the last item and for a filter that matches nothing', async () => {
     const walk = await walkForward(100);
     const total = walk.pages[0]!.totalCount;
