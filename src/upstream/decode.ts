@@ -105,41 +105,123 @@ function decodeStatus(value: unknown, onUnknownStatus?: (value: unknown) => void
   return null;
 }
 
-// YYYY-MM-DD, `T` (or a space), hh:mm[:ss[.fraction]], then an optional offset.
-const ISO_DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$/;
-
 /**
- * Parses an ISO-8601 date-time, or returns null when it is not one.
+ * Parses an ISO-8601 date-time, or returns null when it is not one:
+ * `YYYY-MM-DD`, `T` (or `t`, or a space), `hh:mm[:ss[.fraction]]`, then an optional
+ * offset (`Z`, `±hh`, `±hhmm`, `±hh:mm`).
  *
  * A timestamp without an offset (as .NET serialises an unspecified DateTime) is taken
  * as UTC, never as the gateway's local time. Fractions finer than a millisecond are
  * truncated. Calendar values are checked, so `2026-02-30` is rejected rather than
  * rolled over into March as `Date.parse` would.
+ *
+ * Every item of every page passes through here, so it scans the characters itself:
+ * no regular expression, no intermediate strings, no `Date.parse`.
  */
 export function parseTimestamp(value: unknown): Date | null {
-  if (typeof value !== 'string') return null;
-  const m = ISO_DATE_TIME.exec(value);
-  if (m === null) return null;
-  const [, year, month, day, hour, minute, second = '00', fraction = '', offset = 'Z'] = m as unknown as string[];
+  const ms = timestampMs(value);
+  return ms === null ? null : new Date(ms);
+}
 
-  const y = Number(year);
-  const mo = Number(month);
-  const d = Number(day);
-  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return null;
-  if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) return null;
-
-  let zone = 'Z';
-  if (offset !== 'Z' && offset !== 'z') {
-    const digits = offset.replace(':', '');
-    const oh = digits.slice(1, 3);
-    const om = digits.slice(3, 5) || '00';
-    if (Number(oh) > 23 || Number(om) > 59) return null;
-    zone = `${digits[0]}${oh}:${om}`;
+function timestampMs(value: unknown): number | null {
+  if (typeof value !== 'string' || value.length < 16) return null;
+  const century = twoDigits(value, 0);
+  const yearOfCentury = twoDigits(value, 2);
+  const month = twoDigits(value, 5);
+  const day = twoDigits(value, 8);
+  const hour = twoDigits(value, 11);
+  const minute = twoDigits(value, 14);
+  const separator = value.charCodeAt(10);
+  if (
+    century < 0 || yearOfCentury < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 ||
+    value.charCodeAt(4) !== DASH || value.charCodeAt(7) !== DASH || value.charCodeAt(13) !== COLON ||
+    (separator !== UPPER_T && separator !== LOWER_T && separator !== SPACE)
+  ) {
+    return null;
   }
-  const ms = (fraction + '000').slice(0, 3);
-  const time = Date.parse(`${year}-${month}-${day}T${hour}:${minute}:${second}.${ms}${zone}`);
-  return Number.isNaN(time) ? null : new Date(time);
+  const year = century * 100 + yearOfCentury;
+  if (day > daysInMonth(year, month)) return null;
+
+  let at = 16;
+  let second = 0;
+  let millisecond = 0;
+  if (value.charCodeAt(at) === COLON) {
+    second = twoDigits(value, at + 1);
+    if (second < 0 || second > 59) return null;
+    at += 3;
+    const mark = value.charCodeAt(at);
+    if (mark === DOT || mark === COMMA) {
+      const first = ++at;
+      for (let d = digit(value, at); d >= 0; d = digit(value, ++at)) {
+        if (at - first < 3) millisecond = millisecond * 10 + d;
+      }
+      const digits = at - first;
+      if (digits === 0) return null;
+      if (digits < 3) millisecond *= digits === 1 ? 100 : 10;
+    }
+  }
+
+  let offsetMinutes = 0;
+  if (at < value.length) {
+    const zone = value.charCodeAt(at);
+    if (zone === UPPER_Z || zone === LOWER_Z) {
+      if (at + 1 !== value.length) return null;
+    } else if (zone === PLUS || zone === MINUS) {
+      const offsetHour = twoDigits(value, at + 1);
+      let offsetMinute = 0;
+      at += 3;
+      if (at < value.length) {
+        if (value.charCodeAt(at) === COLON) at++;
+        offsetMinute = twoDigits(value, at);
+        at += 2;
+      }
+      if (at !== value.length || offsetHour < 0 || offsetHour > 23 || offsetMinute < 0 || offsetMinute > 59) return null;
+      offsetMinutes = (zone === MINUS ? -1 : 1) * (offsetHour * 60 + offsetMinute);
+    } else {
+      return null;
+    }
+  }
+  return (
+    daysSinceEpoch(year, month, day) * 86_400_000 +
+    (hour * 60 + minute - offsetMinutes) * 60_000 +
+    second * 1000 +
+    millisecond
+  );
+}
+
+const DASH = 45;
+const COLON = 58;
+const DOT = 46;
+const COMMA = 44;
+const SPACE = 32;
+const PLUS = 43;
+const MINUS = 45;
+const UPPER_T = 84;
+const LOWER_T = 116;
+const UPPER_Z = 90;
+const LOWER_Z = 122;
+
+/** The ASCII digit at `index` as a number, or -1 (also past the end). */
+function digit(text: string, index: number): number {
+  const d = text.charCodeAt(index) - 48;
+  return d >= 0 && d <= 9 ? d : -1;
+}
+
+/** The two ASCII digits at `index` as a number, or -1. */
+function twoDigits(text: string, index: number): number {
+  const tens = digit(text, index);
+  const ones = digit(text, index + 1);
+  return tens < 0 || ones < 0 ? -1 : tens * 10 + ones;
+}
+
+/** Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+function daysSinceEpoch(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
 }
 
 function daysInMonth(year: number, month: number): number {

@@ -361,6 +361,92 @@ describe('parseTimestamp', () => {
   });
 });
 
+/** The regular-expression parser parseTimestamp replaced, kept as the oracle of its grammar. */
+function referenceParseTimestamp(value: unknown): Date | null {
+  if (typeof value !== 'string') return null;
+  const m = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$/.exec(value);
+  if (m === null) return null;
+  const [, year, month, day, hour, minute, second = '00', fraction = '', offset = 'Z'] = m as unknown as string[];
+  const y = Number(year);
+  const mo = Number(month);
+  const d = Number(day);
+  const days = mo === 2 ? ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28) : [4, 6, 9, 11].includes(mo) ? 30 : 31;
+  if (mo < 1 || mo > 12 || d < 1 || d > days) return null;
+  if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) return null;
+  let zone = 'Z';
+  if (offset !== 'Z' && offset !== 'z') {
+    const digits = offset.replace(':', '');
+    const oh = digits.slice(1, 3);
+    const om = digits.slice(3, 5) || '00';
+    if (Number(oh) > 23 || Number(om) > 59) return null;
+    zone = `${digits[0]}${oh}:${om}`;
+  }
+  const time = Date.parse(`${year}-${month}-${day}T${hour}:${minute}:${second}.${(fraction + '000').slice(0, 3)}${zone}`);
+  return Number.isNaN(time) ? null : new Date(time);
+}
+
+describe('parseTimestamp against the regular-expression grammar', () => {
+  const digits = (n: number) => fc.array(fc.constantFrom(...'0123456789'), { minLength: n, maxLength: n }).map((d) => d.join(''));
+  // Mostly in range (a little past each edge), sometimes a broken field.
+  const field = (max: number, width: number) =>
+    fc.oneof(
+      { weight: 12, arbitrary: fc.integer({ min: 0, max }).map((n) => String(n).padStart(width, '0')) },
+      { weight: 1, arbitrary: fc.array(fc.constantFrom(...'0123456789:+-.,Zz T'), { minLength: width - 1, maxLength: width + 1 }).map((d) => d.join('')) },
+    );
+  const rare = <T,>(usual: T, ...others: T[]) => fc.oneof({ weight: 12, arbitrary: fc.constant(usual) }, { weight: 1, arbitrary: fc.constantFrom(...others) });
+  const timestampLike = fc
+    .tuple(
+      field(9999, 4), rare('-', '/'), field(13, 2), rare('-', ''), field(32, 2), fc.constantFrom('T', 't', ' ', 'T', 'X'),
+      field(24, 2), rare(':', '.'), field(60, 2),
+      fc.option(fc.tuple(rare(':', '.'), field(60, 2), fc.option(fc.tuple(rare('.', ',', ';'), fc.oneof(digits(1), digits(2), digits(3), digits(7), fc.constant(''))))), { nil: undefined }),
+      fc.option(
+        fc.oneof(
+          fc.constantFrom('Z', 'z', 'GMT', ' Z', 'Zz'),
+          fc.tuple(fc.constantFrom('+', '-'), field(24, 2), fc.constantFrom('', ':', '', '::'), fc.oneof(field(60, 2), fc.constant(''))).map((p) => p.join('')),
+        ),
+        { nil: undefined },
+      ),
+    )
+    .map(([y, dash, mo, dash2, d, t, h, colon, mi, seconds, zone]) => {
+      const sec = seconds === undefined ? '' : seconds[0] + seconds[1] + (seconds[2] ? seconds[2].join('') : '');
+      return `${y}${dash}${mo}${dash2}${d}${t}${h}${colon}${mi}${sec}${zone ?? ''}`;
+    });
+
+  it('agrees with it on timestamp-like strings, valid or not', () => {
+    let valid = 0;
+    fc.assert(
+      fc.property(timestampLike, (value) => {
+        const expected = referenceParseTimestamp(value)?.getTime() ?? null;
+        if (expected !== null) valid++;
+        expect(parseTimestamp(value)?.getTime() ?? null).toBe(expected);
+      }),
+      { numRuns: 20_000 },
+    );
+    // Both kinds are well represented, so the agreement means something.
+    expect(valid).toBeGreaterThan(2_000);
+    expect(valid).toBeLessThan(18_000);
+  });
+
+  it('agrees with it on any string', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), (value) => {
+        expect(parseTimestamp(value)?.getTime() ?? null).toBe(referenceParseTimestamp(value)?.getTime() ?? null);
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
+  it('agrees with it over the whole calendar, leap years and far years included', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 31 }), (y, mo, d) => {
+        const value = `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}T23:59:59.999-23:59`;
+        expect(parseTimestamp(value)?.getTime() ?? null).toBe(referenceParseTimestamp(value)?.getTime() ?? null);
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+});
+
 describe('mapStatusToUpstream', () => {
   it('uses the upstream spelling', () => {
     expect(mapStatusToUpstream('PROCESSING')).toBe('Processing');
