@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { PinoPretty } from 'pino-pretty';
 
 export type { Logger };
 
@@ -14,7 +15,17 @@ const REDACTED_PATHS = [
   '*.cookie',
 ];
 
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+export interface LoggerOptions {
+  /**
+   * Human-readable lines (pino-pretty) instead of JSON. Default: only when no
+   * destination is given and stdout is a terminal, so pipes and log collectors
+   * always get one JSON object per line.
+   */
+  pretty?: boolean;
+}
+
+export function createLogger(level: string, destination?: pino.DestinationStream, options: LoggerOptions = {}): Logger {
+  const pretty = options.pretty ?? (destination === undefined && process.stdout.isTTY === true);
   return pino(
     {
       level,
@@ -22,6 +33,20 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    destination,
+    pretty ? prettyStream(destination) : destination,
   );
+}
+
+/**
+ * pino-pretty in the main thread rather than as a worker transport: it is only used on a
+ * terminal, where throughput does not matter, and it loses no line on `process.exit`.
+ */
+function prettyStream(destination?: pino.DestinationStream): pino.DestinationStream {
+  return PinoPretty({
+    colorize: destination === undefined && process.stdout.isTTY === true,
+    sync: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,service',
+    ...(destination ? { destination } : {}),
+  });
 }
