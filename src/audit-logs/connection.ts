@@ -1,5 +1,5 @@
 import type { GatewayContext } from '../context.js';
-import { decodeCursorArgs } from '../pagination/cursor.js';
+import { decodeCursorArgs, type WalkCursorEncoder } from '../pagination/cursor.js';
 import { pageInfo } from '../pagination/page-info.js';
 import { planWindows, sliceFromWindows } from '../pagination/plan.js';
 import { resolveSlice } from '../pagination/slice.js';
@@ -24,6 +24,19 @@ export interface AuditLogConnectionShape {
   edges: AuditLogEdgeShape[];
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
   totalCount: number;
+}
+
+/** An edge whose cursor is made only if a client asks for it. */
+class AuditLogEdge implements AuditLogEdgeShape {
+  constructor(
+    readonly node: AuditLogRecord,
+    private readonly index: number,
+    private readonly cursorAt: (index: number) => string,
+  ) {}
+
+  get cursor(): string {
+    return this.cursorAt(this.index);
+  }
 }
 
 /**
@@ -71,14 +84,15 @@ export async function resolveAuditLogConnection(
     items = sliceFromWindows(windows, pages, followUp.start, followUp.end);
   }
 
-  const encodeAt = context.cursors.forWalk(filter.fingerprint, walk.start, walk.end);
-  const edges = items.map((node, index): AuditLogEdgeShape => ({
-    // Cursors are encoded only when a client selects them.
-    get cursor() {
-      return encodeAt(start + index);
-    },
-    node,
-  }));
+  // Cursors are encoded only when a client selects them: the walk's HMAC once, then
+  // the page's edge cursors in one batch, or a single one for startCursor/endCursor.
+  let walkEncoder: WalkCursorEncoder | undefined;
+  const encoder = () => (walkEncoder ??= context.cursors.forWalk(filter.fingerprint, walk.start, walk.end));
+  const encodeAt = (offset: number) => encoder()(offset);
+  let edgeCursors: string[] | undefined;
+  const edgeCursor = (index: number) => (edgeCursors ??= encoder().cursors(start, items.length))[index]!;
+  const edges = new Array<AuditLogEdgeShape>(items.length);
+  for (let i = 0; i < items.length; i++) edges[i] = new AuditLogEdge(items[i]!, i, edgeCursor);
   const { hasNextPage, hasPreviousPage } = pageInfo(start, start + items.length, total);
   return {
     edges,
