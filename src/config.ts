@@ -13,7 +13,43 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Key of the cursors' integrity tag. Set it per deployment so cursors cannot be forged. */
   cursorSecret: string;
+  /** Cap on concurrent upstream requests of this process, and how long a call may wait for a slot. */
+  upstreamMaxConcurrency: number;
+  upstreamMaxQueueMs: number;
+  /** Largest upstream 200 body read; larger is UPSTREAM_BAD_RESPONSE. */
+  upstreamMaxResponseBytes: number;
+  /** Retries of an idempotent upstream failure (0-2). */
+  upstreamRetries: number;
+  /** Failed upstream calls in a row that open the circuit breaker, and how long it stays open. */
+  breakerFailureThreshold: number;
+  breakerCooldownMs: number;
+  /** Limits on what one request may ask for (see OperationLimits). */
+  limits: OperationLimits;
 }
+
+/** What one HTTP request / GraphQL operation may ask for; every limit is checked before execution. */
+export interface OperationLimits {
+  bodyLimitBytes: number;
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxDirectives: number;
+  /** Planned upstream calls of one operation. */
+  budgetCalls: number;
+  /** Audit-log items one operation asks for, counted per field and alias. */
+  budgetItems: number;
+}
+
+/** The defaults of OperationLimits; the README's "Production" section gives the reasons. */
+export const DEFAULT_LIMITS: OperationLimits = {
+  bodyLimitBytes: 100_000,
+  maxDepth: 10,
+  maxAliases: 15,
+  maxTokens: 2_000,
+  maxDirectives: 50,
+  budgetCalls: 100,
+  budgetItems: 5_000,
+};
 
 /** A start-up problem; `message` is the one line printed before exiting non-zero. */
 export class ConfigError extends Error {
@@ -53,6 +89,19 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000, 10_000),
   LOG_LEVEL: z.preprocess(unset, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   CURSOR_SECRET: z.preprocess(unset, z.string().min(16).default(DEFAULT_CURSOR_SECRET)),
+  UPSTREAM_MAX_CONCURRENCY: integer(1, 10_000, 64),
+  UPSTREAM_MAX_QUEUE_MS: integer(0, 600_000, 2_000),
+  UPSTREAM_MAX_RESPONSE_BYTES: integer(1_024, 1_073_741_824, 16 * 1024 * 1024),
+  UPSTREAM_RETRIES: integer(0, 2, 2),
+  BREAKER_FAILURE_THRESHOLD: integer(1, 1_000, 5),
+  BREAKER_COOLDOWN_MS: integer(1, 3_600_000, 10_000),
+  BODY_LIMIT_BYTES: integer(1_024, 100_000_000, DEFAULT_LIMITS.bodyLimitBytes),
+  MAX_DEPTH: integer(1, 1_000, DEFAULT_LIMITS.maxDepth),
+  MAX_ALIASES: integer(0, 10_000, DEFAULT_LIMITS.maxAliases),
+  MAX_TOKENS: integer(1, 1_000_000, DEFAULT_LIMITS.maxTokens),
+  MAX_DIRECTIVES: integer(0, 10_000, DEFAULT_LIMITS.maxDirectives),
+  UPSTREAM_BUDGET_CALLS: integer(1, 100_000, DEFAULT_LIMITS.budgetCalls),
+  UPSTREAM_BUDGET_ITEMS: integer(1, 10_000_000, DEFAULT_LIMITS.budgetItems),
 });
 
 const expectations: Record<string, string> = {
@@ -65,6 +114,19 @@ const expectations: Record<string, string> = {
   SHUTDOWN_TIMEOUT_MS: 'a whole number of milliseconds (0-600000)',
   LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace, silent',
   CURSOR_SECRET: 'at least 16 characters',
+  UPSTREAM_MAX_CONCURRENCY: 'a whole number (1-10000)',
+  UPSTREAM_MAX_QUEUE_MS: 'a whole number of milliseconds (0-600000)',
+  UPSTREAM_MAX_RESPONSE_BYTES: 'a whole number of bytes (1024-1073741824)',
+  UPSTREAM_RETRIES: '0, 1 or 2',
+  BREAKER_FAILURE_THRESHOLD: 'a whole number (1-1000)',
+  BREAKER_COOLDOWN_MS: 'a whole number of milliseconds (1-3600000)',
+  BODY_LIMIT_BYTES: 'a whole number of bytes (1024-100000000)',
+  MAX_DEPTH: 'a whole number (1-1000)',
+  MAX_ALIASES: 'a whole number (0-10000)',
+  MAX_TOKENS: 'a whole number (1-1000000)',
+  MAX_DIRECTIVES: 'a whole number (0-10000)',
+  UPSTREAM_BUDGET_CALLS: 'a whole number (1-100000)',
+  UPSTREAM_BUDGET_ITEMS: 'a whole number (1-10000000)',
 };
 
 /** Reads and validates the environment; throws ConfigError listing every problem at once. */
@@ -87,5 +149,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
     cursorSecret: e.CURSOR_SECRET,
+    upstreamMaxConcurrency: e.UPSTREAM_MAX_CONCURRENCY,
+    upstreamMaxQueueMs: e.UPSTREAM_MAX_QUEUE_MS,
+    upstreamMaxResponseBytes: e.UPSTREAM_MAX_RESPONSE_BYTES,
+    upstreamRetries: e.UPSTREAM_RETRIES,
+    breakerFailureThreshold: e.BREAKER_FAILURE_THRESHOLD,
+    breakerCooldownMs: e.BREAKER_COOLDOWN_MS,
+    limits: {
+      bodyLimitBytes: e.BODY_LIMIT_BYTES,
+      maxDepth: e.MAX_DEPTH,
+      maxAliases: e.MAX_ALIASES,
+      maxTokens: e.MAX_TOKENS,
+      maxDirectives: e.MAX_DIRECTIVES,
+      budgetCalls: e.UPSTREAM_BUDGET_CALLS,
+      budgetItems: e.UPSTREAM_BUDGET_ITEMS,
+    },
   };
 }

@@ -27,8 +27,25 @@ if (sample) {
   logger.info({ upstreamUrl }, `UPSTREAM_URL is not set: using the embedded sample upstream at ${sample.url}`);
 }
 
-const upstream = createUpstreamClient({ baseUrl: upstreamUrl!, timeoutMs: config.upstreamTimeoutMs, logger });
-const gateway = createGateway({ config, upstream, logger, sampleUpstream: sample !== undefined });
+const upstream = createUpstreamClient({
+  baseUrl: upstreamUrl!,
+  timeoutMs: config.upstreamTimeoutMs,
+  maxConcurrency: config.upstreamMaxConcurrency,
+  maxQueueMs: config.upstreamMaxQueueMs,
+  maxResponseBytes: config.upstreamMaxResponseBytes,
+  retry: { retries: config.upstreamRetries },
+  breaker: { failureThreshold: config.breakerFailureThreshold, cooldownMs: config.breakerCooldownMs },
+  logger,
+});
+/** Set on SIGTERM/SIGINT: /readyz answers 503 from then on. */
+let shuttingDown = false;
+const gateway = createGateway({
+  config,
+  upstream,
+  logger,
+  sampleUpstream: sample !== undefined,
+  draining: () => shuttingDown,
+});
 const server = createServer(gateway);
 
 server.listen(config.port, config.host, () => {
@@ -43,19 +60,28 @@ server.listen(config.port, config.host, () => {
   );
 });
 
-let shuttingDown = false;
+/**
+ * Graceful shutdown: /readyz turns 503, the listener stops taking connections (idle
+ * keep-alive ones are closed), requests already received run to completion, then
+ * the upstream pool closes and the process exits 0. Past SHUTDOWN_TIMEOUT_MS the
+ * remaining connections are cut and the process exits 1.
+ *
+ * The signal must reach this process: run `node dist/main.js` directly (as the
+ * Dockerfile does), not under `npm start` or `sh -c`, which do not pass SIGTERM on.
+ */
 async function shutdown(signal: string): Promise<void> {
   if (shuttingDown) return;
   shuttingDown = true;
-  logger.info({ signal }, 'shutting down');
+  logger.info({ signal }, 'shutting down: /readyz answers 503, finishing in-flight operations');
   const deadline = setTimeout(() => {
     logger.warn('in-flight operations did not finish before SHUTDOWN_TIMEOUT_MS; exiting');
+    server.closeAllConnections();
     process.exit(1);
   }, config.shutdownTimeoutMs);
   deadline.unref();
-  server.close();
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
-  await new Promise<void>((resolve) => server.once('close', () => resolve()));
+  await closed;
   await upstream.close();
   await sample?.close();
   logger.info('stopped');

@@ -1,33 +1,45 @@
-import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
-import type { Config } from './config.js';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { DEFAULT_LIMITS, type Config, type OperationLimits } from './config.js';
 import { createContextFactory, type GatewayContext } from './context.js';
 import { maskUnexpectedError } from './errors.js';
 import type { Logger } from './logger.js';
 import { createCursorCodec } from './pagination/cursor.js';
 import { useCorrelationId } from './plugins/use-correlation-id.js';
+import { useIntrospectionSwitch } from './plugins/use-introspection-switch.js';
+import { useJsonBodiesOnly } from './plugins/use-json-bodies-only.js';
+import { useOperationLimits } from './plugins/use-operation-limits.js';
+import { useReadiness } from './plugins/use-readiness.js';
+import { useUpstreamBudget } from './plugins/use-upstream-budget.js';
 import { schema } from './schema/index.js';
 import { graphiqlOptions } from './graphiql.js';
 import type { UpstreamClient } from './upstream/types.js';
 
 export interface GatewayOptions {
-  config: Pick<Config, 'introspection' | 'graphiql' | 'cursorSecret'>;
+  config: Pick<Config, 'introspection' | 'graphiql' | 'cursorSecret'> & { limits?: Partial<OperationLimits> };
   upstream: UpstreamClient;
   logger: Logger;
   /** True when the gateway runs on the embedded sample upstream (GraphiQL then pre-fills its headers). */
   sampleUpstream?: boolean;
+  /** True once shutdown has begun: /readyz answers 503. */
+  draining?: () => boolean;
 }
 
 export type Gateway = YogaServerInstance<Record<string, unknown>, GatewayContext>;
 
 /** Builds the gateway; it does not listen (the caller decides: tests use port 0 or `.fetch`). */
-export function createGateway({ config, upstream, logger, sampleUpstream = false }: GatewayOptions): Gateway {
+export function createGateway({ config, upstream, logger, sampleUpstream = false, draining }: GatewayOptions): Gateway {
   const cursors = createCursorCodec(config.cursorSecret);
+  const limits: OperationLimits = { ...DEFAULT_LIMITS, ...config.limits };
   return createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     context: createContextFactory({ upstream, cursors, logger }),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
     landingPage: false,
+    // One operation per request, JSON bodies of bounded size (see useJsonBodiesOnly).
+    batching: false,
+    multipart: false,
+    maxRequestBodySize: limits.bodyLimitBytes,
     graphiql: config.graphiql ? graphiqlOptions({ sampleUpstream }) : false,
     maskedErrors: { maskError: maskUnexpectedError },
     logging: {
@@ -38,7 +50,11 @@ export function createGateway({ config, upstream, logger, sampleUpstream = false
     },
     plugins: [
       useCorrelationId(),
-      useReadinessCheck({ endpoint: '/readyz', check: () => upstream.probe() }),
+      useReadiness({ upstream, draining }),
+      useJsonBodiesOnly(),
+      useIntrospectionSwitch(config.introspection),
+      useOperationLimits({ limits, blockFieldSuggestions: !config.introspection }),
+      useUpstreamBudget({ calls: limits.budgetCalls, items: limits.budgetItems }),
     ],
   });
 }

@@ -5,11 +5,11 @@ import { Writable } from 'node:stream';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { request } from 'undici';
-import type { Config } from '../../src/config.js';
+import type { Config, OperationLimits } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { startSampleUpstream, type SampleUpstream } from '../../src/sample-upstream/index.js';
+import { startSampleUpstream, type SampleUpstream, type SampleUpstreamOptions } from '../../src/sample-upstream/index.js';
 import { createGateway } from '../../src/server.js';
-import { createUpstreamClient } from '../../src/upstream/client.js';
+import { createUpstreamClient, type UpstreamClientOptions } from '../../src/upstream/client.js';
 import type { UpstreamClient } from '../../src/upstream/types.js';
 
 export const CALLER = {
@@ -53,11 +53,17 @@ export interface HarnessOptions {
   /** Point the gateway at another upstream instead of the sample one. */
   upstreamUrl?: string;
   sampleNow?: Date;
+  /** More options of the sample upstream (seed, fault seed, …). */
+  sampleOptions?: SampleUpstreamOptions;
+  /** More options of the upstream client (retries, breaker, concurrency, …). */
+  upstreamOptions?: Partial<Omit<UpstreamClientOptions, 'baseUrl'>>;
+  /** Operation limits over the defaults. */
+  limits?: Partial<OperationLimits>;
 }
 
 /** The real gateway on a loopback port in front of the real sample upstream. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const sample = await startSampleUpstream({ now: options.sampleNow });
+  const sample = await startSampleUpstream({ now: options.sampleNow, ...options.sampleOptions });
   const logs: string[] = [];
   const exchanges: RecordedExchange[] = [];
   const sink = new Writable({
@@ -68,9 +74,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const logger = createLogger('debug', sink);
   const timeoutMs = options.config?.upstreamTimeoutMs ?? 2_000;
-  const upstream = createUpstreamClient({ baseUrl: options.upstreamUrl ?? sample.url, timeoutMs, logger });
+  const upstream = createUpstreamClient({ baseUrl: options.upstreamUrl ?? sample.url, timeoutMs, logger, ...options.upstreamOptions });
   const gateway = createGateway({
-    config: { introspection: true, graphiql: true, cursorSecret: 'test-cursor-secret-0123456789', ...options.config },
+    config: {
+      introspection: true,
+      graphiql: true,
+      cursorSecret: 'test-cursor-secret-0123456789',
+      ...options.config,
+      limits: { ...options.config?.limits, ...options.limits },
+    },
     upstream,
     logger,
     sampleUpstream: true,

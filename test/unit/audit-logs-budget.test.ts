@@ -1,0 +1,118 @@
+import fc from 'fast-check';
+import { parse } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_COST_TABLE, estimateUpstreamCost, overBudget, type CostTable } from '../../src/audit-logs/budget.js';
+
+const cost = (query: string, variables?: Record<string, unknown>, operationName?: string, costTable?: CostTable) =>
+  estimateUpstreamCost({ document: parse(query), variables, operationName, costTable });
+
+describe('estimateUpstreamCost', () => {
+  it('counts a first page as one call and its size as items; the default page is 25', () => {
+    expect(cost('{ auditLogs(first: 10) { totalCount } }')).toEqual({ calls: 1, items: 10 });
+    expect(cost('{ auditLogs { totalCount } }')).toEqual({ calls: 1, items: 25 });
+  });
+
+  it('counts pages that may span two windows as two calls', () => {
+    expect(cost('{ auditLogs(first: 10, after: "c") { totalCount } }')).toEqual({ calls: 2, items: 10 });
+    expect(cost('{ auditLogs(last: 10) { totalCount } }')).toEqual({ calls: 2, items: 10 });
+    expect(cost('{ auditLogs(last: 10, before: "c") { totalCount } }')).toEqual({ calls: 2, items: 10 });
+    expect(cost('{ auditLogs(first: 10, after: "") { totalCount } }')).toEqual({ calls: 1, items: 10 });
+  });
+
+  it('counts every field and alias, even identical ones that run as one call', () => {
+    expect(cost('{ a: auditLogs(first: 5) { totalCount } b: auditLogs(first: 5) { totalCount } auditLogs(first: 5) { totalCount } }')).toEqual({
+      calls: 3,
+      items: 15,
+    });
+    const hundred = Array.from({ length: 100 }, (_, i) => `a${i}: auditLogs(first: 2000) { totalCount }`).join(' ');
+    expect(cost(`{ ${hundred} }`)).toEqual({ calls: 100, items: 200_000 });
+  });
+
+  it('reads variables and their defaults', () => {
+    const query = 'query Q($n: Int = 7, $after: String) { auditLogs(first: $n, after: $after) { totalCount } }';
+    expect(cost(query)).toEqual({ calls: 1, items: 7 });
+    expect(cost(query, { n: 300 })).toEqual({ calls: 1, items: 300 });
+    expect(cost(query, { n: 300, after: 'x' })).toEqual({ calls: 2, items: 300 });
+  });
+
+  it('leaves out-of-range or malformed sizes to the resolver (no cost)', () => {
+    expect(cost('{ auditLogs(first: 2001) { totalCount } }')).toEqual({ calls: 0, items: 0 });
+    expect(cost('query Q($n: Int) { auditLogs(first: $n) { totalCount } }', { n: '5' })).toEqual({ calls: 0, items: 0 });
+    expect(cost('{ auditLogs(first: 0) { totalCount } }')).toEqual({ calls: 0, items: 0 });
+  });
+
+  it('follows fragments, inline fragments and @skip/@include', () => {
+    const query = `
+      query Q($on: Boolean!) {
+        ...F
+        ... { b: auditLogs(first: 2) { totalCount } }
+        c: auditLogs(first: 3) @include(if: $on) { totalCount }
+        d: auditLogs(first: 4) @skip(if: true) { totalCount }
+      }
+      fragment F on Query { a: auditLogs(first: 1) { totalCount } }`;
+    expect(cost(query, { on: true })).toEqual({ calls: 3, items: 6 });
+    expect(cost(query, { on: false })).toEqual({ calls: 2, items: 3 });
+  });
+
+  it('costs the named operation only', () => {
+    const document = 'query A { auditLogs(first: 1) { totalCount } } query B { auditLogs(first: 9) { totalCount } }';
+    expect(cost(document, undefined, 'B')).toEqual({ calls: 1, items: 9 });
+  });
+
+  it('counts node lookups per id', () => {
+    expect(cost('{ node(id: "x") { id } }')).toEqual({ calls: 1, items: 1 });
+    expect(cost('query Q($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids: ['a', 'b', 'a'] })).toEqual({ calls: 3, items: 3 });
+    expect(cost('{ a: node(id: "x") { id } b: node(id: "x") { id } }')).toEqual({ calls: 2, items: 2 });
+  });
+
+  it('counts _entities per representation, and Reseller.auditLogs once per Reseller', () => {
+    const query = `query E($r: [_Any!]!) {
+      _entities(representations: $r) {
+        ... on AuditLog { id }
+        ... on Reseller { auditLogs(first: 10) { totalCount } recent: auditLogs(last: 5) { totalCount } }
+        ...R
+      }
+    }
+    fragment R on Reseller { more: auditLogs(first: 1) { totalCount } }`;
+    const representations = [
+      { __typename: 'AuditLog', id: 'a' },
+      { __typename: 'AuditLog', id: 'b' },
+      { __typename: 'Reseller', id: 'r1' },
+      { __typename: 'Reseller', id: 'r2' },
+      { __typename: 'Reseller', id: 'r3' },
+    ];
+    // 2 AuditLog lookups + 3 resellers × (1 + 2 + 1 calls, 10 + 5 + 1 items)
+    expect(cost(query, { r: representations })).toEqual({ calls: 2 + 3 * 4, items: 2 + 3 * 16 });
+    expect(cost(query, { r: [] })).toEqual({ calls: 0, items: 0 });
+  });
+
+  it('ignores introspection and unknown fields, and does not loop on fragment cycles', () => {
+    expect(cost('{ __schema { types { name } } __typename }')).toEqual({ calls: 0, items: 0 });
+    expect(cost('{ ...A } fragment A on Query { ...B auditLogs(first: 1) { totalCount } } fragment B on Query { ...A }')).toEqual({
+      calls: 1,
+      items: 1,
+    });
+  });
+
+  it('takes extra rules from a cost table', () => {
+    const table: CostTable = { ...DEFAULT_COST_TABLE, auditLogExport: () => ({ calls: 40, items: 10_000 }) };
+    expect(cost('{ auditLogExport }', undefined, undefined, table)).toEqual({ calls: 40, items: 10_000 });
+  });
+
+  it('grows with every added alias (per-field counting)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 2000 }), { minLength: 1, maxLength: 30 }), (sizes) => {
+        const query = `{ ${sizes.map((size, i) => `a${i}: auditLogs(first: ${size}) { totalCount }`).join(' ')} }`;
+        expect(cost(query)).toEqual({ calls: sizes.length, items: sizes.reduce((a, b) => a + b, 0) });
+      }),
+    );
+  });
+});
+
+describe('overBudget', () => {
+  it('names the limit that is broken, calls first', () => {
+    expect(overBudget({ calls: 3, items: 10 }, { calls: 3, items: 10 })).toBeUndefined();
+    expect(overBudget({ calls: 4, items: 11 }, { calls: 3, items: 10 })).toEqual({ limit: 'calls', planned: 4, max: 3 });
+    expect(overBudget({ calls: 3, items: 11 }, { calls: 3, items: 10 })).toEqual({ limit: 'items', planned: 11, max: 10 });
+  });
+});
