@@ -5,6 +5,7 @@ import { readCallerHeaders, requireCaller, type CallerHeaders } from './caller.j
 import type { Logger } from './logger.js';
 import type { CursorCodec } from './pagination/cursor.js';
 import { correlationIdOf } from './plugins/use-correlation-id.js';
+import { traceHeadersOf } from './plugins/use-tracing.js';
 import type { ForwardedHeaders, UpstreamClient } from './upstream/types.js';
 
 /** Long-lived collaborators shared by every request. */
@@ -37,7 +38,9 @@ export function createContextFactory(services: GatewayServices) {
     const correlationId = correlationIdOf(request);
     const caller = readCallerHeaders(request.headers);
     const stats = { upstreamCalls: 0 };
-    const forwardedHeaders = () => requireCaller(caller, correlationId);
+    // The operation span's W3C context: each upstream call continues the caller's trace.
+    const trace = traceHeadersOf(request);
+    const forwardedHeaders = (): ForwardedHeaders => ({ ...requireCaller(caller, correlationId), ...trace });
     const pages = createPageLoader(services.upstream, forwardedHeaders, stats);
     const onGiveUp = (keys: readonly unknown[]) => services.logger.warn({ ids: keys.length }, 'node lookup gave up on ids in overfull time windows');
     return {

@@ -2,12 +2,15 @@ import { createServer } from 'node:http';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { startSampleUpstream } from './sample-upstream/index.js';
+import { createMetrics } from './metrics.js';
 import { createGateway } from './server.js';
+import { createTracing, traceExportersFromEnv, type TraceExporterKind } from './tracing.js';
 import { createUpstreamClient } from './upstream/client.js';
+import { shareUpstreamCalls } from './upstream/shared-calls.js';
 
-function readConfig(): Config {
+function readConfig(): Config & { traceExporters: TraceExporterKind[] } {
   try {
-    return loadConfig(process.env);
+    return { ...loadConfig(process.env), traceExporters: traceExportersFromEnv(process.env) };
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -27,6 +30,9 @@ if (sample) {
   logger.info({ upstreamUrl }, `UPSTREAM_URL is not set: using the embedded sample upstream at ${sample.url}`);
 }
 
+const metrics = createMetrics({ processMetrics: true });
+const tracing = createTracing(config.traceExporters);
+if (tracing.exporting) logger.info({ exporters: config.traceExporters }, 'exporting traces');
 const upstream = createUpstreamClient({
   baseUrl: upstreamUrl!,
   timeoutMs: config.upstreamTimeoutMs,
@@ -36,15 +42,24 @@ const upstream = createUpstreamClient({
   retry: { retries: config.upstreamRetries },
   breaker: { failureThreshold: config.breakerFailureThreshold, cooldownMs: config.breakerCooldownMs },
   logger,
+  onCall: metrics.observeUpstreamCall,
+});
+// Off unless configured: sharing calls across operations trades freshness and memory for upstream load.
+const sharedUpstream = shareUpstreamCalls(upstream, {
+  coalesce: config.upstreamCoalesce,
+  cacheTtlMs: config.upstreamCacheTtlMs,
+  cacheMaxItems: config.upstreamCacheMaxItems,
 });
 /** Set on SIGTERM/SIGINT: /readyz answers 503 from then on. */
 let shuttingDown = false;
 const gateway = createGateway({
   config,
-  upstream,
+  upstream: sharedUpstream,
   logger,
   sampleUpstream: sample !== undefined,
   draining: () => shuttingDown,
+  metrics,
+  tracer: tracing.tracer,
 });
 const server = createServer(gateway);
 
@@ -83,6 +98,7 @@ async function shutdown(signal: string): Promise<void> {
   server.closeIdleConnections();
   await closed;
   await upstream.close();
+  await tracing.shutdown().catch((err: unknown) => logger.warn({ err }, 'could not flush the last spans'));
   await sample?.close();
   logger.info('stopped');
   process.exit(0);

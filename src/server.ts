@@ -10,6 +10,12 @@ import { useJsonBodiesOnly } from './plugins/use-json-bodies-only.js';
 import { useOperationLimits } from './plugins/use-operation-limits.js';
 import { useReadiness } from './plugins/use-readiness.js';
 import { useUpstreamBudget } from './plugins/use-upstream-budget.js';
+import { createMetrics, type GatewayMetrics } from './metrics.js';
+import { useOperationRecord } from './plugins/operation-record.js';
+import { useMetrics } from './plugins/use-metrics.js';
+import { useOperationLog } from './plugins/use-operation-log.js';
+import { useTracing } from './plugins/use-tracing.js';
+import { propagatingTracer, traceUpstreamCalls, type SpanStarter } from './tracing.js';
 import { schema } from './schema/index.js';
 import { graphiqlOptions } from './graphiql.js';
 import type { UpstreamClient } from './upstream/types.js';
@@ -22,17 +28,30 @@ export interface GatewayOptions {
   sampleUpstream?: boolean;
   /** True once shutdown has begun: /readyz answers 503. */
   draining?: () => boolean;
+  /** Served at /metrics; pass the same object's `observeUpstreamCall` as the upstream client's `onCall`. Default: a fresh registry. */
+  metrics?: GatewayMetrics;
+  /** Spans per operation and upstream call. Default: propagate W3C trace context, record nothing. */
+  tracer?: SpanStarter;
 }
 
 export type Gateway = YogaServerInstance<Record<string, unknown>, GatewayContext>;
 
 /** Builds the gateway; it does not listen (the caller decides: tests use port 0 or `.fetch`). */
-export function createGateway({ config, upstream, logger, sampleUpstream = false, draining }: GatewayOptions): Gateway {
+export function createGateway({
+  config,
+  upstream,
+  logger,
+  sampleUpstream = false,
+  draining,
+  metrics = createMetrics(),
+  tracer = propagatingTracer(),
+}: GatewayOptions): Gateway {
   const cursors = createCursorCodec(config.cursorSecret);
   const limits: OperationLimits = { ...DEFAULT_LIMITS, ...config.limits };
+  metrics.watchCircuit(() => upstream.state().breaker);
   return createYoga<Record<string, unknown>, GatewayContext>({
     schema,
-    context: createContextFactory({ upstream, cursors, logger }),
+    context: createContextFactory({ upstream: traceUpstreamCalls(upstream, tracer), cursors, logger }),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
     landingPage: false,
@@ -50,6 +69,11 @@ export function createGateway({ config, upstream, logger, sampleUpstream = false
     },
     plugins: [
       useCorrelationId(),
+      // The record first: the log line, the metrics and the span read it.
+      useOperationRecord(),
+      useOperationLog(logger),
+      useMetrics(metrics),
+      useTracing(tracer),
       useReadiness({ upstream, draining }),
       useJsonBodiesOnly(),
       useIntrospectionSwitch(config.introspection),

@@ -7,9 +7,11 @@ import { print } from 'graphql';
 import { request } from 'undici';
 import type { Config, OperationLimits } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
+import { createMetrics, type GatewayMetrics } from '../../src/metrics.js';
 import { startSampleUpstream, type SampleUpstream, type SampleUpstreamOptions } from '../../src/sample-upstream/index.js';
 import { createGateway } from '../../src/server.js';
 import { createUpstreamClient, type UpstreamClientOptions } from '../../src/upstream/client.js';
+import type { SpanStarter } from '../../src/tracing.js';
 import type { UpstreamClient } from '../../src/upstream/types.js';
 
 export const CALLER = {
@@ -36,6 +38,8 @@ export interface Harness {
   url: string;
   sample: SampleUpstream;
   upstream: UpstreamClient;
+  /** The gateway's metrics (also served at /metrics), fed by the upstream client's `onCall` as in main.ts. */
+  metrics: GatewayMetrics;
   /** Every log line the gateway wrote, as text. */
   logs: string[];
   /** Every request made with `graphql()` and its response, oldest first. */
@@ -53,6 +57,8 @@ export interface HarnessOptions {
   /** Point the gateway at another upstream instead of the sample one. */
   upstreamUrl?: string;
   sampleNow?: Date;
+  /** Spans per operation and upstream call; default: propagate trace context only, as with no exporter. */
+  tracer?: SpanStarter;
   /** More options of the sample upstream (seed, fault seed, …). */
   sampleOptions?: SampleUpstreamOptions;
   /** More options of the upstream client (retries, breaker, concurrency, …). */
@@ -74,7 +80,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const logger = createLogger('debug', sink);
   const timeoutMs = options.config?.upstreamTimeoutMs ?? 2_000;
-  const upstream = createUpstreamClient({ baseUrl: options.upstreamUrl ?? sample.url, timeoutMs, logger, ...options.upstreamOptions });
+  const metrics = createMetrics();
+  const upstream = createUpstreamClient({ baseUrl: options.upstreamUrl ?? sample.url, timeoutMs, logger, onCall: metrics.observeUpstreamCall, ...options.upstreamOptions });
   const gateway = createGateway({
     config: {
       introspection: true,
@@ -86,6 +93,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     upstream,
     logger,
     sampleUpstream: true,
+    metrics,
+    tracer: options.tracer,
   });
   const server: Server = createServer(gateway);
   server.listen(0, '127.0.0.1');
@@ -96,6 +105,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     url,
     sample,
     upstream,
+    metrics,
     logs,
     exchanges,
     async graphql(document, variables, headers = CALLER) {

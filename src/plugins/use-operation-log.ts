@@ -1,0 +1,48 @@
+import type { Plugin } from 'graphql-yoga';
+import type { Logger } from '../logger.js';
+import { correlationIdOf } from './use-correlation-id.js';
+import { durationMsOf, operationRecordOf, summarizeResult, type ResultSummary } from './operation-record.js';
+import { traceIdOf } from './use-tracing.js';
+
+/** Longest client-sent operation name a log line repeats (names of executed operations are already bounded by parsing). */
+const MAX_LOGGED_NAME = 100;
+
+/**
+ * One log line per GraphQL operation: correlation id, operation name and type, duration,
+ * upstream calls made, outcome and error codes (and the trace id, to jump to the trace).
+ * Reads the operation record, so it comes after `useOperationRecord()` in the plugin list.
+ */
+export function useOperationLog(logger: Logger): Plugin {
+  return {
+    onResultProcess({ request, result }) {
+      const record = operationRecordOf(request);
+      if (!record) return;
+      const summary = summarizeResult(result);
+      const level = levelFor(summary);
+      if (!logger.isLevelEnabled(level)) return;
+      logger[level](
+        {
+          correlationId: correlationIdOf(request),
+          operationName: record.name?.slice(0, MAX_LOGGED_NAME) ?? null,
+          operationType: record.type ?? null,
+          durationMs: Math.round(durationMsOf(record) * 10) / 10,
+          upstreamCalls: record.stats?.upstreamCalls ?? 0,
+          outcome: summary.outcome,
+          errorCodes: summary.errorCodes,
+          traceId: traceIdOf(request),
+        },
+        'graphql operation',
+      );
+    },
+  };
+}
+
+/**
+ * `error` for masked internal errors (a bug), `warn` when the upstream failed us,
+ * `info` otherwise: a client's own mistake (bad input, missing credentials) is routine.
+ */
+export function levelFor({ errorCodes }: ResultSummary): 'info' | 'warn' | 'error' {
+  if (errorCodes.includes('INTERNAL_SERVER_ERROR') || errorCodes.includes('UNKNOWN')) return 'error';
+  if (errorCodes.some((code) => code.startsWith('UPSTREAM_') || code === 'RATE_LIMITED')) return 'warn';
+  return 'info';
+}

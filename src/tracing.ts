@@ -1,0 +1,208 @@
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  TraceFlags,
+  isSpanContextValid,
+  trace,
+  type Context,
+  type Span,
+  type Tracer,
+} from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as OtlpProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  ConsoleSpanExporter,
+  RandomIdGenerator,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace-base';
+import { ATTR_ERROR_TYPE, ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import { ConfigError } from './config.js';
+import { GatewayError } from './errors.js';
+import type { ForwardedHeaders, UpstreamClient } from './upstream/types.js';
+
+export const SERVICE_NAME = 'cloudcockpit-audit-gateway';
+
+/** Where finished spans go; an empty list means spans are never recorded, only propagated. */
+export type TraceExporterKind = 'otlp-http/protobuf' | 'otlp-http/json' | 'console';
+
+/** The part of a tracer the gateway uses. */
+export type SpanStarter = Pick<Tracer, 'startSpan'>;
+
+export interface Tracing {
+  tracer: SpanStarter;
+  /** True when spans are recorded and exported. */
+  exporting: boolean;
+  /** Flushes spans still buffered; call on shutdown. */
+  shutdown(): Promise<void>;
+}
+
+/** The W3C headers that carry a span's context to the next hop. */
+export interface TraceHeaders {
+  traceparent?: string;
+  tracestate?: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Which exporters the standard `OTEL_*` variables ask for. Unlike the OpenTelemetry
+ * SDK's default (`otlp`), nothing is exported unless configured: `OTEL_TRACES_EXPORTER`
+ * is set, or an OTLP endpoint (`OTEL_EXPORTER_OTLP_ENDPOINT`,
+ * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) is. The exporters read their own endpoint,
+ * headers and timeout variables.
+ */
+export function traceExportersFromEnv(env: Env): TraceExporterKind[] {
+  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return [];
+  const named = env.OTEL_TRACES_EXPORTER?.trim();
+  const names = named
+    ? named.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean)
+    : env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim() || env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim()
+      ? ['otlp']
+      : [];
+  const unknown = names.filter((name) => !['otlp', 'console', 'none'].includes(name));
+  if (unknown.length > 0) {
+    throw new ConfigError([`OTEL_TRACES_EXPORTER must be otlp, console or none (got ${JSON.stringify(named)})`]);
+  }
+  if (names.includes('none')) return [];
+  const kinds: TraceExporterKind[] = [];
+  if (names.includes('otlp')) kinds.push(otlpKind(env));
+  if (names.includes('console')) kinds.push('console');
+  return kinds;
+}
+
+function otlpKind(env: Env): TraceExporterKind {
+  const variable = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL?.trim() ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL' : 'OTEL_EXPORTER_OTLP_PROTOCOL';
+  const protocol = env[variable]?.trim() || 'http/protobuf';
+  if (protocol === 'http/protobuf') return 'otlp-http/protobuf';
+  if (protocol === 'http/json') return 'otlp-http/json';
+  throw new ConfigError([`${variable} must be http/protobuf or http/json (got ${JSON.stringify(env[variable])})`]);
+}
+
+/**
+ * With exporters: the OpenTelemetry SDK, sampling per `OTEL_TRACES_SAMPLER` (default:
+ * follow the caller's decision, sample new traces), batching per `OTEL_BSP_*`, resource
+ * per `OTEL_SERVICE_NAME` / `OTEL_RESOURCE_ATTRIBUTES`. Without: a propagation-only
+ * tracer that records nothing.
+ */
+export function createTracing(exporters: readonly TraceExporterKind[] = []): Tracing {
+  if (exporters.length === 0) return { tracer: propagatingTracer(), exporting: false, shutdown: async () => {} };
+  const resource = defaultResource()
+    .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: SERVICE_NAME }))
+    .merge(detectResources({ detectors: [envDetector] }));
+  const provider = new BasicTracerProvider({
+    resource,
+    spanProcessors: exporters.map((kind) => new BatchSpanProcessor(exporterFor(kind))),
+  });
+  return { tracer: provider.getTracer(SERVICE_NAME), exporting: true, shutdown: () => provider.shutdown() };
+}
+
+function exporterFor(kind: TraceExporterKind): SpanExporter {
+  switch (kind) {
+    case 'otlp-http/protobuf':
+      return new OtlpProtobufExporter();
+    case 'otlp-http/json':
+      return new OtlpJsonExporter();
+    case 'console':
+      return new ConsoleSpanExporter();
+  }
+}
+
+/**
+ * Continues the caller's trace with new span ids and records nothing: the cheapest way
+ * to propagate W3C trace context when no exporter is configured. The caller's sampled
+ * flag and tracestate pass through unchanged, so a downstream service that does record
+ * keeps the caller's decision.
+ */
+export function propagatingTracer(): SpanStarter {
+  const ids = new RandomIdGenerator();
+  return {
+    startSpan(_name, _options, context = ROOT_CONTEXT) {
+      const parent = trace.getSpanContext(context);
+      const valid = parent !== undefined && isSpanContextValid(parent);
+      return trace.wrapSpanContext({
+        traceId: valid ? parent.traceId : ids.generateTraceId(),
+        spanId: ids.generateSpanId(),
+        traceFlags: valid ? parent.traceFlags : TraceFlags.NONE,
+        ...(valid && parent.traceState ? { traceState: parent.traceState } : {}),
+      });
+    },
+  };
+}
+
+const propagator = new W3CTraceContextPropagator();
+
+const headersGetter = {
+  get: (carrier: Headers, key: string) => carrier.get(key) ?? undefined,
+  keys: (carrier: Headers) => [...carrier.keys()],
+};
+
+const recordGetter = {
+  get: (carrier: TraceHeaders, key: string) => carrier[key as keyof TraceHeaders],
+  keys: (carrier: TraceHeaders) => Object.keys(carrier),
+};
+
+const recordSetter = {
+  set: (carrier: TraceHeaders, key: string, value: string) => {
+    carrier[key as keyof TraceHeaders] = value;
+  },
+};
+
+/** The caller's trace context from its `traceparent`/`tracestate` headers (root when absent or invalid). */
+export function contextFromRequestHeaders(headers: Headers): Context {
+  return propagator.extract(ROOT_CONTEXT, headers, headersGetter);
+}
+
+/** The `traceparent`/`tracestate` that make the next hop a child of `span`. */
+export function traceHeadersOfSpan(span: Span): TraceHeaders {
+  const headers: TraceHeaders = {};
+  propagator.inject(trace.setSpan(ROOT_CONTEXT, span), headers, recordSetter);
+  return headers;
+}
+
+/**
+ * A span per upstream call, child of the operation span whose context the forwarded
+ * headers carry, and that span's `traceparent` sent upstream in its place. A wrapper
+ * rather than the client's `onCall` hook: the span must exist before the request is sent
+ * so that its id can go upstream.
+ */
+export function traceUpstreamCalls(upstream: UpstreamClient, tracer: SpanStarter): UpstreamClient {
+  return {
+    ...upstream,
+    async listAuditLogs(request) {
+      const parent = propagator.extract(ROOT_CONTEXT, request.headers, recordGetter);
+      const span = tracer.startSpan('GET /v1/AuditLogs', { kind: SpanKind.CLIENT }, parent);
+      if (span.isRecording()) {
+        span.setAttributes({
+          [ATTR_HTTP_REQUEST_METHOD]: 'GET',
+          'cloudcockpit.page_number': request.window.pageNumber,
+          'cloudcockpit.page_size': request.window.pageSize,
+          'gateway.correlation_id': request.headers.correlationId,
+        });
+      }
+      const headers: ForwardedHeaders = { ...request.headers, ...traceHeadersOfSpan(span) };
+      try {
+        const page = await upstream.listAuditLogs({ ...request, headers });
+        if (span.isRecording()) span.setAttributes({ [ATTR_HTTP_RESPONSE_STATUS_CODE]: 200, 'cloudcockpit.items': page.items.length });
+        return page;
+      } catch (error) {
+        if (span.isRecording()) recordUpstreamFailure(span, error);
+        throw error;
+      } finally {
+        span.end();
+      }
+    },
+  };
+}
+
+function recordUpstreamFailure(span: Span, error: unknown): void {
+  const code = error instanceof GatewayError ? error.code : 'INTERNAL_SERVER_ERROR';
+  const status = error instanceof GatewayError ? (error.extensions.upstream as { status?: unknown } | undefined)?.status : undefined;
+  if (typeof status === 'number') span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
+  span.setAttribute(ATTR_ERROR_TYPE, code);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: code });
+}
