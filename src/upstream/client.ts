@@ -362,14 +362,14 @@ function requestWithin(
       settled = true;
       reject(signal.reason);
       // If a response still arrives, drop it so its socket is freed.
-      pending.then((late) => late.body.destroy(), noop);
+      pending.then((late) => discard(late.body), noop);
     };
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     pending.then(
       (response) => {
         signal.removeEventListener('abort', onAbort);
-        if (settled) return void response.body.destroy();
+        if (settled) return discard(response.body);
         settled = true;
         resolve(response);
       },
@@ -404,7 +404,7 @@ async function readText(
   contentLength?: string | string[],
 ): Promise<string | undefined> {
   if (Number(contentLength) > limit) {
-    body.destroy();
+    discard(body);
     return undefined;
   }
   const chunks: Buffer[] = [];
@@ -413,16 +413,26 @@ async function readText(
     for await (const chunk of body as AsyncIterable<Buffer>) {
       size += chunk.length;
       if (size > limit) {
-        body.destroy();
+        discard(body);
         return undefined;
       }
       chunks.push(chunk);
     }
   } catch (err) {
-    body.destroy();
+    discard(body);
     throw err;
   }
   return Buffer.concat(chunks, size).toString('utf8');
+}
+
+/**
+ * Drops a body we will not read and closes its connection. undici reports the
+ * destruction of an unread body as an 'error' event; unheard, that would be an
+ * uncaught exception.
+ */
+function discard(body: ResponseBody): void {
+  body.on('error', noop);
+  body.destroy();
 }
 
 function badResponse(message: string, status: number, cause?: unknown): GatewayError {
