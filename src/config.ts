@@ -23,6 +23,11 @@ export interface Config {
   /** Failed upstream calls in a row that open the circuit breaker, and how long it stays open. */
   breakerFailureThreshold: number;
   breakerCooldownMs: number;
+  /** Share identical upstream calls across operations (same credentials, same query); both off by default. */
+  upstreamCoalesce: boolean;
+  /** Serve identical upstream calls from memory for this long; 0 turns the cache off. */
+  upstreamCacheTtlMs: number;
+  upstreamCacheMaxItems: number;
   /** Limits on what one request may ask for (see OperationLimits). */
   limits: OperationLimits;
 }
@@ -95,6 +100,9 @@ const envSchema = z.object({
   UPSTREAM_RETRIES: integer(0, 2, 2),
   BREAKER_FAILURE_THRESHOLD: integer(1, 1_000, 5),
   BREAKER_COOLDOWN_MS: integer(1, 3_600_000, 10_000),
+  UPSTREAM_COALESCE: flag(false),
+  UPSTREAM_CACHE_TTL_MS: integer(0, 600_000, 0),
+  UPSTREAM_CACHE_MAX_ITEMS: integer(1, 10_000_000, 10_000),
   BODY_LIMIT_BYTES: integer(1_024, 100_000_000, DEFAULT_LIMITS.bodyLimitBytes),
   MAX_DEPTH: integer(1, 1_000, DEFAULT_LIMITS.maxDepth),
   MAX_ALIASES: integer(0, 10_000, DEFAULT_LIMITS.maxAliases),
@@ -120,6 +128,9 @@ const expectations: Record<string, string> = {
   UPSTREAM_RETRIES: '0, 1 or 2',
   BREAKER_FAILURE_THRESHOLD: 'a whole number (1-1000)',
   BREAKER_COOLDOWN_MS: 'a whole number of milliseconds (1-3600000)',
+  UPSTREAM_COALESCE: 'true or false',
+  UPSTREAM_CACHE_TTL_MS: 'a whole number of milliseconds (0-600000)',
+  UPSTREAM_CACHE_MAX_ITEMS: 'a whole number (1-10000000)',
   BODY_LIMIT_BYTES: 'a whole number of bytes (1024-100000000)',
   MAX_DEPTH: 'a whole number (1-1000)',
   MAX_ALIASES: 'a whole number (0-10000)',
@@ -155,6 +166,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     upstreamRetries: e.UPSTREAM_RETRIES,
     breakerFailureThreshold: e.BREAKER_FAILURE_THRESHOLD,
     breakerCooldownMs: e.BREAKER_COOLDOWN_MS,
+    upstreamCoalesce: e.UPSTREAM_COALESCE,
+    upstreamCacheTtlMs: e.UPSTREAM_CACHE_TTL_MS,
+    upstreamCacheMaxItems: e.UPSTREAM_CACHE_MAX_ITEMS,
     limits: {
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
       maxDepth: e.MAX_DEPTH,
