@@ -17,7 +17,7 @@ import { useOperationLog } from './plugins/use-operation-log.js';
 import { useTracing } from './plugins/use-tracing.js';
 import { propagatingTracer, traceUpstreamCalls, type SpanStarter } from './tracing.js';
 import { schema } from './schema/index.js';
-import { graphiqlOptions } from './graphiql.js';
+import { createGraphiQLRenderer, graphiqlOptions } from './graphiql.js';
 import type { UpstreamClient } from './upstream/types.js';
 
 export interface GatewayOptions {
@@ -60,6 +60,7 @@ export function createGateway({
     multipart: false,
     maxRequestBodySize: limits.bodyLimitBytes,
     graphiql: config.graphiql ? graphiqlOptions({ sampleUpstream }) : false,
+    renderGraphiQL: createGraphiQLRenderer(),
     maskedErrors: { maskError: maskUnexpectedError },
     logging: {
       debug: (...args) => logger.debug(args.map(String).join(' ')),
