@@ -5,13 +5,15 @@
  * under bench/results/ (open it in Chrome DevTools or speedscope).
  *
  * Options: --seconds N (default 10), --items N (default 25), --no-build,
+ * --dist DIR (another build of the gateway, e.g. of an older commit, to compare),
+ * --bare (profile the bare baseline instead, for what any yoga server costs),
  * and any number of --env NAME=VALUE for the gateway.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runLoad } from './load.js';
-import { ROOT, cursorOfItem, gatewayTarget, sendOnce, startGateway, startSample } from './scenarios.js';
+import { ROOT, bareTarget, cursorOfItem, gatewayTarget, sendOnce, startBare, startGateway, startSample } from './scenarios.js';
 
 const { values: options } = parseArgs({
   options: {
@@ -20,6 +22,8 @@ const { values: options } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     env: { type: 'string', multiple: true, default: [] },
     top: { type: 'string', default: '15' },
+    dist: { type: 'string' },
+    bare: { type: 'boolean', default: false },
   },
 });
 
@@ -95,11 +99,14 @@ async function main(): Promise<void> {
 
   const sample = await startSample();
   try {
-    const gateway = await startGateway(sample.url, env, ['--cpu-prof', '--cpu-prof-dir', dir]);
+    const nodeArgs = ['--cpu-prof', '--cpu-prof-dir', dir];
+    const gateway = options.bare
+      ? await startBare(sample.url, nodeArgs)
+      : await startGateway(sample.url, { env, nodeArgs, dist: options.dist });
     try {
       const items = Number(options.items);
-      const after = items <= 25 ? await cursorOfItem(gateway.url, 50) : null;
-      const target = gatewayTarget(gateway.url, items, after);
+      const after = items <= 25 && !options.bare ? await cursorOfItem(gateway.url, 50) : null;
+      const target = options.bare ? bareTarget(gateway.url, items, items <= 25 ? 3 : 1) : gatewayTarget(gateway.url, items, after);
       await sendOnce(target);
       const load = await runLoad(target, 32, Number(options.seconds));
       console.log(`${items} items, c=32: ${load.requestsPerSecond.toFixed(0)} req/s, p50 ${load.p50Ms.toFixed(2)} ms, errors ${load.errors}`);
@@ -112,7 +119,7 @@ async function main(): Promise<void> {
 
   const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
   if (!file) throw new Error('the gateway wrote no profile (did it exit through its SIGTERM handler?)');
-  const kept = `${ROOT}bench/results/gateway-${options.items}-items-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`;
+  const kept = `${ROOT}bench/results/${options.bare ? 'bare' : 'gateway'}-${options.items}-items-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`;
   renameSync(`${dir}/${file}`, kept);
   rmSync(dir, { recursive: true, force: true });
   console.log(summarise(JSON.parse(readFileSync(kept, 'utf8')) as CpuProfile, Number(options.top)));

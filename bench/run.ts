@@ -203,7 +203,7 @@ async function main(): Promise<void> {
     if (!options['no-variants']) {
       for (const variant of VARIANTS) {
         console.log(`gateway, ${variant.name}:`);
-        const server = await startGateway(sample.url, variant.env, [], `gateway (${variant.name})`);
+        const server = await startGateway(sample.url, { env: variant.env, name: `gateway (${variant.name})` });
         servers.push(server);
         const cursor = await cursorOfItem(server.url, 50);
         const target = gatewayTarget(server.url, 25, cursor);

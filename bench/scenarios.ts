@@ -138,26 +138,32 @@ export function startSample(): Promise<ServerProcess> {
   );
 }
 
+export interface GatewayStart {
+  /** Extra environment (feature switches). */
+  env?: Record<string, string>;
+  /** Options for node itself, such as --cpu-prof. */
+  nodeArgs?: string[];
+  name?: string;
+  /** The compiled gateway to run; default the project's dist/. */
+  dist?: string;
+}
+
 /** The gateway as deployed: `node dist/main.js`, configured through the environment only. */
-export async function startGateway(
-  upstreamUrl: string,
-  env: Record<string, string> = {},
-  nodeArgs: string[] = [],
-  name = 'gateway',
-): Promise<ServerProcess> {
+export async function startGateway(upstreamUrl: string, options: GatewayStart = {}): Promise<ServerProcess> {
+  const { env = {}, nodeArgs = [], name = 'gateway', dist = `${ROOT}dist` } = options;
   return startNodeServer({
     name,
-    args: [...nodeArgs, `${ROOT}dist/main.js`],
+    args: [...nodeArgs, `${dist}/main.js`],
     env: { ...DEPLOYED_ENV, UPSTREAM_URL: upstreamUrl, ...env },
     port: await freePort(),
     readyPath: '/healthz',
   });
 }
 
-export async function startBare(upstreamUrl: string): Promise<ServerProcess> {
+export async function startBare(upstreamUrl: string, nodeArgs: string[] = []): Promise<ServerProcess> {
   return startNodeServer({
     name: 'bare baseline',
-    args: ['--import', 'tsx', `${ROOT}bench/bare-server.ts`],
+    args: [...nodeArgs, '--import', 'tsx', `${ROOT}bench/bare-server.ts`],
     env: { ...DEPLOYED_ENV, UPSTREAM_URL: upstreamUrl },
     port: await freePort(),
     readyPath: '/health',
