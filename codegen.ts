@@ -5,6 +5,7 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
  * - schema.graphql: the public schema, printed from the Pothos schema
  * - subgraph.graphql: the Federation v2 subgraph SDL (with @link and @key), as `_service { sdl }` serves it
  * - test/generated/operations.ts: TypedDocumentNodes for the tests' documents
+ * - examples/generated/sdk.ts: a typed graphql-request SDK for the sample operations in operations/
  */
 const config: CodegenConfig = {
   schema: './src/schema/index.ts',
@@ -23,6 +24,17 @@ const config: CodegenConfig = {
       config: {
         useTypeImports: true,
         enumsAsTypes: true,
+        scalars: { DateTime: 'string', UUID: 'string', JSON: 'unknown' },
+        avoidOptionals: { field: true, inputValue: false, object: true },
+      },
+    },
+    'examples/generated/sdk.ts': {
+      documents: ['operations/**/*.graphql'],
+      plugins: ['typescript-operations', 'typescript-graphql-request'],
+      config: {
+        useTypeImports: true,
+        enumsAsTypes: true,
+        documentMode: 'documentNode',
         scalars: { DateTime: 'string', UUID: 'string', JSON: 'unknown' },
         avoidOptionals: { field: true, inputValue: false, object: true },
       },

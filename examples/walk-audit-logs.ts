@@ -1,0 +1,133 @@
+/**
+ * A plain TypeScript client of the gateway: walks every page of a filter with `after`,
+ * using graphql-request and the SDK that `npm run codegen` generates from operations/,
+ * then refetches the newest log by its global id and prints a summary.
+ *
+ *   npx tsx examples/walk-audit-logs.ts --status FAILED --operation CreateOrder --page-size 100
+ *
+ * Environment: GATEWAY_URL (default http://localhost:4000/graphql), AUTHORIZATION and
+ * X_TENANT (default: the embedded sample upstream's credentials). `--json` prints the
+ * summary as JSON.
+ */
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ClientError, GraphQLClient } from 'graphql-request';
+import { getSdk, type AuditLogFilter, type AuditLogStatus, type AuditLogSummaryFragment, type Sdk } from './generated/sdk.js';
+
+export interface WalkSummary {
+  /** `totalCount` as the first page reported it (the same on every page of a walk). */
+  totalCount: number;
+  pages: number;
+  logs: number;
+  /** Distinct global ids seen: equal to `logs` when no page repeated an item. */
+  distinctIds: number;
+  newest: string | null;
+  oldest: string | null;
+  byOperation: Record<string, number>;
+  byStatus: Record<string, number>;
+}
+
+/** Follows `pageInfo.endCursor` until `hasNextPage` is false, with the same filter on every page. */
+export async function walkAuditLogs(
+  sdk: Sdk,
+  filter: AuditLogFilter,
+  pageSize: number,
+  onLog: (log: AuditLogSummaryFragment) => void = () => {},
+): Promise<WalkSummary> {
+  const summary: WalkSummary = { totalCount: 0, pages: 0, logs: 0, distinctIds: 0, newest: null, oldest: null, byOperation: {}, byStatus: {} };
+  const ids = new Set<string>();
+  let after: string | null = null;
+  do {
+    const { auditLogs }: Awaited<ReturnType<Sdk['WalkAuditLogs']>> = await sdk.WalkAuditLogs({ filter, first: pageSize, after });
+    if (summary.pages === 0) summary.totalCount = auditLogs.totalCount;
+    summary.pages += 1;
+    for (const { node } of auditLogs.edges) {
+      summary.logs += 1;
+      ids.add(node.id);
+      summary.newest ??= node.timestamp; // newest first
+      summary.oldest = node.timestamp;
+      count(summary.byOperation, node.operation ?? '(none)');
+      count(summary.byStatus, node.status ?? '(unknown)');
+      onLog(node);
+    }
+    after = auditLogs.pageInfo.hasNextPage ? auditLogs.pageInfo.endCursor : null;
+  } while (after !== null);
+  summary.distinctIds = ids.size;
+  return summary;
+}
+
+function count(tally: Record<string, number>, key: string): void {
+  tally[key] = (tally[key] ?? 0) + 1;
+}
+
+function readFilter(values: { status?: string; operation?: string[]; reseller?: string; customer?: string; since?: string; until?: string }): AuditLogFilter {
+  const filter: AuditLogFilter = {};
+  if (values.status) filter.status = values.status.toUpperCase() as AuditLogStatus;
+  if (values.operation?.length) filter.operations = values.operation;
+  if (values.reseller) filter.reseller = values.reseller;
+  if (values.customer) filter.customer = values.customer;
+  if (values.since) filter.startDate = values.since;
+  if (values.until) filter.endDate = values.until;
+  return filter;
+}
+
+function printSummary(filter: AuditLogFilter, summary: WalkSummary, newest: AuditLogSummaryFragment | null, seconds: number): void {
+  const rows = (tally: Record<string, number>) =>
+    Object.entries(tally)
+      .sort(([, a], [, b]) => b - a)
+      .map(([key, n]) => `  ${key.padEnd(24)} ${String(n).padStart(6)}`)
+      .join('\n');
+  console.log(`Filter: ${JSON.stringify(filter)}`);
+  console.log(`Walked ${summary.pages} pages: ${summary.logs} audit logs (totalCount ${summary.totalCount}) in ${seconds.toFixed(2)} s`);
+  if (summary.logs !== summary.totalCount || summary.distinctIds !== summary.logs) {
+    console.log(`Warning: ${summary.distinctIds} distinct ids for ${summary.logs} logs and a totalCount of ${summary.totalCount}`);
+  }
+  console.log(`Newest: ${summary.newest ?? '-'}   Oldest: ${summary.oldest ?? '-'}`);
+  if (summary.logs > 0) console.log(`By operation:\n${rows(summary.byOperation)}\nBy status:\n${rows(summary.byStatus)}`);
+  if (newest) console.log(`Newest, refetched by id: ${newest.operation} by ${newest.userName} for ${newest.customerName}: ${newest.details}`);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      status: { type: 'string' },
+      operation: { type: 'string', multiple: true },
+      reseller: { type: 'string' },
+      customer: { type: 'string' },
+      since: { type: 'string' },
+      until: { type: 'string' },
+      'page-size': { type: 'string', default: '100' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const client = new GraphQLClient(process.env.GATEWAY_URL ?? 'http://localhost:4000/graphql', {
+    headers: {
+      Authorization: process.env.AUTHORIZATION ?? 'Bearer sample-token',
+      'X-Tenant': process.env.X_TENANT ?? 'sample.cloudcockpit.example',
+    },
+  });
+  const sdk = getSdk(client);
+  const filter = readFilter(values);
+  const started = performance.now();
+  let newestId: string | null = null;
+  const summary = await walkAuditLogs(sdk, filter, Number(values['page-size']), (log) => {
+    newestId ??= log.id;
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const newest = newestId === null ? null : (await sdk.AuditLogById({ id: newestId })).node;
+  if (values.json) console.log(JSON.stringify({ filter, ...summary, newestRefetched: newest }));
+  else printSummary(filter, summary, newest, seconds);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    if (error instanceof ClientError) {
+      for (const e of error.response.errors ?? []) {
+        console.error(`${String(e.extensions?.code ?? 'ERROR')}: ${e.message} (correlation id ${String(e.extensions?.correlationId ?? '-')})`);
+      }
+    } else {
+      console.error(error instanceof Error ? error.message : error);
+    }
+    process.exit(1);
+  });
+}
