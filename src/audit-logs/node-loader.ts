@@ -13,13 +13,13 @@ export interface NodeLoader {
 export interface NodeLoaderOptions {
   /** See DEFAULT_MAX_MERGED_SPAN_MS. */
   maxMergedSpanMs?: number;
-  /** Rounds of follow-up calls (narrower windows or later pages) before giving up on a key. Default 8. */
+  /** Rounds of calls (the first, then narrower windows or later pages) before giving up on a key. Default 16. */
   maxRounds?: number;
-  /** Told about keys given up on, so the operator sees it. */
+  /** Told about keys given up on (they fail, masked), so the operator sees it. */
   onGiveUp?: (keys: readonly AuditLogNodeKey[]) => void;
 }
 
-const DEFAULT_MAX_ROUNDS = 8;
+const DEFAULT_MAX_ROUNDS = 16;
 
 /**
  * One per request. Every id asked for in the same tick (`node`, `nodes`,
@@ -75,8 +75,9 @@ async function findAuditLogs(
   let requests = planNodeWindows(keys, maxMergedSpanMs);
   for (let round = 0; requests.length > 0; round++) {
     if (round >= maxRounds) {
+      // Not null: the item may well exist. An unexpected failure, masked for the caller.
       const left = requests.flatMap((request) => request.keys);
-      for (const key of left) settle(key, null);
+      for (const key of left) settle(key, new Error('node lookup gave up: time window too crowded'));
       onGiveUp?.(left);
       break;
     }

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import type { AuditLogNodeKey } from '../../src/audit-logs/node-id.js';
+import { createNodeLoader } from '../../src/audit-logs/node-loader.js';
+import type { PageLoader, PageRequest } from '../../src/audit-logs/page-loader.js';
+import { GatewayError } from '../../src/errors.js';
+import { createSampleStore } from '../../src/sample-upstream/store.js';
+import { decodeAuditLogPage } from '../../src/upstream/decode.js';
+import type { ForwardedHeaders } from '../../src/upstream/types.js';
+
+/**
+ * The node loader over the sample upstream's in-memory store (its real paging and
+ * date filtering, its real JSON, our real decoder), without HTTP.
+ */
+
+const NOW = new Date('2026-11-20T12:00:00.000Z');
+const HEADERS: ForwardedHeaders = { authorization: 'Bearer t', tenant: 'tenant.example', correlationId: '3f0e4c52-8d3c-4a8f-9a57-1b2f3c4d5e6f' };
+
+function storePages(options: { fail?: (request: PageRequest) => Error | undefined } = {}) {
+  const store = createSampleStore({ logs: [], clock: () => NOW.getTime() });
+  const requests: PageRequest[] = [];
+  const pages: PageLoader = {
+    async load(request) {
+      requests.push(request);
+      const failure = options.fail?.(request);
+      if (failure) throw failure;
+      const json = store.queryJson({
+        pageNumber: request.window.pageNumber,
+        pageSize: request.window.pageSize,
+        startMs: Date.parse(request.query.startDate),
+        endMs: Date.parse(request.query.endDate),
+      });
+      return decodeAuditLogPage(JSON.parse(json));
+    },
+  };
+  return { store, pages, requests };
+}
+
+const keyOf = (log: { id: string; timestamp: string }): AuditLogNodeKey => ({ timestampMs: Date.parse(log.timestamp), auditLogId: log.id });
+
+describe('createNodeLoader', () => {
+  it('batches the lookups of one tick into one call per window', async () => {
+    const { store, pages, requests } = storePages();
+    const a = store.insert({ timestamp: '2026-11-20T10:00:00.000Z' });
+    const b = store.insert({ timestamp: '2026-11-20T10:20:00.000Z' });
+    const c = store.insert({ timestamp: '2026-11-01T08:00:00.000Z' });
+    const loader = createNodeLoader(pages, () => HEADERS);
+    const found = await Promise.all([a, b, c].map((log) => loader.load(keyOf(log))));
+    expect(found.map((record) => record?.auditLogId)).toEqual([a.id, b.id, c.id]);
+    expect(requests).toHaveLength(2);
+    // The same key again in the same request is answered from the loader's cache.
+    expect((await loader.load(keyOf(a)))?.auditLogId).toBe(a.id);
+    expect(requests).toHaveLength(2);
+  });
+
+  it('refuses before queueing anything when the caller headers are missing', async () => {
+    const { pages, requests } = storePages();
+    const loader = createNodeLoader(pages, () => {
+      throw new GatewayError('UNAUTHENTICATED', 'no token');
+    });
+    await expect(loader.load({ timestampMs: NOW.getTime() - 1000, auditLogId: 'x' })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(requests).toHaveLength(0);
+  });
+
+  it("fails the keys of a window whose call failed, and only those", async () => {
+    const { store, pages } = storePages({
+      fail: (request) => (request.query.startDate.startsWith('2026-11-01') ? new GatewayError('UPSTREAM_ERROR', 'boom') : undefined),
+    });
+    const ok = store.insert({ timestamp: '2026-11-20T10:00:00.000Z' });
+    const broken = store.insert({ timestamp: '2026-11-01T08:00:00.000Z' });
+    const loader = createNodeLoader(pages, () => HEADERS);
+    const [good, bad] = await Promise.allSettled([loader.load(keyOf(ok)), loader.load(keyOf(broken))]);
+    expect(good).toMatchObject({ status: 'fulfilled', value: { auditLogId: ok.id } });
+    expect(bad).toMatchObject({ status: 'rejected', reason: { code: 'UPSTREAM_ERROR' } });
+  });
+
+  it('gives up on a crowded window after maxRounds, with an error (not a false null) and a report', async () => {
+    const { store, pages, requests } = storePages();
+    // 2001 logs in one second: the oldest is on page 2, which one round does not reach.
+    const crowd = Array.from({ length: 2001 }, (_, i) =>
+      store.insert({ id: `c0000000-0000-4000-8000-${String(i).padStart(12, '0')}`, timestamp: '2026-11-19T09:00:00.500Z' }),
+    );
+    const reported: AuditLogNodeKey[][] = [];
+    const loader = createNodeLoader(pages, () => HEADERS, { maxRounds: 1, onGiveUp: (keys) => reported.push([...keys]) });
+    await expect(loader.load(keyOf(crowd[0]!))).rejects.toThrow(/gave up/);
+    expect(reported).toEqual([[keyOf(crowd[0]!)]]);
+    expect(requests).toHaveLength(1);
+
+    const patient = createNodeLoader(pages, () => HEADERS);
+    expect((await patient.load(keyOf(crowd[0]!)))?.auditLogId).toBe(crowd[0]!.id);
+  });
+});
