@@ -12,7 +12,10 @@ const MAX_LOGGED_NAME = 100;
  * upstream calls made, outcome and error codes (and the trace id, to jump to the trace).
  * Reads the operation record, so it comes after `useOperationRecord()` in the plugin list.
  */
-export function useOperationLog(logger: Logger): Plugin {
+export function useOperationLog(parent: Logger): Plugin {
+  // The line's fields are fixed and carry no header values, so it skips the wildcard
+  // redaction of the root logger, which costs several times the rest of the line.
+  const logger = parent.child({}, { redact: [] });
   return {
     onResultProcess({ request, result }) {
       const record = operationRecordOf(request);
