@@ -12,12 +12,22 @@ export interface ReadinessOptions {
  * (calls would fail fast anyway), else 200 when the upstream answers HTTP at all.
  */
 export function useReadiness({ upstream, draining = () => false }: ReadinessOptions): Plugin {
-  return useReadinessCheck({
-    endpoint: '/readyz',
+  const readiness = useReadinessCheck({
+    endpoint: READINESS_PATH,
     check: async () => {
       if (draining()) return false;
       if (upstream.state().breaker === 'open') return false;
       return upstream.probe();
     },
   });
+  // yoga's check falls back to a URLPattern match (a slow polyfill on Node 20) for every
+  // request that is not its endpoint; only /readyz needs it to look at all.
+  return {
+    ...readiness,
+    onRequest(payload) {
+      if (payload.url.pathname === READINESS_PATH) return readiness.onRequest?.(payload);
+    },
+  };
 }
+
+const READINESS_PATH = '/readyz';
