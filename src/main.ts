@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { startSampleUpstream } from './sample-upstream/index.js';
@@ -62,6 +62,18 @@ const gateway = createGateway({
   tracer: tracing.tracer,
 });
 const server = createServer(gateway);
+/**
+ * Responses not yet finished. During shutdown, once the last one is done, the
+ * keep-alive connections left idle are closed rather than kept for their timeout.
+ */
+const pending = new Set<ServerResponse>();
+server.on('request', (_request, response: ServerResponse) => {
+  pending.add(response);
+  response.once('close', () => {
+    pending.delete(response);
+    if (shuttingDown && pending.size === 0) setImmediate(() => server.closeIdleConnections());
+  });
+});
 
 server.listen(config.port, config.host, () => {
   const address = server.address();
