@@ -4,7 +4,7 @@ import { createLogger } from './logger.js';
 import { startSampleUpstream } from './sample-upstream/index.js';
 import { createMetrics } from './metrics.js';
 import { createGateway } from './server.js';
-import { createTracing, traceExportersFromEnv, type TraceExporterKind } from './tracing.js';
+import { createTracing, logTracingProblems, traceExportersFromEnv, type TraceExporterKind } from './tracing.js';
 import { createUpstreamClient } from './upstream/client.js';
 import { shareUpstreamCalls } from './upstream/shared-calls.js';
 
@@ -32,7 +32,10 @@ if (sample) {
 
 const metrics = createMetrics({ processMetrics: true });
 const tracing = createTracing(config.traceExporters);
-if (tracing.exporting) logger.info({ exporters: config.traceExporters }, 'exporting traces');
+if (tracing.exporting) {
+  logTracingProblems(logger);
+  logger.info({ exporters: config.traceExporters }, 'exporting traces');
+}
 const upstream = createUpstreamClient({
   baseUrl: upstreamUrl!,
   timeoutMs: config.upstreamTimeoutMs,

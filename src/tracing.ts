@@ -1,5 +1,7 @@
 import {
+  DiagLogLevel,
   ROOT_CONTEXT,
+  diag,
   SpanKind,
   SpanStatusCode,
   TraceFlags,
@@ -99,6 +101,25 @@ export function createTracing(exporters: readonly TraceExporterKind[] = []): Tra
     spanProcessors: exporters.map((kind) => new BatchSpanProcessor(exporterFor(kind))),
   });
   return { tracer: provider.getTracer(SERVICE_NAME), exporting: true, shutdown: () => provider.shutdown() };
+}
+
+/**
+ * Sends the SDK's own warnings and errors (a collector that cannot be reached, spans
+ * dropped from a full queue) to the gateway's log; without this they are silent.
+ * OpenTelemetry's diagnostic logger is process-wide: call it once, from main.ts.
+ */
+export function logTracingProblems(logger: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void }): void {
+  const noop = () => {};
+  diag.setLogger(
+    {
+      error: (message, ...args) => logger.error({ details: args.map(String) }, `tracing: ${message}`),
+      warn: (message, ...args) => logger.warn({ details: args.map(String) }, `tracing: ${message}`),
+      info: noop,
+      debug: noop,
+      verbose: noop,
+    },
+    { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
+  );
 }
 
 function exporterFor(kind: TraceExporterKind): SpanExporter {
