@@ -4,6 +4,7 @@ import { createContextFactory, type GatewayContext } from './context.js';
 import { maskUnexpectedError } from './errors.js';
 import type { Logger } from './logger.js';
 import { createCursorCodec } from './pagination/cursor.js';
+import { useBodyLimit } from './plugins/use-body-limit.js';
 import { useCorrelationId } from './plugins/use-correlation-id.js';
 import { useIntrospectionSwitch } from './plugins/use-introspection-switch.js';
 import { useJsonBodiesOnly } from './plugins/use-json-bodies-only.js';
@@ -58,7 +59,8 @@ export function createGateway({
     // One operation per request, JSON bodies of bounded size (see useJsonBodiesOnly).
     batching: false,
     multipart: false,
-    maxRequestBodySize: limits.bodyLimitBytes,
+    // Checked by useBodyLimit below, without yoga's per-request TransformStream.
+    maxRequestBodySize: false,
     graphiql: config.graphiql ? graphiqlOptions({ sampleUpstream }) : false,
     renderGraphiQL: createGraphiQLRenderer(),
     maskedErrors: { maskError: maskUnexpectedError },
@@ -80,6 +82,8 @@ export function createGateway({
       useIntrospectionSwitch(config.introspection),
       useOperationLimits({ limits, blockFieldSuggestions: !config.introspection }),
       useUpstreamBudget({ calls: limits.budgetCalls, items: limits.budgetItems }),
+      // After every request parser, so it bounds whichever one is chosen.
+      useBodyLimit(limits.bodyLimitBytes),
     ],
   });
 }
