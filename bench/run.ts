@@ -145,7 +145,8 @@ async function main(): Promise<void> {
     servers.push(gateway);
     const bare = await startBare(sample.url);
     servers.push(bare);
-    const ownPids = () => servers.map((s) => s.pid);
+    // The servers still running (a variant's gateway is stopped once measured).
+    const ownPids = () => servers.map((s) => s.pid).filter((pid) => existsSync(`/proc/${pid}`));
 
     const loadBefore = await machineLoad(ownPids());
     console.log(describeLoad('machine before', loadBefore));
