@@ -6,6 +6,7 @@ import type { Logger } from './logger.js';
 import { createCursorCodec } from './pagination/cursor.js';
 import { useBodyLimit } from './plugins/use-body-limit.js';
 import { useCorrelationId } from './plugins/use-correlation-id.js';
+import { useInputErrorCodes } from './plugins/use-input-error-codes.js';
 import { useIntrospectionSwitch } from './plugins/use-introspection-switch.js';
 import { useJsonBodiesOnly } from './plugins/use-json-bodies-only.js';
 import { useOperationLimits } from './plugins/use-operation-limits.js';
@@ -82,6 +83,7 @@ export function createGateway({
       useIntrospectionSwitch(config.introspection),
       useOperationLimits({ limits, blockFieldSuggestions: !config.introspection }),
       useUpstreamBudget({ calls: limits.budgetCalls, items: limits.budgetItems }),
+      useInputErrorCodes(),
       // After every request parser, so it bounds whichever one is chosen.
       useBodyLimit(limits.bodyLimitBytes),
     ],

@@ -89,6 +89,13 @@ describe('operation limits (graphql-armor), before any upstream call', () => {
   });
 });
 
+describe('variables of the wrong type', () => {
+  it('are BAD_USER_INPUT before execution', async () => {
+    const raw = await postQuery('query Q($n: Int) { auditLogs(first: $n) { totalCount } }', { n: 'twenty' });
+    expectRejected(raw, 'BAD_USER_INPUT', /Int cannot represent/);
+  });
+});
+
 describe('HTTP-level rejections', () => {
   it('refuses batch arrays', async () => {
     const raw = await post(JSON.stringify([{ query: REAL_QUERY }, { query: REAL_QUERY }]));
