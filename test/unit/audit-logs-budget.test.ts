@@ -94,6 +94,11 @@ describe('estimateUpstreamCost', () => {
     });
   });
 
+  it('gives nothing named __schema a free pass: only introspection fields are free', () => {
+    const query = 'query __schema { ...__schema } fragment __schema on Query { __schema: auditLogs(first: 2000) { totalCount } }';
+    expect(cost(query)).toEqual({ calls: 1, items: 2000 });
+  });
+
   it('takes extra rules from a cost table', () => {
     const table: CostTable = { ...DEFAULT_COST_TABLE, auditLogExport: () => ({ calls: 40, items: 10_000 }) };
     expect(cost('{ auditLogExport }', undefined, undefined, table)).toEqual({ calls: 40, items: 10_000 });
