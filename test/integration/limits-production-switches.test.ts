@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getIntrospectionQuery } from 'graphql';
 import { request } from 'undici';
 import { startHarness, type Harness } from '../support/harness.js';
 
@@ -44,9 +45,12 @@ describe('INTROSPECTION=false', () => {
     expect(response.body).toEqual({ data: { __typename: 'Query', auditLogs: { totalCount: 5000 } } });
   });
 
-  it('keeps introspection on by default', async () => {
+  it('keeps introspection on by default, and GraphiQL\'s full introspection query within the limits', async () => {
     const response = await development.graphql('{ __schema { queryType { name } } }');
     expect(response.body).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
+    const full = await development.graphql(getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, inputValueDeprecation: true }));
+    expect(full.body.errors).toBeUndefined();
+    expect((full.body.data as { __schema: { types: unknown[] } }).__schema.types.length).toBeGreaterThan(10);
   });
 });
 
