@@ -68,7 +68,7 @@ type ResponseBody = Dispatcher.ResponseData['body'];
 /** How one attempt ended: a page, or an error with what retrying and the breaker need to know. */
 type AttemptResult =
   | { ok: true; page: UpstreamPage; status: number }
-  | { ok: false; error: GatewayError; failure: AttemptFailure; outcome: CallOutcome; status?: number };
+  | { ok: false; error: GatewayError; failure: AttemptFailure; outcome: CallOutcome; status?: number; notSent?: true };
 
 /**
  * The one pipeline every upstream call goes through, in small named steps:
@@ -178,9 +178,9 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     if (err instanceof QueueTimeoutError) {
       totals.queueTimeouts++;
       const error = new GatewayError('UPSTREAM_UNAVAILABLE', 'Too many calls to the audit-log service are in flight; retry later.', { cause: err });
-      return { ok: false, error, failure: { kind: 'final' }, outcome: 'neutral' };
+      return { ok: false, error, failure: { kind: 'final' }, outcome: 'neutral', notSent: true };
     }
-    return { ok: false, error: errorForTransportFailure(err), failure: { kind: 'final' }, outcome: 'neutral' };
+    return { ok: false, error: errorForTransportFailure(err), failure: { kind: 'final' }, outcome: 'neutral', notSent: true };
   }
 
   async function readErrorResponse(response: Dispatcher.ResponseData): Promise<AttemptResult> {
@@ -238,7 +238,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     return { ok: false, error, failure: { kind: 'transport', code }, outcome: 'failure', status };
   }
 
-  /** The onCall hook and one debug line per attempt. */
+  /** The onCall hook (for requests that reached the upstream) and one debug line per attempt. */
   function report(
     request: ListAuditLogsRequest,
     attempt: number,
@@ -253,7 +253,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     const event: UpstreamCallEvent = { correlationId, status, code, durationMs, ...request.window, attempt };
     if (retryInMs !== undefined) event.retryInMs = retryInMs;
     try {
-      options.onCall?.(event);
+      if (result.ok || !result.notSent) options.onCall?.(event);
     } catch {
       // A reporting hook must never break the call.
     }

@@ -60,7 +60,8 @@ describe('concurrency cap', () => {
 
   it('fails a call that waited maxQueueMs for a slot with UPSTREAM_UNAVAILABLE, without an upstream request', async () => {
     sample.faults.add({ action: { type: 'delay', ms: 400 } });
-    const c = client({ maxConcurrency: 1, maxQueueMs: 100 });
+    const reported: number[] = [];
+    const c = client({ maxConcurrency: 1, maxQueueMs: 100, onCall: (event) => reported.push(event.status ?? 0) });
     const first = c.listAuditLogs(request(1));
     const started = performance.now();
     const second = await c.listAuditLogs(request(2)).catch((error: unknown) => error as { code: string; message: string });
@@ -72,6 +73,8 @@ describe('concurrency cap', () => {
     expect((await first).items).toHaveLength(2);
     expect(sample.requests).toHaveLength(1);
     expect(c.state().totals.queueTimeouts).toBe(1);
+    // onCall reports upstream requests: the shed call made none.
+    expect(reported).toEqual([200]);
   });
 
   it('keeps the deadline while waiting when it comes before maxQueueMs', async () => {
