@@ -1,4 +1,6 @@
+import { auditLogRawId, AUDIT_LOG_TYPENAME } from '../audit-logs/node-id.js';
 import { builder } from '../builder.js';
+import { resolveGlobalIdsSynchronously } from './sync-global-ids.js';
 import './scalars.js';
 import './error-code.js';
 import './audit-log.js';
@@ -12,4 +14,8 @@ builder.queryType({});
 export const FEDERATION_LINK_URL = 'https://specs.apollo.dev/federation/v2.6';
 
 /** An Apollo Federation v2 subgraph: the public schema plus `_service { sdl }` and `_entities`, sorted. */
-export const schema = builder.toSubGraphSchema({ linkUrl: FEDERATION_LINK_URL });
+export const schema = resolveGlobalIdsSynchronously(
+  builder.toSubGraphSchema({ linkUrl: FEDERATION_LINK_URL }),
+  AUDIT_LOG_TYPENAME,
+  auditLogRawId,
+);
