@@ -1,4 +1,3 @@
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { GraphiQLOptions } from 'graphql-yoga';
 
 /** Credentials the embedded sample upstream accepts; meaningless anywhere else. */
@@ -52,14 +51,17 @@ export function graphiqlOptions({ sampleUpstream }: { sampleUpstream: boolean })
  * yoga's `renderGraphiQL`: GraphiQL with its scripts, styles and editor workers inlined
  * (`@graphql-yoga/render-graphiql`), so it works without internet access (yoga's default
  * loads them from a CDN). The page is about 9 MB, so each distinct set of options is
- * rendered and encoded once.
+ * rendered and encoded once, and the bundle is loaded only when GraphiQL is first
+ * opened: held in memory it costs some 35 MB, which a server that never shows
+ * GraphiQL (production) should not carry.
  */
-export function createGraphiQLRenderer(): (options: GraphiQLOptions) => Uint8Array<ArrayBuffer> {
+export function createGraphiQLRenderer(): (options: GraphiQLOptions) => Promise<Uint8Array<ArrayBuffer>> {
   const rendered = new Map<string, Uint8Array<ArrayBuffer>>();
-  return (options) => {
+  return async (options) => {
     const key = JSON.stringify(options);
     let page = rendered.get(key);
     if (page === undefined) {
+      const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql');
       page = new TextEncoder().encode(renderGraphiQL(options)) as Uint8Array<ArrayBuffer>;
       rendered.set(key, page);
     }
