@@ -120,7 +120,37 @@ function decodeStatus(value: unknown, onUnknownStatus?: (value: unknown) => void
  */
 export function parseTimestamp(value: unknown): Date | null {
   const ms = timestampMs(value);
-  return ms === null ? null : new Date(ms);
+  if (ms === null) return null;
+  return isCanonical(value as string) ? new UpstreamTimestamp(ms, value as string) : new Date(ms);
+}
+
+/**
+ * A Date read from text that already is its own ISO form (`2026-11-20T10:15:30.123Z`,
+ * what the upstream sends): it hands that text back instead of formatting it again,
+ * so a page's timestamps are serialised at no cost. It is a Date in every other way.
+ */
+class UpstreamTimestamp extends Date {
+  readonly #iso: string;
+
+  constructor(ms: number, iso: string) {
+    super(ms);
+    this.#iso = iso;
+  }
+
+  override toISOString(): string {
+    return this.#iso;
+  }
+}
+
+/** `YYYY-MM-DDTHH:mm:ss.sssZ` exactly, the only text toISOString makes for years 0-9999 (the value is already validated). */
+function isCanonical(value: string): boolean {
+  return (
+    value.length === 24 &&
+    value.charCodeAt(10) === UPPER_T &&
+    value.charCodeAt(16) === COLON &&
+    value.charCodeAt(19) === DOT &&
+    value.charCodeAt(23) === UPPER_Z
+  );
 }
 
 function timestampMs(value: unknown): number | null {

@@ -385,6 +385,24 @@ function referenceParseTimestamp(value: unknown): Date | null {
   return Number.isNaN(time) ? null : new Date(time);
 }
 
+describe('parseTimestamp ISO text', () => {
+  it('gives back the same text as toISOString, whatever form the timestamp came in', () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date('0000-01-01T00:00:00.000Z'), max: new Date('9999-12-31T23:59:59.999Z'), noInvalidDate: true }), (date) => {
+        const iso = date.toISOString();
+        const parsed = parseTimestamp(iso)!;
+        expect(parsed.getTime()).toBe(date.getTime());
+        expect(parsed.toISOString()).toBe(iso);
+        expect(JSON.stringify({ t: parsed })).toBe(JSON.stringify({ t: date }));
+        expect(parsed).toBeInstanceOf(Date);
+      }),
+      { numRuns: 2_000 },
+    );
+    expect(parseTimestamp('2026-11-20T11:15:30.1+01:00')!.toISOString()).toBe('2026-11-20T10:15:30.100Z');
+    expect(parseTimestamp('2026-11-20t10:15:30.123z')!.toISOString()).toBe('2026-11-20T10:15:30.123Z');
+  });
+});
+
 describe('parseTimestamp against the regular-expression grammar', () => {
   const digits = (n: number) => fc.array(fc.constantFrom(...'0123456789'), { minLength: n, maxLength: n }).map((d) => d.join(''));
   // Mostly in range (a little past each edge), sometimes a broken field.
