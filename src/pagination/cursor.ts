@@ -88,9 +88,21 @@ export function createCursorCodec(secret: string): CursorCodec {
   const cipher = createCipheriv('aes-128-ecb', positionKey, null);
   cipher.setAutoPadding(false);
 
-  /** HMAC of the walk part (bytes 0..25 of `record`), truncated: the first 12 bytes of each tag block. */
-  const walkTag = (record: Buffer): Buffer =>
-    createHmac('sha256', walkKey).update(record.subarray(0, OFFSET_AT)).digest().subarray(0, TAG_BYTES);
+  /**
+   * HMAC of the walk part (bytes 0..25 of `record`), truncated: the first 12 bytes of
+   * each tag block. Every page of a walk has the same walk part, so recent ones are
+   * remembered (read-only buffers) instead of computed on each request.
+   */
+  const walkTags = new BoundedCache<Buffer>(MAX_REMEMBERED);
+  const walkTag = (record: Buffer): Buffer => {
+    const key = record.toString('latin1', 0, OFFSET_AT);
+    let tag = walkTags.get(key);
+    if (tag === undefined) {
+      tag = createHmac('sha256', walkKey).update(record.subarray(0, OFFSET_AT)).digest().subarray(0, TAG_BYTES);
+      walkTags.set(key, tag);
+    }
+    return tag;
+  };
 
   const walkRecord = (fingerprint: string, start: number, end: number): Buffer => {
     const record = Buffer.alloc(CURSOR_BYTES);
@@ -182,12 +194,37 @@ export function createCursorCodec(secret: string): CursorCodec {
  * empty lists while normalizing if the upstream treats them alike.
  */
 export function filterFingerprint(normalizedFilter: Record<string, unknown>): string {
-  return createHash('sha256')
-    .update(canonicalJson(normalizedFilter) ?? 'null')
-    .digest()
-    .subarray(0, FINGERPRINT_BYTES)
-    .toString('base64url');
+  const canonical = canonicalJson(normalizedFilter) ?? 'null';
+  // Only short filters are remembered, so the memory stays small whatever callers send.
+  const remember = canonical.length <= MAX_REMEMBERED_FILTER_LENGTH;
+  let fingerprint = remember ? fingerprints.get(canonical) : undefined;
+  if (fingerprint === undefined) {
+    fingerprint = createHash('sha256').update(canonical).digest().subarray(0, FINGERPRINT_BYTES).toString('base64url');
+    if (remember) fingerprints.set(canonical, fingerprint);
+  }
+  return fingerprint;
 }
+
+/** How many recent walks and filters the hashes are remembered for. */
+const MAX_REMEMBERED = 1024;
+const MAX_REMEMBERED_FILTER_LENGTH = 512;
+
+/** A Map that forgets its oldest entry past `capacity`: recent hashes, bounded memory. */
+class BoundedCache<V> {
+  readonly #entries = new Map<string, V>();
+  constructor(readonly capacity: number) {}
+
+  get(key: string): V | undefined {
+    return this.#entries.get(key);
+  }
+
+  set(key: string, value: V): void {
+    if (this.#entries.size >= this.capacity) this.#entries.delete(this.#entries.keys().next().value!);
+    this.#entries.set(key, value);
+  }
+}
+
+const fingerprints = new BoundedCache<string>(MAX_REMEMBERED);
 
 function canonicalJson(value: unknown): string | undefined {
   if (value === null || value === undefined || typeof value === 'function' || typeof value === 'symbol') {
