@@ -1,4 +1,3 @@
-import DataLoader from 'dataloader';
 import { buildSearchParams } from '../upstream/query.js';
 import type { AuditLogQuery, ForwardedHeaders, PageWindow, UpstreamClient, UpstreamPage } from '../upstream/types.js';
 
@@ -14,18 +13,30 @@ export interface PageLoader {
 /**
  * One per request: identical upstream requests of an operation (aliases, repeated
  * fields) share one call. The headers are the request's own, so nothing is shared
- * across callers.
+ * across callers. A failed call is forgotten, so a later field of the operation may
+ * try again. (A map of promises: nothing here needs DataLoader's batching.)
  */
 export function createPageLoader(
   upstream: UpstreamClient,
   headers: () => ForwardedHeaders,
   stats: { upstreamCalls: number },
 ): PageLoader {
-  return new DataLoader<PageRequest, UpstreamPage, string>(
-    async ([request]) => {
-      stats.upstreamCalls += 1;
-      return [await upstream.listAuditLogs({ ...request!, headers: headers() })];
+  const calls = new Map<string, Promise<UpstreamPage>>();
+  return {
+    load(request) {
+      const key = buildSearchParams(request.query, request.window);
+      let call = calls.get(key);
+      if (call === undefined) {
+        call = callUpstream(request);
+        calls.set(key, call);
+        call.catch(() => calls.delete(key));
+      }
+      return call;
     },
-    { batch: false, cacheKeyFn: ({ query, window }) => buildSearchParams(query, window) },
-  );
+  };
+
+  async function callUpstream(request: PageRequest): Promise<UpstreamPage> {
+    stats.upstreamCalls += 1;
+    return upstream.listAuditLogs({ query: request.query, window: request.window, headers: headers() });
+  }
 }
