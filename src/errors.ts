@@ -61,11 +61,20 @@ export const badUserInput = (message: string): GatewayError => new GatewayError(
  */
 export function maskUnexpectedError(error: unknown, message: string): Error {
   if (isDeliberate(error)) return error as GraphQLError;
-  return new GraphQLError(message, {
+  const masked = new GraphQLError(message, {
     nodes: error instanceof GraphQLError ? error.nodes : undefined,
     path: error instanceof GraphQLError ? error.path : undefined,
     extensions: { code: 'INTERNAL_SERVER_ERROR' },
   });
+  maskedCauses.set(masked, error instanceof GraphQLError && error.originalError ? error.originalError : error);
+  return masked;
+}
+
+/** What a masked error hid, for the server's own log line of the operation; never for clients. */
+const maskedCauses = new WeakMap<GraphQLError, unknown>();
+
+export function causeOfMaskedError(error: unknown): unknown {
+  return error instanceof GraphQLError ? maskedCauses.get(error) : undefined;
 }
 
 /** A GraphQLError all the way down: raised on purpose, not wrapping a crash. */

@@ -1,4 +1,7 @@
+import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { pino } from 'pino';
+import { causeOfMaskedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { correlationIdOf } from './use-correlation-id.js';
 import { durationMsOf, operationRecordOf, summarizeResult, type ResultSummary } from './operation-record.js';
@@ -33,11 +36,25 @@ export function useOperationLog(parent: Logger): Plugin {
           outcome: summary.outcome,
           errorCodes: summary.errorCodes,
           traceId: traceIdOf(request),
+          ...(level === 'error' ? { unexpected: maskedCauses(result) } : {}),
         },
         'graphql operation',
       );
     },
   };
+}
+
+/** The errors behind INTERNAL_SERVER_ERROR, so the line ties the defect to its correlation id. */
+function maskedCauses(result: unknown): unknown[] {
+  const parts = (Array.isArray(result) ? result : [result]) as Array<ExecutionResult | undefined>;
+  const causes: unknown[] = [];
+  for (const part of parts) {
+    for (const error of part?.errors ?? []) {
+      const cause = causeOfMaskedError(error);
+      if (cause !== undefined && causes.length < 3) causes.push(cause instanceof Error ? pino.stdSerializers.err(cause) : String(cause));
+    }
+  }
+  return causes;
 }
 
 /**

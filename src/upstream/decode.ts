@@ -87,11 +87,14 @@ function decodeItem(item: unknown, index: number, onUnknownStatus?: (value: unkn
   };
 }
 
+const INT32_MAX = 2_147_483_647;
+
 function readTotalCount(body: Record<string, unknown>): number {
   const pagination = pick(body, 'paginationParameters', 'PaginationParameters');
   let value: unknown = isPlainObject(pagination) ? pick(pagination, 'totalCount', 'TotalCount') : null;
   if (value === null) value = pick(body, 'totalCount', 'TotalCount');
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+  // The upstream documents totalCount as int32; a larger value is not of its shape.
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > INT32_MAX) {
     throw badResponse('The upstream response has a missing or invalid totalCount.');
   }
   return value;

@@ -210,11 +210,10 @@ describe('transport failures', () => {
 describe('unexpected failures', () => {
   let odd: Server;
   let oddHarness: Harness;
+  let crashing: Harness;
 
-  // An upstream whose totalCount is past the int32 it documents: the schema's Int
-  // cannot carry it, and positions past 2^31 - 1 get no cursor. Neither is an
-  // expected error, so both come out masked.
   beforeAll(async () => {
+    // An upstream whose totalCount is past the int32 it documents.
     const item = { id: 'a-1', timestamp: '2026-11-20T10:15:30.123Z', status: 'Succeded' };
     odd = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -223,36 +222,49 @@ describe('unexpected failures', () => {
     odd.listen(0, '127.0.0.1');
     await once(odd, 'listening');
     oddHarness = await startHarness({ upstreamUrl: `http://127.0.0.1:${(odd.address() as AddressInfo).port}` });
+    // A defect inside the gateway: the real client answers, then the page handling throws a plain Error.
+    crashing = await startHarness({
+      wrapUpstream: (client) => ({
+        ...client,
+        async listAuditLogs(request) {
+          await client.listAuditLogs(request);
+          throw new TypeError('page handling broke at /srv/gateway/src/secret-internals.ts:42');
+        },
+      }),
+    });
   });
 
   afterAll(async () => {
     expect(expectNoBearerTokenLeaks(oddHarness)).toBeGreaterThan(0);
+    expect(expectNoBearerTokenLeaks(crashing)).toBeGreaterThan(0);
     await oddHarness.close();
+    await crashing.close();
     odd.closeAllConnections();
     await new Promise((resolve) => odd.close(resolve));
   });
 
-  it('a plain Error in a resolver is INTERNAL_SERVER_ERROR with no message details and no stack', async () => {
-    const response = (await oddHarness.graphql(GatewayCursorsDocument, { last: 1 })) as Response;
-    expect(response.body.data).toBeNull();
-    expect(response.body.errors).toHaveLength(1);
-    const error = response.body.errors![0]!;
-    expect(error.path).toEqual(['auditLogs', 'edges', 0, 'cursor']);
-    expect(error.message).toBe('Unexpected error.');
-    expect(error.extensions).toStrictEqual({ code: 'INTERNAL_SERVER_ERROR', correlationId: response.headers['x-correlation-id'] });
-    const text = JSON.stringify(response.body);
-    expect(text).not.toMatch(/RangeError|offset|2147483647|stack|\.ts:|node_modules/);
-    // The details stay in the log, under the same correlation id.
-    expect(oddHarness.logs.some((line) => line.includes('cursor offset must be'))).toBe(true);
-  });
-
-  it('a value the schema cannot serialise is INTERNAL_SERVER_ERROR, masked', async () => {
+  it('a totalCount past the documented int32 is UPSTREAM_BAD_RESPONSE', async () => {
     const response = (await oddHarness.graphql(GatewayWalkPageDocument, { first: 1 })) as Response;
     expect(response.body.errors).toHaveLength(1);
     const error = response.body.errors![0]!;
-    expect(error.path).toEqual(['auditLogs', 'totalCount']);
+    expect(error.extensions!.code).toBe('UPSTREAM_BAD_RESPONSE');
+    expect(error.extensions!.correlationId).toBe(response.headers['x-correlation-id']);
+    expect(JSON.stringify(response.body)).not.toContain('3000000000');
+  });
+
+  it('a plain Error inside the gateway is INTERNAL_SERVER_ERROR with no message details and no stack', async () => {
+    const response = (await crashing.graphql(GatewayWalkPageDocument, { first: 1 })) as Response;
+    expect(response.body.data).toBeNull();
+    expect(response.body.errors).toHaveLength(1);
+    const error = response.body.errors![0]!;
+    expect(error.path).toEqual(['auditLogs']);
     expect(error.message).toBe('Unexpected error.');
     expect(error.extensions).toStrictEqual({ code: 'INTERNAL_SERVER_ERROR', correlationId: response.headers['x-correlation-id'] });
-    expect(JSON.stringify(response.body)).not.toMatch(/Int cannot represent|3000000000|stack/);
+    const text = JSON.stringify(response.body);
+    expect(text).not.toMatch(/TypeError|secret-internals|page handling|stack|\.ts:|node_modules/);
+    // The details stay in the log, under the same correlation id.
+    const operationLine = crashing.logs.find((line) => line.includes(String(response.headers['x-correlation-id'])) && line.includes('graphql operation'));
+    expect(operationLine).toContain('secret-internals');
+    expect(operationLine).toContain('INTERNAL_SERVER_ERROR');
   });
 });

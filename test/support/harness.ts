@@ -65,6 +65,8 @@ export interface HarnessOptions {
   upstreamOptions?: Partial<Omit<UpstreamClientOptions, 'baseUrl'>>;
   /** Operation limits over the defaults. */
   limits?: Partial<OperationLimits>;
+  /** Wraps the real upstream client, e.g. to make it fail in a way no upstream response can. */
+  wrapUpstream?: (client: UpstreamClient) => UpstreamClient;
 }
 
 /** The real gateway on a loopback port in front of the real sample upstream. */
@@ -81,7 +83,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const logger = createLogger('debug', sink);
   const timeoutMs = options.config?.upstreamTimeoutMs ?? 2_000;
   const metrics = createMetrics();
-  const upstream = createUpstreamClient({ baseUrl: options.upstreamUrl ?? sample.url, timeoutMs, logger, onCall: metrics.observeUpstreamCall, ...options.upstreamOptions });
+  const client = createUpstreamClient({ baseUrl: options.upstreamUrl ?? sample.url, timeoutMs, logger, onCall: metrics.observeUpstreamCall, ...options.upstreamOptions });
+  const upstream = options.wrapUpstream ? options.wrapUpstream(client) : client;
   const gateway = createGateway({
     config: {
       introspection: true,
