@@ -28,6 +28,8 @@ export interface Config {
   /** Serve identical upstream calls from memory for this long; 0 turns the cache off. */
   upstreamCacheTtlMs: number;
   upstreamCacheMaxItems: number;
+  /** Browser origins allowed by CORS; `['*']` allows any (the gateway reads no cookies either way). */
+  corsOrigins: string[];
   /** Limits on what one request may ask for (see OperationLimits). */
   limits: OperationLimits;
 }
@@ -110,6 +112,14 @@ const envSchema = z.object({
   MAX_DIRECTIVES: integer(0, 10_000, DEFAULT_LIMITS.maxDirectives),
   UPSTREAM_BUDGET_CALLS: integer(1, 100_000, DEFAULT_LIMITS.budgetCalls),
   UPSTREAM_BUDGET_ITEMS: integer(1, 10_000_000, DEFAULT_LIMITS.budgetItems),
+  CORS_ORIGINS: z.preprocess(
+    unset,
+    z
+      .string()
+      .default('*')
+      .transform((value) => value.split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''))
+      .pipe(z.array(z.union([z.literal('*'), z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).origin)])).min(1)),
+  ),
 });
 
 const expectations: Record<string, string> = {
@@ -138,6 +148,7 @@ const expectations: Record<string, string> = {
   MAX_DIRECTIVES: 'a whole number (0-10000)',
   UPSTREAM_BUDGET_CALLS: 'a whole number (1-100000)',
   UPSTREAM_BUDGET_ITEMS: 'a whole number (1-10000000)',
+  CORS_ORIGINS: '* or a comma-separated list of origins such as https://portal.example.com',
 };
 
 /** Reads and validates the environment; throws ConfigError listing every problem at once. */
@@ -169,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     upstreamCoalesce: e.UPSTREAM_COALESCE,
     upstreamCacheTtlMs: e.UPSTREAM_CACHE_TTL_MS,
     upstreamCacheMaxItems: e.UPSTREAM_CACHE_MAX_ITEMS,
+    corsOrigins: e.CORS_ORIGINS,
     limits: {
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
       maxDepth: e.MAX_DEPTH,

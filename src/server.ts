@@ -23,7 +23,10 @@ import { createGraphiQLRenderer, graphiqlOptions } from './graphiql.js';
 import type { UpstreamClient } from './upstream/types.js';
 
 export interface GatewayOptions {
-  config: Pick<Config, 'introspection' | 'graphiql' | 'cursorSecret'> & { limits?: Partial<OperationLimits> };
+  config: Pick<Config, 'introspection' | 'graphiql' | 'cursorSecret'> & {
+    limits?: Partial<OperationLimits>;
+    corsOrigins?: string[];
+  };
   upstream: UpstreamClient;
   logger: Logger;
   /** True when the gateway runs on the embedded sample upstream (GraphiQL then pre-fills its headers). */
@@ -57,6 +60,7 @@ export function createGateway({
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
     landingPage: false,
+    cors: corsOptions(config.corsOrigins ?? ['*']),
     // One operation per request, JSON bodies of bounded size (see useJsonBodiesOnly).
     batching: false,
     multipart: false,
@@ -88,4 +92,20 @@ export function createGateway({
       useBodyLimit(limits.bodyLimitBytes),
     ],
   });
+}
+
+/**
+ * Browsers may call from the configured origins. No credentials: the gateway reads no
+ * cookies, callers authenticate with their own Authorization header. The correlation id
+ * is exposed so a frontend can quote it in a bug report.
+ */
+function corsOptions(origins: string[]) {
+  return {
+    origin: origins.includes('*') ? undefined : origins,
+    credentials: false,
+    methods: ['GET', 'POST', 'OPTIONS'],
+    allowedHeaders: ['authorization', 'content-type', 'accept', 'x-tenant', 'x-correlation-id', 'traceparent', 'tracestate'],
+    exposedHeaders: ['x-correlation-id'],
+    maxAge: 600,
+  };
 }
