@@ -15,6 +15,8 @@ export interface PhaseResult extends LoadResult {
   warmupResponses: number;
   /** Upstream calls per gateway request over the warm-up and the phase (variants only). */
   upstreamCallsPerRequest?: number;
+  /** When the phase was measured in several rounds: each round (the reported one is the median by req/s). */
+  rounds?: Array<{ requestsPerSecond: number; cpuMsPerRequest: number; p50Ms: number }>;
 }
 
 export interface WalkSummary {
