@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
+import { DEFAULT_LIMITS } from '../../src/config.js';
 import { CALLER, startHarness, type Harness } from '../support/harness.js';
 
 /** useBodyLimit: the declared size is checked up front, a chunked body is counted as it arrives. */
@@ -10,7 +11,7 @@ const QUERY = '{ auditLogs(first: 1) { totalCount } }';
 let h: Harness;
 
 beforeAll(async () => {
-  h = await startHarness({ config: { limits: { bodyLimitBytes: LIMIT } } });
+  h = await startHarness({ config: { limits: { ...DEFAULT_LIMITS, bodyLimitBytes: LIMIT } } });
 });
 
 afterAll(async () => {
