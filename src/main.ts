@@ -31,7 +31,7 @@ if (sample) {
 }
 
 const metrics = createMetrics({ processMetrics: true });
-const tracing = createTracing(config.traceExporters);
+const tracing = await createTracing(config.traceExporters);
 if (tracing.exporting) {
   logTracingProblems(logger);
   logger.info({ exporters: config.traceExporters }, 'exporting traces');

@@ -11,18 +11,8 @@ import {
   type Span,
   type Tracer,
 } from '@opentelemetry/api';
+import { randomFillSync } from 'node:crypto';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { OTLPTraceExporter as OtlpProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BasicTracerProvider,
-  BatchSpanProcessor,
-  ConsoleSpanExporter,
-  RandomIdGenerator,
-  type SpanExporter,
-} from '@opentelemetry/sdk-trace-base';
-import { ATTR_ERROR_TYPE, ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { ConfigError } from './config.js';
 import { GatewayError } from './errors.js';
 import type { ForwardedHeaders, UpstreamClient } from './upstream/types.js';
@@ -86,21 +76,14 @@ function otlpKind(env: Env): TraceExporterKind {
 }
 
 /**
- * With exporters: the OpenTelemetry SDK, sampling per `OTEL_TRACES_SAMPLER` (default:
- * follow the caller's decision, sample new traces), batching per `OTEL_BSP_*`, resource
- * per `OTEL_SERVICE_NAME` / `OTEL_RESOURCE_ATTRIBUTES`. Without: a propagation-only
- * tracer that records nothing.
+ * With exporters: the OpenTelemetry SDK (loaded only then: it is a sizeable part of the
+ * process's memory), see tracing-export.ts. Without: a propagation-only tracer that
+ * records nothing.
  */
-export function createTracing(exporters: readonly TraceExporterKind[] = []): Tracing {
+export async function createTracing(exporters: readonly TraceExporterKind[] = []): Promise<Tracing> {
   if (exporters.length === 0) return { tracer: propagatingTracer(), exporting: false, shutdown: async () => {} };
-  const resource = defaultResource()
-    .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: SERVICE_NAME }))
-    .merge(detectResources({ detectors: [envDetector] }));
-  const provider = new BasicTracerProvider({
-    resource,
-    spanProcessors: exporters.map((kind) => new BatchSpanProcessor(exporterFor(kind))),
-  });
-  return { tracer: provider.getTracer(SERVICE_NAME), exporting: true, shutdown: () => provider.shutdown() };
+  const { createExportingTracing } = await import('./tracing-export.js');
+  return createExportingTracing(exporters);
 }
 
 /**
@@ -122,17 +105,6 @@ export function logTracingProblems(logger: { warn(obj: object, msg: string): voi
   );
 }
 
-function exporterFor(kind: TraceExporterKind): SpanExporter {
-  switch (kind) {
-    case 'otlp-http/protobuf':
-      return new OtlpProtobufExporter();
-    case 'otlp-http/json':
-      return new OtlpJsonExporter();
-    case 'console':
-      return new ConsoleSpanExporter();
-  }
-}
-
 /**
  * Continues the caller's trace with new span ids and records nothing: the cheapest way
  * to propagate W3C trace context when no exporter is configured. The caller's sampled
@@ -140,7 +112,7 @@ function exporterFor(kind: TraceExporterKind): SpanExporter {
  * keeps the caller's decision.
  */
 export function propagatingTracer(): SpanStarter {
-  const ids = new RandomIdGenerator();
+  const ids = randomIds();
   return {
     startSpan(_name, _options, context = ROOT_CONTEXT) {
       const parent = trace.getSpanContext(context);
@@ -154,6 +126,29 @@ export function propagatingTracer(): SpanStarter {
     },
   };
 }
+
+/** Random W3C trace and span ids (never all zeros), from a pooled buffer so a span costs no syscall. */
+function randomIds(): { generateTraceId(): string; generateSpanId(): string } {
+  const pool = Buffer.alloc(4096);
+  let offset = pool.length;
+  const hex = (bytes: number): string => {
+    for (;;) {
+      if (offset + bytes > pool.length) {
+        randomFillSync(pool);
+        offset = 0;
+      }
+      const id = pool.toString('hex', offset, offset + bytes);
+      offset += bytes;
+      if (!/^0+$/.test(id)) return id;
+    }
+  };
+  return { generateTraceId: () => hex(16), generateSpanId: () => hex(8) };
+}
+
+// Semantic-convention attribute names, spelled out: the conventions package is large.
+const ATTR_HTTP_REQUEST_METHOD = 'http.request.method';
+const ATTR_HTTP_RESPONSE_STATUS_CODE = 'http.response.status_code';
+const ATTR_ERROR_TYPE = 'error.type';
 
 const propagator = new W3CTraceContextPropagator();
 

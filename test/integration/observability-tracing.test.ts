@@ -130,7 +130,7 @@ describe('trace export over OTLP, configured by OTEL_* variables', () => {
     vi.stubEnv('OTEL_SERVICE_NAME', 'audit-gateway-under-test');
     const exporters = traceExportersFromEnv(process.env);
     expect(exporters).toEqual(['otlp-http/json']);
-    const tracing = createTracing(exporters);
+    const tracing = await createTracing(exporters);
     const harness = await startHarness({ tracer: tracing.tracer });
     let upstreamSpanId: string;
     try {
