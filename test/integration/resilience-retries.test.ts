@@ -175,11 +175,12 @@ describe('Retry-After', () => {
 describe('the call deadline covers every attempt and backoff', () => {
   it('stops retrying when the backoff would outlive the deadline', async () => {
     sample.faults.add({ action: { type: 'status', status: 503 } });
-    const c = client({ timeoutMs: 500, retry: { baseDelayMs: 300, maxDelayMs: 300 } });
+    const c = client({ timeoutMs: 500, retry: { baseDelayMs: 450, maxDelayMs: 450 } });
     const { error, ms } = await timed(c.listAuditLogs(request()));
     expect(error!.code).toBe('UPSTREAM_ERROR');
     expect(ms).toBeLessThan(500);
-    // One retry (150-300 ms wait + 100 ms for the attempt fits 500 ms), never a second.
+    // Each backoff waits 225-450 ms (jittered): a first retry fits 500 ms only with a short
+    // wait, two backoffs never do, whatever the jitter draws.
     expect(sample.requests.length).toBeLessThanOrEqual(2);
   });
 
