@@ -5,7 +5,7 @@ import { GatewayError } from '../errors.js';
 import { createCircuitBreaker, type BreakerConfig, type CallOutcome } from './circuit-breaker.js';
 import { createConcurrencyLimiter, QueueTimeoutError } from './concurrency.js';
 import { decodeAuditLogPage } from './decode.js';
-import { errorForStatus, errorForTransportFailure, parseRetryAfter, type ResponseHeaders } from './errors.js';
+import { errorCode, errorForStatus, errorForTransportFailure, parseRetryAfter, type ResponseHeaders } from './errors.js';
 import { auditLogsPath, buildSearchParams } from './query.js';
 import { decideRetry, DEFAULT_RETRY_POLICY, type AttemptFailure, type RetryPolicy } from './retry.js';
 import type {
@@ -444,15 +444,6 @@ function firstHeader(headers: ResponseHeaders, name: string): string | undefined
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** The socket-level code of a transport failure (`ECONNRESET`, `UND_ERR_SOCKET`, …). */
-function errorCode(err: unknown): string | undefined {
-  if (typeof err !== 'object' || err === null) return undefined;
-  const code = (err as { code?: unknown }).code;
-  if (typeof code === 'string') return code;
-  const cause = (err as { cause?: unknown }).cause;
-  const causeCode = typeof cause === 'object' && cause !== null ? (cause as { code?: unknown }).code : undefined;
-  return typeof causeCode === 'string' ? causeCode : undefined;
-}
 
 /** A short, log-safe description of an unexpected status value. */
 function describe(value: unknown): string {

@@ -134,7 +134,8 @@ function header(headers: ResponseHeaders, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function errorCode(err: unknown): string | undefined {
+/** The socket-level code of a transport failure (`ECONNRESET`, `UND_ERR_SOCKET`, …). */
+export function errorCode(err: unknown): string | undefined {
   if (typeof err !== 'object' || err === null) return undefined;
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string') return code;
