@@ -1,13 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  GatewayWalkPageDocument,
-  type AuditLogFilter,
-  type GatewayWalkPageQuery,
-  type GatewayWalkPageQueryVariables,
-} from '../generated/operations.js';
+import { type AuditLogFilter, type GatewayWalkPageQueryVariables } from '../generated/operations.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { expectNoBearerTokenLeaks } from '../support/secrecy.js';
+import { walkPage, type WalkPage } from '../support/walk.js';
 
 /**
  * A cursor pins its walk's result set: logs written after the first page was read
@@ -17,7 +13,7 @@ import { expectNoBearerTokenLeaks } from '../support/secrecy.js';
 const FILTER: AuditLogFilter = { status: 'PROCESSING' };
 const PAGE_SIZE = 10;
 
-type Page = GatewayWalkPageQuery['auditLogs'];
+type Page = WalkPage;
 
 let h: Harness;
 
@@ -30,11 +26,7 @@ afterAll(async () => {
   await h.close();
 });
 
-async function page(variables: GatewayWalkPageQueryVariables): Promise<Page> {
-  const response = await h.graphql(GatewayWalkPageDocument, variables);
-  expect(response.body.errors).toBeUndefined();
-  return response.body.data!.auditLogs;
-}
+const page = (variables: GatewayWalkPageQueryVariables): Promise<Page> => walkPage(h, variables);
 
 const ids = (current: Page) => current.edges.map((edge) => edge.node.auditLogId);
 

@@ -1,14 +1,10 @@
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SampleLog } from '../../src/sample-upstream/index.js';
-import {
-  GatewayWalkPageDocument,
-  type AuditLogFilter,
-  type GatewayWalkPageQuery,
-  type GatewayWalkPageQueryVariables,
-} from '../generated/operations.js';
+import { type AuditLogFilter, type GatewayWalkPageQueryVariables } from '../generated/operations.js';
 import { CALLER, startHarness, type Harness } from '../support/harness.js';
 import { expectNoBearerTokenLeaks } from '../support/secrecy.js';
+import { walkPage, type WalkPage } from '../support/walk.js';
 
 /**
  * Full walks through the gateway over a filtered set of a few hundred logs, checked
@@ -22,7 +18,7 @@ const FILTER: AuditLogFilter = { status: 'FAILED', reseller: 'er' };
 const matchesFilter = (log: SampleLog): boolean =>
   log.status === 'Failed' && (log.resellerName ?? '').toLowerCase().includes('er');
 
-type Page = GatewayWalkPageQuery['auditLogs'];
+type Page = WalkPage;
 
 let h: Harness;
 
@@ -35,11 +31,7 @@ afterAll(async () => {
   await h.close();
 });
 
-async function page(variables: GatewayWalkPageQueryVariables): Promise<Page> {
-  const response = await h.graphql(GatewayWalkPageDocument, variables);
-  expect(response.body.errors).toBeUndefined();
-  return response.body.data!.auditLogs;
-}
+const page = (variables: GatewayWalkPageQueryVariables): Promise<Page> => walkPage(h, variables);
 
 /** The pinned window the last upstream call was made with, in epoch ms. */
 function lastPinnedWindow(): { start: number; end: number; startDate: string; endDate: string } {

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GatewayError } from '../../src/errors.js';
 import { createUpstreamClient } from '../../src/upstream/client.js';
 import type { ListAuditLogsRequest, UpstreamClient } from '../../src/upstream/types.js';
-import { closedPort, startFakeUpstream, type FakeUpstream } from './upstream-client-fixtures.js';
+import { closedPort, rejectionOf, startFakeUpstream, type FakeUpstream } from './upstream-client-fixtures.js';
 
 const TIMEOUT_MS = 600;
 
@@ -13,18 +12,7 @@ const request = (signal?: AbortSignal): ListAuditLogsRequest => ({
   signal,
 });
 
-async function failure(promise: Promise<unknown>): Promise<{ err: GatewayError; ms: number }> {
-  const started = performance.now();
-  const err = await promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (e: unknown) => e,
-  );
-  const ms = performance.now() - started;
-  expect(err).toBeInstanceOf(GatewayError);
-  return { err: err as GatewayError, ms };
-}
+const failure = rejectionOf;
 
 let upstream: FakeUpstream;
 const clients: UpstreamClient[] = [];

@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { expect } from 'vitest';
+import { GatewayError } from '../../src/errors.js';
 
 /** One request as the fake upstream received it. */
 export interface ReceivedRequest {
@@ -184,4 +186,18 @@ export async function closedPort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/** The GatewayError a call rejected with, and how long it took to. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<{ err: GatewayError; ms: number }> {
+  const started = performance.now();
+  const err = await promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (e: unknown) => e,
+  );
+  const ms = performance.now() - started;
+  expect(err).toBeInstanceOf(GatewayError);
+  return { err: err as GatewayError, ms };
 }

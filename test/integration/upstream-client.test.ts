@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayError } from '../../src/errors.js';
 import { createUpstreamClient, type UpstreamLogger } from '../../src/upstream/client.js';
 import type { ListAuditLogsRequest, UpstreamClient } from '../../src/upstream/types.js';
-import { closedPort, ERROR_400, ITEM, startFakeUpstream, type FakeUpstream } from './upstream-client-fixtures.js';
+import { closedPort, ERROR_400, ITEM, rejectionOf, startFakeUpstream, type FakeUpstream } from './upstream-client-fixtures.js';
 
 const TOKEN = 'Bearer eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LXRva2Vu.sig';
 
@@ -26,16 +26,7 @@ function recordingLogger() {
   return { logger, lines };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<GatewayError> {
-  const err = await promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(GatewayError);
-  return err as GatewayError;
-}
+const rejection = async (promise: Promise<unknown>): Promise<GatewayError> => (await rejectionOf(promise)).err;
 
 let upstream: FakeUpstream;
 const clients: UpstreamClient[] = [];
