@@ -1,10 +1,10 @@
 import { createServer, type ServerResponse } from 'node:http';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, loadConfig, traceExportersFromEnv, type Config, type TraceExporterKind } from './config.js';
 import { createLogger } from './logger.js';
 import { startSampleUpstream } from './sample-upstream/index.js';
 import { createMetrics } from './metrics.js';
 import { createGateway } from './server.js';
-import { createTracing, logTracingProblems, traceExportersFromEnv, type TraceExporterKind } from './tracing.js';
+import { createTracing, logTracingProblems } from './tracing.js';
 import { createUpstreamClient } from './upstream/client.js';
 import { shareUpstreamCalls } from './upstream/shared-calls.js';
 

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool, type Dispatcher } from 'undici';
 import { GatewayError } from '../errors.js';
+import { SETTINGS } from '../settings.js';
 import { createCircuitBreaker, type BreakerConfig, type CallOutcome } from './circuit-breaker.js';
 import { createConcurrencyLimiter, QueueTimeoutError } from './concurrency.js';
 import { decodeAuditLogPage } from './decode.js';
@@ -43,11 +44,10 @@ export interface UpstreamClientOptions {
   random?: () => number;
 }
 
-export const DEFAULT_MAX_CONCURRENCY = 64;
-export const DEFAULT_MAX_QUEUE_MS = 2_000;
-/** A 2000-item page of ordinary audit logs is about 1 MB; this leaves room for long `details`. */
-export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
-export const DEFAULT_BREAKER: BreakerConfig = { failureThreshold: 5, cooldownMs: 10_000 };
+const DEFAULT_BREAKER: BreakerConfig = {
+  failureThreshold: SETTINGS.breakerFailureThreshold.default,
+  cooldownMs: SETTINGS.breakerCooldownMs.default,
+};
 
 /** Largest error body we read; past this the body is dropped and only the status is kept. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
@@ -81,9 +81,9 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   const baseUrl = new URL(options.baseUrl);
   const basePath = auditLogsPath(baseUrl);
   const logger = options.logger ?? silentLogger;
-  const maxConcurrency = options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY;
-  const maxQueueMs = options.maxQueueMs ?? DEFAULT_MAX_QUEUE_MS;
-  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const maxConcurrency = options.maxConcurrency ?? SETTINGS.upstreamMaxConcurrency.default;
+  const maxQueueMs = options.maxQueueMs ?? SETTINGS.upstreamMaxQueueMs.default;
+  const maxResponseBytes = options.maxResponseBytes ?? SETTINGS.upstreamMaxResponseBytes.default;
   const retryPolicy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const random = options.random ?? Math.random;
 

@@ -10,6 +10,8 @@
  * wait plus a useful attempt fits in what is left of the deadline.
  */
 
+import { SETTINGS } from '../settings.js';
+
 export interface RetryPolicy {
   /** Retries after the first attempt (so attempts = retries + 1). */
   retries: number;
@@ -22,7 +24,7 @@ export interface RetryPolicy {
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-  retries: 2,
+  retries: SETTINGS.upstreamRetries.default,
   baseDelayMs: 100,
   maxDelayMs: 1_000,
   minAttemptMs: 100,
