@@ -6,7 +6,7 @@ import { SETTINGS } from '../settings.js';
 import { createCircuitBreaker, type BreakerConfig, type CallOutcome } from './circuit-breaker.js';
 import { createConcurrencyLimiter, QueueTimeoutError } from './concurrency.js';
 import { decodeAuditLogPage } from './decode.js';
-import { errorCode, errorForStatus, errorForTransportFailure, parseRetryAfter, type ResponseHeaders } from './errors.js';
+import { errorCode, errorForTransportFailure, statusFailure } from './errors.js';
 import { auditLogsPath, buildSearchParams } from './query.js';
 import { decideRetry, DEFAULT_RETRY_POLICY, type AttemptFailure, type RetryPolicy } from './retry.js';
 import type {
@@ -55,8 +55,6 @@ const MAX_ERROR_BODY_BYTES = 64 * 1024;
 const PROBE_TIMEOUT_MS = 2000;
 /** At most this many distinct unknown status values are named in one warning. */
 const MAX_UNKNOWN_STATUS_SAMPLES = 5;
-/** Statuses that say the upstream (or what stands in front of it) is unwell; they count against the breaker. */
-const UNHEALTHY_STATUSES = new Set([502, 503, 504]);
 /** Failures of our own pool (closed at shutdown), not of the upstream. */
 const OWN_FAILURE_CODES = new Set(['UND_ERR_CLOSED', 'UND_ERR_DESTROYED', 'UND_ERR_ABORTED']);
 
@@ -187,12 +185,12 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     const status = response.statusCode;
     const text = await readText(response.body, MAX_ERROR_BODY_BYTES, response.headers['content-length']);
     await socketReleased();
-    const retryAfterSeconds = parseRetryAfter(firstHeader(response.headers, 'retry-after'), Date.now());
+    const { error, rule, retryAfterSeconds } = statusFailure(status, text, response.headers);
     return {
       ok: false,
-      error: errorForStatus(status, text, response.headers),
+      error,
       failure: { kind: 'status', status, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) },
-      outcome: UNHEALTHY_STATUSES.has(status) ? 'failure' : 'success',
+      outcome: rule.countsAgainstBreaker ? 'failure' : 'success',
       status,
     };
   }
@@ -437,11 +435,6 @@ function discard(body: ResponseBody): void {
 
 function badResponse(message: string, status: number, cause?: unknown): GatewayError {
   return new GatewayError('UPSTREAM_BAD_RESPONSE', message, { upstream: { status }, cause });
-}
-
-function firstHeader(headers: ResponseHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 
