@@ -8,6 +8,7 @@ import {
   type FragmentDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { isAbsentCursor } from '../pagination/absent-cursor.js';
 import { PAGE_SIZE } from '../settings.js';
 
 /**
@@ -223,8 +224,4 @@ function isIncluded(directives: readonly DirectiveNode[] | undefined, values: Re
 function pageSize(value: unknown): number | undefined | null {
   if (value === undefined || value === null) return undefined;
   return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= PAGE_SIZE.max ? value : null;
-}
-
-function isAbsentCursor(value: unknown): boolean {
-  return value === undefined || value === null || value === '';
 }

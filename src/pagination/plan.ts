@@ -1,5 +1,5 @@
 import { PAGE_SIZE } from '../settings.js';
-import type { PageWindow } from '../upstream/types.js';
+import type { PageWindow } from './window.js';
 
 /** The upstream's largest `PageSize`. */
 export const MAX_PAGE_SIZE = PAGE_SIZE.max;

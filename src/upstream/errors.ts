@@ -1,4 +1,5 @@
 import { GatewayError, type UpstreamErrorDetails } from '../errors.js';
+import { pickCamelOrPascal as pick } from './pick.js';
 import { classifyStatus, type StatusRule } from './status.js';
 
 /**
@@ -111,11 +112,6 @@ function parseBody(body: unknown): unknown {
   } catch {
     return undefined;
   }
-}
-
-/** The camelCase key's value if present, else the PascalCase key's; undefined when neither is. */
-function pick(obj: Record<string, unknown>, camel: string, pascal: string): unknown {
-  return Object.hasOwn(obj, camel) ? obj[camel] : Object.hasOwn(obj, pascal) ? obj[pascal] : undefined;
 }
 
 /** A header's first value, looked up case-insensitively. */

@@ -1,3 +1,5 @@
+import type { PageWindow } from '../pagination/window.js';
+
 /** Upstream spelling of the status values (sic: "Succeded"). */
 export type UpstreamStatus = 'Processing' | 'Succeded' | 'Failed';
 
@@ -15,12 +17,6 @@ export interface AuditLogQuery {
   reseller?: string;
   customer?: string;
   resellerId?: string;
-}
-
-/** One `PageNumber`/`PageSize` window: items [(pageNumber-1)*pageSize, pageNumber*pageSize). */
-export interface PageWindow {
-  pageNumber: number;
-  pageSize: number;
 }
 
 /** The caller's credentials and correlation id, forwarded as received. */
