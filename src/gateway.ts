@@ -11,7 +11,7 @@ import { useIntrospectionSwitch } from './plugins/use-introspection-switch.js';
 import { useJsonBodiesOnly } from './plugins/use-json-bodies-only.js';
 import { useOperationLimits } from './plugins/use-operation-limits.js';
 import { useReadiness } from './plugins/use-readiness.js';
-import { useUpstreamBudget } from './plugins/use-upstream-budget.js';
+import { useUpstreamBudget } from './limits/use-upstream-budget.js';
 import { createMetrics, type GatewayMetrics } from './metrics.js';
 import { useOperationRecord } from './plugins/operation-record.js';
 import { useMetrics } from './plugins/use-metrics.js';

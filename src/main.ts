@@ -3,9 +3,10 @@ import { ConfigError, loadConfig, traceExportersFromEnv, type Config, type Trace
 import { createLogger } from './logger.js';
 import { startSampleUpstream } from './sample-upstream/index.js';
 import { createMetrics } from './metrics.js';
-import { createGateway } from './server.js';
-import { createTracing, logTracingProblems } from './tracing.js';
-import { createUpstream } from './upstream/create-upstream.js';
+import { createGateway } from './gateway.js';
+import { logTracingProblems } from './tracing.js';
+import { createTracing } from './tracing-setup.js';
+import { createUpstream } from './create-upstream.js';
 
 function readConfig(): Config & { traceExporters: TraceExporterKind[] } {
   try {

@@ -4,7 +4,9 @@ import { defaultResource, detectResources, envDetector, resourceFromAttributes }
 import { BasicTracerProvider, BatchSpanProcessor, ConsoleSpanExporter, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import type { TraceExporterKind } from './config.js';
-import { SERVICE_NAME, type Tracing } from './tracing.js';
+import type { Tracing } from './tracing.js';
+
+export const SERVICE_NAME = 'cloudcockpit-audit-gateway';
 
 /**
  * The OpenTelemetry SDK, for when exporters are configured: sampling per

@@ -13,12 +13,10 @@ import {
 } from '@opentelemetry/api';
 import { randomFillSync } from 'node:crypto';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import type { TraceExporterKind } from './config.js';
 import { GatewayError } from './errors.js';
 import type { ForwardedHeaders, UpstreamClient } from './upstream/types.js';
 
-export const SERVICE_NAME = 'cloudcockpit-audit-gateway';
-
+/** The part of a tracer the gateway uses. */
 export type SpanStarter = Pick<Tracer, 'startSpan'>;
 
 export interface Tracing {
@@ -33,17 +31,6 @@ export interface Tracing {
 export interface TraceHeaders {
   traceparent?: string;
   tracestate?: string;
-}
-
-/**
- * With exporters: the OpenTelemetry SDK (loaded only then: it is a sizeable part of the
- * process's memory), see tracing-export.ts. Without: a propagation-only tracer that
- * records nothing.
- */
-export async function createTracing(exporters: readonly TraceExporterKind[] = []): Promise<Tracing> {
-  if (exporters.length === 0) return { tracer: propagatingTracer(), exporting: false, shutdown: async () => {} };
-  const { createExportingTracing } = await import('./tracing-export.js');
-  return createExportingTracing(exporters);
 }
 
 /**

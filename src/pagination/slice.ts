@@ -24,7 +24,7 @@ export const DEFAULT_SLICE_LIMITS: Readonly<SliceLimits> = { defaultFirst: PAGE_
  * What a page of the connection is:
  * - `range`: the half-open slice [start, end) of the result set (empty when end == start);
  * - `tail`: the last `count` items at or after `lowerBound` (`last` without `before`),
- *   which needs the total first (see `planTail` / `resolveTail`).
+ *   which needs the total first (see `planTail` / `planTailFollowUp`).
  */
 export type SliceRequest =
   | { kind: 'range'; start: number; end: number }

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { traceExportersFromEnv } from '../../src/config.js';
-import { createTracing } from '../../src/tracing.js';
+import { createTracing } from '../../src/tracing-setup.js';
 import { CALLER, startHarness, type Harness } from '../support/harness.js';
 
 const CALLER_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';

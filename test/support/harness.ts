@@ -9,9 +9,9 @@ import { loadConfig, type Config, type OperationLimits } from '../../src/config.
 import { createLogger } from '../../src/logger.js';
 import { createMetrics, type GatewayMetrics } from '../../src/metrics.js';
 import { startSampleUpstream, type SampleUpstream, type SampleUpstreamOptions } from '../../src/sample-upstream/index.js';
-import { createGateway } from '../../src/server.js';
+import { createGateway } from '../../src/gateway.js';
 import type { UpstreamClientOptions } from '../../src/upstream/client.js';
-import { createUpstream } from '../../src/upstream/create-upstream.js';
+import { createUpstream } from '../../src/create-upstream.js';
 import type { SpanStarter } from '../../src/tracing.js';
 import type { UpstreamClient } from '../../src/upstream/types.js';
 
