@@ -63,7 +63,12 @@ export interface UpstreamClientState {
   totals: { retries: number; breakerRejections: number; queueTimeouts: number };
 }
 
-/** An upstream item, decoded. `raw` is the item exactly as received. */
+/**
+ * An upstream item, decoded. `raw` is the item exactly as received.
+ * Deliberately the same fields as sample-upstream's SampleLog: that one is the wire
+ * shape the stand-in serves (strings, upstream spelling), this one what the gateway
+ * decodes it into (a Date, our status enum); the stand-in shares no code with the gateway.
+ */
 export interface AuditLogRecord {
   auditLogId: string;
   timestamp: Date;
