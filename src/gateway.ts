@@ -56,7 +56,7 @@ export function createGateway({
   const limits: OperationLimits = { ...DEFAULT_LIMITS, ...config.limits };
   return createYoga<Record<string, unknown>, GatewayContext>({
     schema,
-    context: createContextFactory({ upstream, cursors, logger }),
+    context: createContextFactory({ upstream, cursors, logger, budget: { calls: limits.budgetCalls, items: limits.budgetItems } }),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
     landingPage: false,

@@ -94,6 +94,9 @@ export const SETTINGS = {
 
 export type SettingName = keyof typeof SETTINGS;
 
+/** Most entries one `nodes(ids:)` or `_entities(representations:)` takes (contract section 7). */
+export const MAX_LOOKUP_ENTRIES = 100;
+
 /** What a setting's value must be, as the start-up error says it. */
 export function expectation(setting: Setting): string {
   switch (setting.kind) {
@@ -106,10 +109,16 @@ export function expectation(setting: Setting): string {
   }
 }
 
-/** Page sizes of a connection (contract section 4); not configurable. */
+/** Page sizes of a connection (contract section 4) and of node lookups; not configurable. */
 export const PAGE_SIZE = {
   /** When neither `first` nor `last` is given. */
   default: 25,
   /** Largest `first`/`last`, and the largest upstream `PageSize`. */
   max: 2000,
+  /**
+   * The `PageSize` of a node lookup's window (node, nodes, _entities). Lookups spend
+   * the budget like any call, so they ask for small pages: 100 lookups of distinct
+   * windows spend 5000 items, the default UPSTREAM_BUDGET_ITEMS.
+   */
+  nodeLookup: 50,
 } as const;

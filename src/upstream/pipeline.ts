@@ -22,7 +22,7 @@ export interface PipelineParts {
 
 /**
  * The path of one upstream call, top to bottom:
- * deadline → breaker admission → retry loop of attempts (each: slot → request →
+ * deadline → breaker admission → retry loop of attempts (each: budget → slot → request →
  * read → decode or classify, then reported) → breaker record → page or error.
  */
 export function createPipeline(parts: PipelineParts): (request: ListAuditLogsRequest) => Promise<UpstreamPage> {
@@ -36,6 +36,7 @@ export function createPipeline(parts: PipelineParts): (request: ListAuditLogsReq
         { ...parts.retry, report: (attempt, startedAt, attemptResult, retryInMs) => parts.report(request, attempt, startedAt, attemptResult, retryInMs) },
         deadline,
         () => parts.attemptOnce(path, request, deadline),
+        () => request.budget?.spend(request.window.pageSize),
       ),
     );
     if (result.ok) return result.page;

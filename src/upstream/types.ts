@@ -95,6 +95,14 @@ export interface ListAuditLogsRequest {
   window: PageWindow;
   headers: ForwardedHeaders;
   signal?: AbortSignal;
+  /** The operation's upstream budget: spent before each attempt, retries included. */
+  budget?: CallBudget;
+}
+
+/** What the pipeline needs of an operation's budget (limits/operation-budget.ts). */
+export interface CallBudget {
+  /** Spends one call asking for `items` items, or returns the error that refuses it (nothing spent). */
+  spend(items: number): Error | undefined;
 }
 
 export interface UpstreamClient {
