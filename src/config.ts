@@ -26,7 +26,7 @@ export interface Config {
   upstreamMaxResponseBytes: number;
   /** Retries of an idempotent upstream failure (0-2). */
   upstreamRetries: number;
-  /** Failed upstream calls in a row that open the circuit breaker, and how long it stays open. */
+  /** Failures in a breaker's window that (at a 50% failure rate) open it, and how long it stays open (see upstream/breakers.ts). */
   breakerFailureThreshold: number;
   breakerCooldownMs: number;
   /** Share identical upstream calls across operations (same credentials, same query); both off by default. */

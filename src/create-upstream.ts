@@ -52,6 +52,7 @@ export function createUpstream(config: UpstreamConfig, deps: UpstreamDependencie
     ...deps.clientOptions,
   });
   deps.metrics?.watchCircuit(() => client.state().breaker);
+  deps.metrics?.watchTenantCircuits(() => client.state().openTenantBreakers);
   // Off unless configured: sharing calls across operations trades freshness and memory for upstream load.
   const shared = shareUpstreamCalls(client, {
     coalesce: config.upstreamCoalesce,

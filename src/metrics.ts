@@ -29,8 +29,10 @@ export interface GatewayMetrics {
   operationFinished(observation: OperationObservation): void;
   /** Pass as the upstream client's `onCall`. */
   observeUpstreamCall(event: UpstreamCallEvent): void;
-  /** Reports the breaker's state on every scrape (read lazily: nothing on the hot path). */
+  /** Reports the upstream-wide breaker's state on every scrape (read lazily: nothing on the hot path). */
   watchCircuit(read: CircuitStateReader): void;
+  /** Reports how many tenants' own breakers are open, on every scrape. */
+  watchTenantCircuits(read: () => number): void;
 }
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -68,9 +70,19 @@ export function createMetrics(options: GatewayMetricsOptions = {}): GatewayMetri
     registers: [registry],
   });
   let readCircuit: CircuitStateReader | undefined;
+  let readTenantCircuits: (() => number) | undefined;
+  new Gauge({
+    name: 'gateway_upstream_tenant_circuits_open',
+    help: "Tenants whose own upstream circuit breaker is open or half-open (their timeouts and 5xx).",
+    registers: [registry],
+    collect() {
+      const open = readTenantCircuits?.();
+      if (open !== undefined) this.set(open);
+    },
+  });
   new Gauge({
     name: 'gateway_upstream_circuit_state',
-    help: 'Upstream circuit breaker: 1 for the current state, 0 for the others.',
+    help: 'Upstream-wide circuit breaker (connection failures): 1 for the current state, 0 for the others.',
     labelNames: ['state'] as const,
     registers: [registry],
     collect() {
@@ -98,6 +110,9 @@ export function createMetrics(options: GatewayMetricsOptions = {}): GatewayMetri
     },
     watchCircuit(read) {
       readCircuit = read;
+    },
+    watchTenantCircuits(read) {
+      readTenantCircuits = read;
     },
   };
 }

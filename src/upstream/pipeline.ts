@@ -1,5 +1,5 @@
 import { throughBreaker } from './breaker-step.js';
-import type { CircuitBreaker } from './circuit-breaker.js';
+import type { Breakers } from './breakers.js';
 import type { AttemptResult } from './attempt.js';
 import { startDeadline, type Deadline } from './deadline.js';
 import { errorForTransportFailure } from './errors.js';
@@ -12,7 +12,7 @@ export interface PipelineParts {
   basePath: string;
   /** Deadline of one call: slot wait, every attempt and every backoff together. */
   timeoutMs: number;
-  breaker: CircuitBreaker | undefined;
+  breakers: Breakers | undefined;
   /** One attempt: slot → request → read → decode or classify (attempt.ts). Never throws. */
   attemptOnce(path: string, request: ListAuditLogsRequest, deadline: Deadline): Promise<AttemptResult>;
   retry: Omit<RetryLoopParts, 'report'>;
@@ -31,7 +31,7 @@ export function createPipeline(parts: PipelineParts): (request: ListAuditLogsReq
     const deadline = startDeadline(parts.timeoutMs, request.signal);
     if (deadline.signal.aborted) throw errorForTransportFailure(deadline.signal.reason);
 
-    const result = await throughBreaker(parts.breaker, parts.totals, () =>
+    const result = await throughBreaker(parts.breakers, request, parts.totals, () =>
       retryLoop(
         { ...parts.retry, report: (attempt, startedAt, attemptResult, retryInMs) => parts.report(request, attempt, startedAt, attemptResult, retryInMs) },
         deadline,

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { GatewayError } from '../errors.js';
 import type { AttemptResult } from './attempt.js';
-import type { CallOutcome } from './circuit-breaker.js';
+import { NEUTRAL, type ScopedOutcome } from './breakers.js';
 import { waitOrFail, type Deadline } from './deadline.js';
 import { decideRetry, type RetryPolicy } from './retry.js';
 import type { UpstreamPage } from './types.js';
@@ -9,7 +9,7 @@ import type { UpstreamPage } from './types.js';
 /** How a call ended after its retries: a page, or the error and what it tells the breaker. */
 export type CallResult =
   | { ok: true; page: UpstreamPage }
-  | { ok: false; error: GatewayError; outcome: CallOutcome };
+  | { ok: false; error: GatewayError; outcome: ScopedOutcome };
 
 export interface RetryLoopParts {
   policy: RetryPolicy;
@@ -39,7 +39,7 @@ export async function retryLoop(
     // The operation's budget pays for every attempt; past it, no request is sent: the
     // first attempt fails with the budget's error, a retry leaves the last failure standing.
     const refused = spend();
-    if (refused) return last ?? { ok: false, error: refused as GatewayError, outcome: 'neutral' };
+    if (refused) return last ?? { ok: false, error: refused as GatewayError, outcome: NEUTRAL };
     const startedAt = performance.now();
     const result = await attemptOnce();
     if (result.ok) {
