@@ -29,6 +29,8 @@ export interface Config {
   /** Failures in a breaker's window that (at a 50% failure rate) open it, and how long it stays open (see upstream/breakers.ts). */
   breakerFailureThreshold: number;
   breakerCooldownMs: number;
+  /** Calls a breaker's window must hold before it may open. */
+  breakerMinimumCalls: number;
   /** Share identical upstream calls across operations (same credentials, same query); both off by default. */
   upstreamCoalesce: boolean;
   /** Serve identical upstream calls from memory for this long; 0 turns the cache off. */
@@ -111,6 +113,7 @@ const envSchema = z.object({
   [S.upstreamRetries.env]: integer(S.upstreamRetries),
   [S.breakerFailureThreshold.env]: integer(S.breakerFailureThreshold),
   [S.breakerCooldownMs.env]: integer(S.breakerCooldownMs),
+  [S.breakerMinimumCalls.env]: integer(S.breakerMinimumCalls),
   [S.upstreamCoalesce.env]: flag(S.upstreamCoalesce),
   [S.upstreamCacheTtlMs.env]: integer(S.upstreamCacheTtlMs),
   [S.upstreamCacheMaxItems.env]: integer(S.upstreamCacheMaxItems),
@@ -159,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     upstreamRetries: value('upstreamRetries'),
     breakerFailureThreshold: value('breakerFailureThreshold'),
     breakerCooldownMs: value('breakerCooldownMs'),
+    breakerMinimumCalls: value('breakerMinimumCalls'),
     upstreamCoalesce: value('upstreamCoalesce'),
     upstreamCacheTtlMs: value('upstreamCacheTtlMs'),
     upstreamCacheMaxItems: value('upstreamCacheMaxItems'),

@@ -15,6 +15,7 @@ export type UpstreamConfig = Pick<
   | 'upstreamRetries'
   | 'breakerFailureThreshold'
   | 'breakerCooldownMs'
+  | 'breakerMinimumCalls'
   | 'upstreamCoalesce'
   | 'upstreamCacheTtlMs'
   | 'upstreamCacheMaxItems'
@@ -46,7 +47,7 @@ export function createUpstream(config: UpstreamConfig, deps: UpstreamDependencie
     maxQueueMs: config.upstreamMaxQueueMs,
     maxResponseBytes: config.upstreamMaxResponseBytes,
     retry: { retries: config.upstreamRetries },
-    breaker: { failureThreshold: config.breakerFailureThreshold, cooldownMs: config.breakerCooldownMs },
+    breaker: { failureThreshold: config.breakerFailureThreshold, cooldownMs: config.breakerCooldownMs, minimumCalls: config.breakerMinimumCalls },
     logger: deps.logger,
     onCall: deps.metrics?.observeUpstreamCall,
     ...deps.clientOptions,

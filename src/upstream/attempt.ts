@@ -133,7 +133,7 @@ function failedAttempt(err: unknown, status: number | undefined, callerSignal: A
   const code = errorCode(err);
   if (error.code === 'UPSTREAM_TIMEOUT') {
     // No connection within the deadline is the upstream's; a slow answer is the tenant's own call.
-    const outcome: ScopedOutcome = code === 'UND_ERR_CONNECT_TIMEOUT' ? { tenant: 'neutral', upstream: 'failure' } : { tenant: 'failure', upstream: 'neutral' };
+    const outcome: ScopedOutcome = code === 'UND_ERR_CONNECT_TIMEOUT' ? { tenant: 'neutral', upstream: 'failure' } : { tenant: 'slow', upstream: 'neutral' };
     return { ok: false, error, failure: { kind: 'timeout' }, outcome, status };
   }
   if (code === undefined || OWN_FAILURE_CODES.has(code)) return final();

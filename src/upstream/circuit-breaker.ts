@@ -2,8 +2,11 @@
  * A circuit breaker over a failure-rate window (as resilience4j, Polly and Envoy's
  * outlier detection do), not "N in a row", which a burst of slow calls at high
  * concurrency trips: while closed it keeps the outcomes of the last `windowSize`
- * calls of the last `windowMs`; it opens when that window holds at least
- * `failureThreshold` failures and they are at least `failureRate` of its calls.
+ * calls of the last `windowMs`, and decides only once it holds `minimumCalls`. It
+ * opens when the window's failures number at least `failureThreshold` and make at
+ * least `failureRate` of its calls, or when every call in it was slow (timed out:
+ * resilience4j's slow-call rule at its default 100%, so a burst of timeouts while
+ * other calls still get answers never opens it).
  * Open, calls fail fast for `cooldownMs`; then one trial call is let through
  * (half-open): success closes the breaker, failure opens it for another cool-off.
  *
@@ -17,18 +20,20 @@ export interface BreakerConfig {
   cooldownMs: number;
   /** Share of failed calls in the window that opens the breaker. Default 0.5. */
   failureRate?: number;
+  /** Calls the window must hold before it decides anything. Default 100. */
+  minimumCalls?: number;
   /** Calls the window keeps. Default 20. */
   windowSize?: number;
   /** How long an outcome stays in the window. Default 30 s. */
   windowMs?: number;
 }
 
-export const BREAKER_WINDOW = { failureRate: 0.5, windowSize: 20, windowMs: 30_000 } as const;
+export const BREAKER_WINDOW = { failureRate: 0.5, minimumCalls: 100, windowSize: 100, windowMs: 30_000 } as const;
 
 /** One settled call in the window: when, and whether it failed. */
 export interface WindowedOutcome {
   at: number;
-  failed: boolean;
+  result: 'ok' | 'failed' | 'slow';
 }
 
 export type BreakerState =
@@ -40,10 +45,11 @@ export type BreakerState =
 export type BreakerPhase = BreakerState['phase'];
 
 /**
- * What a settled call tells the breaker: `failure`, `success`, or `neutral` (nothing
- * about what this breaker watches: the caller gave up, the gateway shed the call).
+ * What a settled call tells the breaker: `failure`, `slow` (it timed out), `success`,
+ * or `neutral` (nothing about what this breaker watches: the caller gave up, the
+ * gateway shed the call).
  */
-export type CallOutcome = 'success' | 'failure' | 'neutral';
+export type CallOutcome = 'success' | 'failure' | 'slow' | 'neutral';
 
 export const CLOSED: BreakerState = { phase: 'closed', window: [] };
 
@@ -81,12 +87,12 @@ export function record(
   const { outcome, trial } = event;
   if (trial) {
     if (outcome === 'success') return CLOSED;
-    if (outcome === 'failure') return { phase: 'open', openedAt: now };
+    if (outcome === 'failure' || outcome === 'slow') return { phase: 'open', openedAt: now };
     return { phase: 'half-open', trial: false }; // let the next call be the trial
   }
   // Calls admitted before the breaker opened may settle later; they no longer count.
   if (state.phase !== 'closed' || outcome === 'neutral') return state;
-  const window = slide(state.window, { at: now, failed: outcome === 'failure' }, now, config);
+  const window = slide(state.window, { at: now, result: outcome === 'success' ? 'ok' : outcome === 'failure' ? 'failed' : 'slow' }, now, config);
   return tripped(window, config) ? { phase: 'open', openedAt: now } : { phase: 'closed', window };
 }
 
@@ -100,13 +106,20 @@ function slide(window: readonly WindowedOutcome[], added: WindowedOutcome, now: 
 }
 
 function tripped(window: readonly WindowedOutcome[], config: BreakerConfig): boolean {
-  const failures = window.reduce((count, entry) => count + (entry.failed ? 1 : 0), 0);
+  if (window.length < Math.max(config.minimumCalls ?? BREAKER_WINDOW.minimumCalls, 1)) return false;
+  let failures = 0;
+  let slow = 0;
+  for (const entry of window) {
+    if (entry.result === 'failed') failures++;
+    else if (entry.result === 'slow') slow++;
+  }
+  if (slow === window.length && slow >= config.failureThreshold) return true;
   return failures >= config.failureThreshold && failures / window.length >= (config.failureRate ?? BREAKER_WINDOW.failureRate);
 }
 
 /** Failures in a closed breaker's window (0 otherwise). */
 export function failuresIn(state: BreakerState): number {
-  return state.phase === 'closed' ? state.window.filter((entry) => entry.failed).length : 0;
+  return state.phase === 'closed' ? state.window.filter((entry) => entry.result !== 'ok').length : 0;
 }
 
 export interface CircuitBreaker {

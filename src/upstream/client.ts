@@ -41,6 +41,7 @@ export interface UpstreamClientOptions {
 const DEFAULT_BREAKER: BreakerConfig = {
   failureThreshold: SETTINGS.breakerFailureThreshold.default,
   cooldownMs: SETTINGS.breakerCooldownMs.default,
+  minimumCalls: SETTINGS.breakerMinimumCalls.default,
 };
 
 /** Upper bound on the readiness probe's deadline. */

@@ -13,7 +13,7 @@ const COOLDOWN_MS = 400;
 let h: Harness;
 
 beforeAll(async () => {
-  h = await startHarness({ upstreamOptions: { retry: { retries: 0 }, breaker: { failureThreshold: 3, cooldownMs: COOLDOWN_MS } } });
+  h = await startHarness({ upstreamOptions: { retry: { retries: 0 }, breaker: { failureThreshold: 3, minimumCalls: 3, cooldownMs: COOLDOWN_MS } } });
 });
 
 afterAll(async () => {

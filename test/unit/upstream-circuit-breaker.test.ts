@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { admit, CLOSED, createCircuitBreaker, phaseAt, record, type BreakerState, type CallOutcome } from '../../src/upstream/circuit-breaker.js';
 
-const config = { failureThreshold: 3, cooldownMs: 1000 };
+const config = { failureThreshold: 3, cooldownMs: 1000, minimumCalls: 3, windowSize: 20 };
 
 describe('circuit breaker transitions', () => {
   const settle = (state: BreakerState, outcomes: CallOutcome[], at: number) =>
@@ -18,6 +18,15 @@ describe('circuit breaker transitions', () => {
   it('stays closed under a burst of failures that are a minority of the window', () => {
     const mostlyGood = Array.from({ length: 20 }, (_, i): CallOutcome => (i % 3 === 0 ? 'failure' : 'success'));
     expect(settle(CLOSED, mostlyGood, 0).phase).toBe('closed'); // 7 failures of 20
+  });
+
+  it('decides nothing before the window holds minimumCalls, and opens on slow calls only when all are slow', () => {
+    const patient = { ...config, minimumCalls: 10 };
+    const run = (outcomes: CallOutcome[]) => outcomes.reduce((s, outcome) => record(s, { outcome, trial: false }, 0, patient), CLOSED);
+    expect(run(Array(9).fill('failure')).phase).toBe('closed');
+    expect(run(Array(10).fill('failure')).phase).toBe('open');
+    expect(run([...Array(9).fill('slow'), 'success']).phase).toBe('closed'); // a burst of timeouts while others get answers
+    expect(run(Array(10).fill('slow')).phase).toBe('open');
   });
 
   it('forgets outcomes older than its window', () => {
