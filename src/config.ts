@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MIN_POLL_MS, type TailSettings } from './tail/options.js';
 
 /** Validated start-up configuration, read once from the environment. */
 export interface Config {
@@ -32,6 +33,8 @@ export interface Config {
   corsOrigins: string[];
   /** Limits on what one request may ask for (see OperationLimits). */
   limits: OperationLimits;
+  /** Live tail: poll interval, lookback, give-up time and subscription caps. */
+  tail: TailSettings;
 }
 
 /** What one HTTP request / GraphQL operation may ask for; every limit is checked before execution. */
@@ -112,6 +115,11 @@ const envSchema = z.object({
   MAX_DIRECTIVES: integer(0, 10_000, DEFAULT_LIMITS.maxDirectives),
   UPSTREAM_BUDGET_CALLS: integer(1, 100_000, DEFAULT_LIMITS.budgetCalls),
   UPSTREAM_BUDGET_ITEMS: integer(1, 10_000_000, DEFAULT_LIMITS.budgetItems),
+  TAIL_POLL_MS: integer(MIN_POLL_MS, 3_600_000, 5_000),
+  TAIL_LOOKBACK_MS: integer(0, 86_400_000, 60_000),
+  TAIL_GIVE_UP_MS: integer(1_000, 86_400_000, 120_000),
+  TAIL_MAX_PER_CALLER: integer(1, 100_000, 5),
+  TAIL_MAX: integer(1, 1_000_000, 1_000),
   CORS_ORIGINS: z.preprocess(
     unset,
     z
@@ -148,6 +156,11 @@ const expectations: Record<string, string> = {
   MAX_DIRECTIVES: 'a whole number (0-10000)',
   UPSTREAM_BUDGET_CALLS: 'a whole number (1-100000)',
   UPSTREAM_BUDGET_ITEMS: 'a whole number (1-10000000)',
+  TAIL_POLL_MS: 'a whole number of milliseconds (1000-3600000)',
+  TAIL_LOOKBACK_MS: 'a whole number of milliseconds (0-86400000)',
+  TAIL_GIVE_UP_MS: 'a whole number of milliseconds (1000-86400000)',
+  TAIL_MAX_PER_CALLER: 'a whole number (1-100000)',
+  TAIL_MAX: 'a whole number (1-1000000)',
   CORS_ORIGINS: '* or a comma-separated list of origins such as https://portal.example.com',
 };
 
@@ -189,6 +202,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxDirectives: e.MAX_DIRECTIVES,
       budgetCalls: e.UPSTREAM_BUDGET_CALLS,
       budgetItems: e.UPSTREAM_BUDGET_ITEMS,
+    },
+    tail: {
+      pollMs: e.TAIL_POLL_MS,
+      lookbackMs: e.TAIL_LOOKBACK_MS,
+      giveUpMs: e.TAIL_GIVE_UP_MS,
+      maxPerCaller: e.TAIL_MAX_PER_CALLER,
+      max: e.TAIL_MAX,
     },
   };
 }

@@ -6,6 +6,7 @@ import type { Logger } from './logger.js';
 import type { CursorCodec } from './pagination/cursor.js';
 import { correlationIdOf } from './plugins/use-correlation-id.js';
 import { traceHeadersOf } from './plugins/use-tracing.js';
+import type { TailHub } from './tail/index.js';
 import type { ForwardedHeaders, UpstreamClient } from './upstream/types.js';
 
 /** Long-lived collaborators shared by every request. */
@@ -13,6 +14,8 @@ export interface GatewayServices {
   upstream: UpstreamClient;
   cursors: CursorCodec;
   logger: Logger;
+  /** The live tail's pollers and streams. */
+  tail: TailHub;
 }
 
 /** Per-request state: nothing here outlives the request or is shared with another caller. */
@@ -31,6 +34,9 @@ export interface GatewayContext {
   logger: Logger;
   /** Counts what the operation cost upstream, for logs and metrics. */
   stats: { upstreamCalls: number };
+  tail: TailHub;
+  /** The HTTP request (yoga's initial context): its signal tells when the client went away. */
+  request?: Request;
 }
 
 export function createContextFactory(services: GatewayServices) {
@@ -53,6 +59,7 @@ export function createContextFactory(services: GatewayServices) {
       cursors: services.cursors,
       logger: services.logger,
       stats,
+      tail: services.tail,
     };
   };
 }

@@ -20,12 +20,15 @@ import { useTracing } from './plugins/use-tracing.js';
 import { propagatingTracer, traceUpstreamCalls, type SpanStarter } from './tracing.js';
 import { schema } from './schema/index.js';
 import { createGraphiQLRenderer, graphiqlOptions } from './graphiql.js';
+import { createTailHub, type TailOptions } from './tail/index.js';
 import type { UpstreamClient } from './upstream/types.js';
 
 export interface GatewayOptions {
   config: Pick<Config, 'introspection' | 'graphiql' | 'cursorSecret'> & {
     limits?: Partial<OperationLimits>;
     corsOrigins?: string[];
+    /** Live tail: poll interval, lookback, caps (TAIL_* settings). */
+    tail?: TailOptions;
   };
   upstream: UpstreamClient;
   logger: Logger;
@@ -54,9 +57,10 @@ export function createGateway({
   const cursors = createCursorCodec(config.cursorSecret);
   const limits: OperationLimits = { ...DEFAULT_LIMITS, ...config.limits };
   metrics.watchCircuit(() => upstream.state().breaker);
+  const tail = createTailHub({ options: config.tail, upstream, cursors, cursorSecret: config.cursorSecret, logger, registry: metrics.registry });
   return createYoga<Record<string, unknown>, GatewayContext>({
     schema,
-    context: createContextFactory({ upstream: traceUpstreamCalls(upstream, tracer), cursors, logger }),
+    context: createContextFactory({ upstream: traceUpstreamCalls(upstream, tracer), cursors, logger, tail }),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
     landingPage: false,

@@ -12,6 +12,7 @@ import { startSampleUpstream, type SampleUpstream, type SampleUpstreamOptions } 
 import { createGateway } from '../../src/server.js';
 import { createUpstreamClient, type UpstreamClientOptions } from '../../src/upstream/client.js';
 import type { SpanStarter } from '../../src/tracing.js';
+import type { TailOptions } from '../../src/tail/index.js';
 import type { UpstreamClient } from '../../src/upstream/types.js';
 
 export const CALLER = {
@@ -65,6 +66,8 @@ export interface HarnessOptions {
   upstreamOptions?: Partial<Omit<UpstreamClientOptions, 'baseUrl'>>;
   /** Operation limits over the defaults. */
   limits?: Partial<OperationLimits>;
+  /** Live-tail options (tests may poll faster than production through `testOnlyMinPollMs`). */
+  tail?: TailOptions;
   /** Wraps the real upstream client, e.g. to make it fail in a way no upstream response can. */
   wrapUpstream?: (client: UpstreamClient) => UpstreamClient;
 }
@@ -92,6 +95,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       cursorSecret: 'test-cursor-secret-0123456789',
       ...options.config,
       limits: { ...options.config?.limits, ...options.limits },
+      tail: options.tail,
     },
     upstream,
     logger,
