@@ -1,12 +1,13 @@
 import { createServer, type ServerResponse } from 'node:http';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
-import { startSampleUpstream } from './sample-upstream/index.js';
+import { DEFAULT_LIVE_WRITES_EVERY_MS, startSampleUpstream } from './sample-upstream/index.js';
 import { createMetrics } from './metrics.js';
 import { createGateway } from './server.js';
 import { createTracing, logTracingProblems, traceExportersFromEnv, type TraceExporterKind } from './tracing.js';
 import { createUpstreamClient } from './upstream/client.js';
 import { shareUpstreamCalls } from './upstream/shared-calls.js';
+import { closeAll as closeLiveTails } from './tail/index.js';
 
 function readConfig(): Config & { traceExporters: TraceExporterKind[] } {
   try {
@@ -24,7 +25,7 @@ const config = readConfig();
 const logger = createLogger(config.logLevel);
 
 let upstreamUrl = config.upstreamUrl;
-const sample = upstreamUrl === undefined ? await startSampleUpstream({ host: '127.0.0.1', port: 0 }) : undefined;
+const sample = upstreamUrl === undefined ? await startSampleUpstream({ host: '127.0.0.1', port: 0, liveWritesEveryMs: DEFAULT_LIVE_WRITES_EVERY_MS }) : undefined;
 if (sample) {
   upstreamUrl = sample.url;
   logger.info({ upstreamUrl }, `UPSTREAM_URL is not set: using the embedded sample upstream at ${sample.url}`);
@@ -103,6 +104,7 @@ async function shutdown(signal: string): Promise<void> {
   if (shuttingDown) return;
   shuttingDown = true;
   logger.info({ signal }, 'shutting down: /readyz answers 503, finishing in-flight operations');
+  closeLiveTails(); // live-tail streams never finish on their own: complete them so the server can close
   const deadline = setTimeout(() => {
     logger.warn('in-flight operations did not finish before SHUTDOWN_TIMEOUT_MS; exiting');
     server.closeAllConnections();
