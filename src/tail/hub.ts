@@ -67,7 +67,7 @@ interface PollerEntry {
 
 export function createTailHub({ options, upstream, cursors, cursorSecret, logger, registry }: TailHubOptions): TailHub {
   const settings = resolveTailSettings(options);
-  const clock = options?.clock ?? Date.now;
+  const clock = Date.now;
   const events = createEventCursorCodec(cursorSecret);
   const metrics = createTailMetrics(registry);
   const pollers = new Map<string, PollerEntry>();
@@ -133,10 +133,11 @@ export function createTailHub({ options, upstream, cursors, cursorSecret, logger
       throw badUserInput('filter.startDate and filter.endDate are not allowed on a live tail: it has no end.');
     }
     const filter = normalizeFilter(request.filter);
-    const emptyStream = new TailStream(() => {});
     if (closed) {
-      emptyStream.end('server shutting down');
-      return emptyStream;
+      // Shutting down: the subscription completes at once, with no event.
+      const done = new TailStream(() => {});
+      done.end('server shutting down');
+      return done;
     }
     const callerKey = hashOf(headers.authorization, headers.tenant);
     const pollerKey = hashOf(headers.authorization, headers.tenant, filter.fingerprint);

@@ -29,8 +29,6 @@ export interface TailOptions extends Partial<TailSettings> {
    * Never set from the environment.
    */
   testOnlyMinPollMs?: number;
-  /** Test-only: the clock the tail reads (epoch ms). */
-  clock?: () => number;
 }
 
 /** The settings with defaults filled in; RangeError for a value no configuration may give. */
