@@ -2,7 +2,8 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createTracing, traceExportersFromEnv } from '../../src/tracing.js';
+import { traceExportersFromEnv } from '../../src/config.js';
+import { createTracing } from '../../src/tracing-setup.js';
 import { CALLER, startHarness, type Harness } from '../support/harness.js';
 
 const CALLER_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { GatewayError } from '../../src/errors.js';
-import { decodeAuditLogPage, mapStatusToUpstream, parseTimestamp } from '../../src/upstream/decode.js';
+import { decodeAuditLogPage, parseTimestamp } from '../../src/upstream/decode.js';
+import { UPSTREAM_STATUS } from '../../src/upstream/query.js';
 
 const camelItem = {
   id: '9b2f6a0e-6a43-4c1e-9d1a-2f0d6b1c7e55',
@@ -465,10 +466,10 @@ describe('parseTimestamp against the regular-expression grammar', () => {
   });
 });
 
-describe('mapStatusToUpstream', () => {
+describe('UPSTREAM_STATUS', () => {
   it('uses the upstream spelling', () => {
-    expect(mapStatusToUpstream('PROCESSING')).toBe('Processing');
-    expect(mapStatusToUpstream('SUCCEEDED')).toBe('Succeded');
-    expect(mapStatusToUpstream('FAILED')).toBe('Failed');
+    expect(UPSTREAM_STATUS.PROCESSING).toBe('Processing');
+    expect(UPSTREAM_STATUS.SUCCEEDED).toBe('Succeded');
+    expect(UPSTREAM_STATUS.FAILED).toBe('Failed');
   });
 });

@@ -11,13 +11,13 @@ import { useIntrospectionSwitch } from './plugins/use-introspection-switch.js';
 import { useJsonBodiesOnly } from './plugins/use-json-bodies-only.js';
 import { useOperationLimits } from './plugins/use-operation-limits.js';
 import { useReadiness } from './plugins/use-readiness.js';
-import { useUpstreamBudget } from './plugins/use-upstream-budget.js';
+import { useUpstreamBudget } from './limits/use-upstream-budget.js';
 import { createMetrics, type GatewayMetrics } from './metrics.js';
 import { useOperationRecord } from './plugins/operation-record.js';
 import { useMetrics } from './plugins/use-metrics.js';
 import { useOperationLog } from './plugins/use-operation-log.js';
 import { useTracing } from './plugins/use-tracing.js';
-import { propagatingTracer, traceUpstreamCalls, type SpanStarter } from './tracing.js';
+import { propagatingTracer, type SpanStarter } from './tracing.js';
 import { schema } from './schema/index.js';
 import { createGraphiQLRenderer, graphiqlOptions } from './graphiql.js';
 import type { UpstreamClient } from './upstream/types.js';
@@ -27,15 +27,16 @@ export interface GatewayOptions {
     limits?: Partial<OperationLimits>;
     corsOrigins?: string[];
   };
+  /** The upstream side as `createUpstream` builds it (traced, shared as configured). */
   upstream: UpstreamClient;
   logger: Logger;
   /** True when the gateway runs on the embedded sample upstream (GraphiQL then pre-fills its headers). */
   sampleUpstream?: boolean;
   /** True once shutdown has begun: /readyz answers 503. */
   draining?: () => boolean;
-  /** Served at /metrics; pass the same object's `observeUpstreamCall` as the upstream client's `onCall`. Default: a fresh registry. */
+  /** Served at /metrics; pass the same object to `createUpstream`. Default: a fresh registry. */
   metrics?: GatewayMetrics;
-  /** Spans per operation and upstream call. Default: propagate W3C trace context, record nothing. */
+  /** Spans per operation (upstream calls: pass the same tracer to `createUpstream`). Default: propagate W3C trace context, record nothing. */
   tracer?: SpanStarter;
 }
 
@@ -53,10 +54,9 @@ export function createGateway({
 }: GatewayOptions): Gateway {
   const cursors = createCursorCodec(config.cursorSecret);
   const limits: OperationLimits = { ...DEFAULT_LIMITS, ...config.limits };
-  metrics.watchCircuit(() => upstream.state().breaker);
   return createYoga<Record<string, unknown>, GatewayContext>({
     schema,
-    context: createContextFactory({ upstream: traceUpstreamCalls(upstream, tracer), cursors, logger }),
+    context: createContextFactory({ upstream, cursors, logger }),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
     landingPage: false,

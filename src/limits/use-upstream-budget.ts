@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { DEFAULT_COST_TABLE, estimateUpstreamCost, overBudget, type Budget, type CostTable } from '../audit-logs/budget.js';
+import { DEFAULT_COST_TABLE, estimateUpstreamCost, overBudget, type Budget, type CostTable } from './budget.js';
 
 const LIMIT_NAMES = { calls: 'UPSTREAM_BUDGET_CALLS', items: 'UPSTREAM_BUDGET_ITEMS' } as const;
 const WHAT = { calls: 'upstream calls', items: 'audit-log items' } as const;

@@ -8,6 +8,8 @@ import {
   type FragmentDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { isAbsentCursor } from '../pagination/absent-cursor.js';
+import { PAGE_SIZE } from '../settings.js';
 
 /**
  * The upstream budget of one GraphQL operation, estimated from the document and
@@ -46,9 +48,6 @@ export type FieldCostRule = (args: Readonly<Record<string, unknown>>) => FieldCo
  */
 export type CostTable = Readonly<Record<string, FieldCostRule>>;
 
-/** The page size when neither `first` nor `last` is given (contract section 4). */
-const DEFAULT_PAGE_SIZE = 25;
-const MAX_PAGE_SIZE = 2000;
 const FREE: FieldCost = { calls: 0, items: 0 };
 
 /** A connection page: one call when `first` without a cursor (one window), two otherwise at most. */
@@ -56,7 +55,7 @@ export const connectionCost: FieldCostRule = (args) => {
   const first = pageSize(args.first);
   const last = pageSize(args.last);
   if (first === null || last === null) return FREE; // out of range: BAD_USER_INPUT before any call
-  const items = first ?? last ?? DEFAULT_PAGE_SIZE;
+  const items = first ?? last ?? PAGE_SIZE.default;
   const oneWindow = last === undefined && isAbsentCursor(args.after) && isAbsentCursor(args.before);
   return { calls: oneWindow ? 1 : 2, items };
 };
@@ -224,9 +223,5 @@ function isIncluded(directives: readonly DirectiveNode[] | undefined, values: Re
 /** undefined: not given; null: given but invalid (the resolver rejects it); else the size. */
 function pageSize(value: unknown): number | undefined | null {
   if (value === undefined || value === null) return undefined;
-  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_PAGE_SIZE ? value : null;
-}
-
-function isAbsentCursor(value: unknown): boolean {
-  return value === undefined || value === null || value === '';
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= PAGE_SIZE.max ? value : null;
 }
