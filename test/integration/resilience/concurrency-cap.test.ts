@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startSampleUpstream, type SampleUpstream } from '../../../src/sample-upstream/index.js';
 import { createUpstreamClient, type UpstreamClientOptions } from '../../../src/upstream/client.js';
 import type { ListAuditLogsRequest, UpstreamClient } from '../../../src/upstream/types.js';
+import { CLOCK_SLACK_MS, SCHEDULING_MARGIN_MS } from '../../support/timing.js';
 
 /** The cap on concurrent upstream requests and its bounded wait, against the sample upstream. */
 
@@ -43,8 +44,9 @@ const request = (pageNumber: number): ListAuditLogsRequest => {
 
 describe('concurrency cap', () => {
   it('never has more than maxConcurrency requests at the upstream; the others wait their turn', async () => {
-    sample.faults.add({ action: { type: 'delay', ms: 150 } });
-    const c = client({ maxConcurrency: 3, maxQueueMs: 2000 });
+    const delayMs = 150;
+    sample.faults.add({ action: { type: 'delay', ms: delayMs } });
+    const c = client({ maxConcurrency: 3, maxQueueMs: 10_000 });
     let peak = 0;
     const watcher = setInterval(() => (peak = Math.max(peak, c.state().inFlight)), 5);
     const pages = await Promise.all(Array.from({ length: 9 }, (_, i) => c.listAuditLogs(request(i + 1))));
@@ -52,24 +54,27 @@ describe('concurrency cap', () => {
     expect(pages.every((page) => page.items.length === 2)).toBe(true);
     expect(peak).toBe(3);
     expect(sample.openSockets()).toBeLessThanOrEqual(3);
-    // Three waves of three: the last requests arrived about two delays after the first.
+    // Three waves of three: the last requests arrived at least two delays after the first.
     const arrivals = sample.requests.map((r) => r.receivedAt).sort((a, b) => a - b);
-    expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThanOrEqual(250);
+    expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThanOrEqual(2 * delayMs - CLOCK_SLACK_MS);
     expect(c.state()).toMatchObject({ inFlight: 0, queued: 0 });
   });
 
   it('fails a call that waited maxQueueMs for a slot with UPSTREAM_UNAVAILABLE, without an upstream request', async () => {
-    sample.faults.add({ action: { type: 'delay', ms: 400 } });
+    const maxQueueMs = 100;
+    // The slot frees long after maxQueueMs, even counting the margin a busy machine needs.
+    sample.faults.add({ action: { type: 'delay', ms: maxQueueMs + SCHEDULING_MARGIN_MS + 400 } });
     const reported: number[] = [];
-    const c = client({ maxConcurrency: 1, maxQueueMs: 100, onCall: (event) => reported.push(event.status ?? 0) });
+    const c = client({ maxConcurrency: 1, maxQueueMs, timeoutMs: 10_000, onCall: (event) => reported.push(event.status ?? 0) });
     const first = c.listAuditLogs(request(1));
     const started = performance.now();
     const second = await c.listAuditLogs(request(2)).catch((error: unknown) => error as { code: string; message: string });
     const waited = performance.now() - started;
     expect(second).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
     expect((second as { message: string }).message).toMatch(/in flight/);
-    expect(waited).toBeGreaterThanOrEqual(90);
-    expect(waited).toBeLessThan(350);
+    // It waited maxQueueMs for the slot, then gave up instead of waiting for the slot to free.
+    expect(waited).toBeGreaterThanOrEqual(maxQueueMs - CLOCK_SLACK_MS);
+    expect(waited).toBeLessThan(maxQueueMs + SCHEDULING_MARGIN_MS);
     expect((await first).items).toHaveLength(2);
     expect(sample.requests).toHaveLength(1);
     expect(c.state().totals.queueTimeouts).toBe(1);
@@ -84,7 +89,10 @@ describe('concurrency cap', () => {
     const started = performance.now();
     const queued = await c.listAuditLogs(request(2)).catch((error: unknown) => error as { code: string });
     expect(queued).toMatchObject({ code: 'UPSTREAM_TIMEOUT' });
-    expect(performance.now() - started).toBeLessThan(400);
+    // Ended at the 300 ms deadline, long before maxQueueMs.
+    const waited = performance.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(300 - CLOCK_SLACK_MS);
+    expect(waited).toBeLessThan(300 + SCHEDULING_MARGIN_MS);
     expect(await blocker).toMatchObject({ code: 'UPSTREAM_TIMEOUT' });
   });
 });
