@@ -15,13 +15,15 @@ export function useHarness(options: HarnessOptions | (() => HarnessOptions) = {}
   beforeAll(async () => {
     started = await startHarness(typeof options === 'function' ? options() : options);
   });
+  // Registered first, so it runs after the caller's own afterAll hooks (vitest runs
+  // them in reverse): those may still read the harness's logs and exchanges.
   afterAll(async () => {
     await started?.close();
-    started = undefined;
   });
 
   return new Proxy({} as Harness, {
     get(_target, property) {
+      if (property === 'then') return undefined; // not a promise, even when returned from an async function
       if (!started) throw new Error(`harness.${String(property)} used outside the tests of the describe that called useHarness()`);
       const value = Reflect.get(started, property);
       return typeof value === 'function' ? value.bind(started) : value;

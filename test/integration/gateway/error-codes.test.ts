@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { FaultAction } from '../../../src/sample-upstream/index.js';
 import { GatewayCursorsDocument, GatewayWalkPageDocument } from '../../generated/operations.js';
 import { startHarness, type GraphQLResponse, type Harness } from '../../support/harness.js';
+import { useHarness } from '../../support/use-harness.js';
 import { expectNoBearerTokenLeaks } from '../../support/secrecy.js';
 
 /**
@@ -14,15 +15,10 @@ import { expectNoBearerTokenLeaks } from '../../support/secrecy.js';
 
 const ALLOWED_EXTENSIONS = ['code', 'correlationId', 'retryAfterSeconds', 'upstream'];
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
+const h = useHarness();
 
 afterAll(async () => {
   expect(expectNoBearerTokenLeaks(h)).toBeGreaterThan(0);
-  await h.close();
 });
 
 beforeEach(() => {
@@ -175,15 +171,10 @@ describe('transport failures', () => {
   });
 
   describe('with a 500 ms upstream timeout', () => {
-    let fast: Harness;
-
-    beforeAll(async () => {
-      fast = await startHarness({ config: { upstreamTimeoutMs: 500 } });
-    });
+    const fast = useHarness({ config: { upstreamTimeoutMs: 500 } });
 
     afterAll(async () => {
       expect(expectNoBearerTokenLeaks(fast)).toBeGreaterThan(0);
-      await fast.close();
     });
 
     it('a hanging upstream is UPSTREAM_TIMEOUT, after the deadline and not much later', async () => {
@@ -209,8 +200,6 @@ describe('transport failures', () => {
 
 describe('unexpected failures', () => {
   let odd: Server;
-  let oddHarness: Harness;
-  let crashing: Harness;
 
   beforeAll(async () => {
     // An upstream whose totalCount is past the int32 it documents.
@@ -221,26 +210,28 @@ describe('unexpected failures', () => {
     });
     odd.listen(0, '127.0.0.1');
     await once(odd, 'listening');
-    oddHarness = await startHarness({ upstreamUrl: `http://127.0.0.1:${(odd.address() as AddressInfo).port}` });
-    // A defect inside the gateway: the real client answers, then the page handling throws a plain Error.
-    crashing = await startHarness({
-      wrapUpstream: (client) => ({
-        ...client,
-        async listAuditLogs(request) {
-          await client.listAuditLogs(request);
-          throw new TypeError('page handling broke at /srv/gateway/src/secret-internals.ts:42');
-        },
-      }),
-    });
   });
 
   afterAll(async () => {
-    expect(expectNoBearerTokenLeaks(oddHarness)).toBeGreaterThan(0);
-    expect(expectNoBearerTokenLeaks(crashing)).toBeGreaterThan(0);
-    await oddHarness.close();
-    await crashing.close();
     odd.closeAllConnections();
     await new Promise((resolve) => odd.close(resolve));
+  });
+
+  const oddHarness = useHarness(() => ({ upstreamUrl: `http://127.0.0.1:${(odd.address() as AddressInfo).port}` }));
+  // A defect inside the gateway: the real client answers, then the page handling throws a plain Error.
+  const crashing = useHarness({
+    wrapUpstream: (client) => ({
+      ...client,
+      async listAuditLogs(request) {
+        await client.listAuditLogs(request);
+        throw new TypeError('page handling broke at /srv/gateway/src/secret-internals.ts:42');
+      },
+    }),
+  });
+
+  afterAll(() => {
+    expect(expectNoBearerTokenLeaks(oddHarness)).toBeGreaterThan(0);
+    expect(expectNoBearerTokenLeaks(crashing)).toBeGreaterThan(0);
   });
 
   it('a totalCount past the documented int32 is UPSTREAM_BAD_RESPONSE', async () => {

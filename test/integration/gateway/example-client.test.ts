@@ -1,22 +1,16 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { GraphQLClient } from 'graphql-request';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getSdk } from '../../../examples/generated/sdk.js';
 import { walkAuditLogs, type WalkSummary } from '../../../examples/walk-audit-logs.js';
-import { CALLER, startHarness, type Harness } from '../../support/harness.js';
+import { CALLER } from '../../support/harness.js';
+import { useHarness } from '../../support/use-harness.js';
 
 const run = promisify(execFile);
 
 describe('the example client (graphql-request + the generated SDK)', () => {
-  let harness: Harness;
-
-  beforeAll(async () => {
-    harness = await startHarness();
-  });
-  afterAll(async () => {
-    await harness.close();
-  });
+  const harness = useHarness();
 
   async function example(args: string[]): Promise<string> {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'examples/walk-audit-logs.ts', ...args], {

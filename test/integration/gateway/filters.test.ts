@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { RecordedRequest, SampleLog } from '../../../src/sample-upstream/index.js';
 import { SAMPLE_RESELLERS } from '../../../src/sample-upstream/index.js';
 import {
@@ -6,7 +6,7 @@ import {
   type AuditLogFilter,
   type GatewayWalkPageQuery,
 } from '../../generated/operations.js';
-import { startHarness, type Harness } from '../../support/harness.js';
+import { useHarness } from '../../support/use-harness.js';
 import { expectNoBearerTokenLeaks } from '../../support/secrecy.js';
 
 /**
@@ -14,15 +14,10 @@ import { expectNoBearerTokenLeaks } from '../../support/secrecy.js';
  * the time window is always sent, and what comes back is really filtered.
  */
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
+const h = useHarness();
 
 afterAll(async () => {
   expect(expectNoBearerTokenLeaks(h)).toBeGreaterThan(0);
-  await h.close();
 });
 
 /** One page through the gateway, and the single upstream request it made. */

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { GatewayTwoPagesDocument, GatewayWalkPageDocument } from '../../generated/operations.js';
-import { CALLER, startHarness, type Harness } from '../../support/harness.js';
+import { CALLER } from '../../support/harness.js';
+import { useHarness } from '../../support/use-harness.js';
 import { expectNoBearerTokenLeaks } from '../../support/secrecy.js';
 
 /**
@@ -10,15 +11,10 @@ import { expectNoBearerTokenLeaks } from '../../support/secrecy.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
+const h = useHarness();
 
 afterAll(async () => {
   expect(expectNoBearerTokenLeaks(h)).toBeGreaterThan(0);
-  await h.close();
 });
 
 beforeEach(() => {

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SampleLog } from '../../../src/sample-upstream/index.js';
 import { AuditLogsPageDocument, type AuditLogFilter, type AuditLogsPageQuery } from '../../generated/operations.js';
-import { startHarness, type Harness } from '../../support/harness.js';
+import type { Harness } from '../../support/harness.js';
+import { useHarness } from '../../support/use-harness.js';
 import { expectNoBearerTokenLeaks } from '../../support/secrecy.js';
 
 /**
@@ -13,15 +14,10 @@ import { expectNoBearerTokenLeaks } from '../../support/secrecy.js';
  * read case-insensitively, and PascalCase items decode like camelCase ones.
  */
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
+const h = useHarness();
 
 afterAll(async () => {
   expect(expectNoBearerTokenLeaks(h)).toBeGreaterThan(0);
-  await h.close();
 });
 
 type Node = AuditLogsPageQuery['auditLogs']['edges'][number]['node'];
@@ -70,7 +66,6 @@ describe('item status', () => {
 
 describe('PascalCase items', () => {
   let pascal: Server;
-  let pascalHarness: Harness;
   let camelLogs: SampleLog[];
   let pascalLogs: Record<string, unknown>[];
 
@@ -93,14 +88,17 @@ describe('PascalCase items', () => {
     });
     pascal.listen(0, '127.0.0.1');
     await once(pascal, 'listening');
-    pascalHarness = await startHarness({ upstreamUrl: `http://127.0.0.1:${(pascal.address() as AddressInfo).port}` });
   });
 
   afterAll(async () => {
-    expect(expectNoBearerTokenLeaks(pascalHarness)).toBeGreaterThan(0);
-    await pascalHarness.close();
     pascal.closeAllConnections();
     await new Promise((resolve) => pascal.close(resolve));
+  });
+
+  const pascalHarness = useHarness(() => ({ upstreamUrl: `http://127.0.0.1:${(pascal.address() as AddressInfo).port}` }));
+
+  afterAll(() => {
+    expect(expectNoBearerTokenLeaks(pascalHarness)).toBeGreaterThan(0);
   });
 
   it('decode to the same fields as the camelCase items, with raw exactly as received', async () => {

@@ -1,22 +1,15 @@
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { DEFAULT_LIMITS } from '../../../src/config.js';
-import { CALLER, startHarness, type Harness } from '../../support/harness.js';
+import { CALLER } from '../../support/harness.js';
+import { useHarness } from '../../support/use-harness.js';
 
 /** useBodyLimit: the declared size is checked up front, a chunked body is counted as it arrives. */
 
 const LIMIT = 2_048;
 const QUERY = '{ auditLogs(first: 1) { totalCount } }';
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness({ config: { limits: { ...DEFAULT_LIMITS, bodyLimitBytes: LIMIT } } });
-});
-
-afterAll(async () => {
-  await h.close();
-});
+const h = useHarness({ config: { limits: { ...DEFAULT_LIMITS, bodyLimitBytes: LIMIT } } });
 
 const body = (padding: number) => JSON.stringify({ query: QUERY, variables: { padding: 'x'.repeat(padding) } });
 const post = (payload: string | Readable) =>

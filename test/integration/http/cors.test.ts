@@ -1,7 +1,8 @@
 import { request } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
-import { CALLER, startHarness, type Harness } from '../../support/harness.js';
+import { CALLER } from '../../support/harness.js';
+import { useHarness } from '../../support/use-harness.js';
 
 const PORTAL = 'https://portal.cloudcockpit.example';
 
@@ -19,18 +20,8 @@ async function preflight(url: string, origin: string) {
 }
 
 describe('CORS', () => {
-  let open: Harness;
-  let restricted: Harness;
-
-  beforeAll(async () => {
-    open = await startHarness();
-    restricted = await startHarness({ config: { corsOrigins: [PORTAL, 'https://admin.cloudcockpit.example'] } });
-  });
-
-  afterAll(async () => {
-    await open.close();
-    await restricted.close();
-  });
+  const open = useHarness();
+  const restricted = useHarness({ config: { corsOrigins: [PORTAL, 'https://admin.cloudcockpit.example'] } });
 
   it('allows any origin by default, without credentials, and exposes the correlation id', async () => {
     const headers = await preflight(open.url, 'https://somewhere.example');

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../../support/harness.js';
+import { useHarness } from '../../support/use-harness.js';
 
 /**
  * Isolation: two tenants with different tokens send the very same operations,
@@ -68,21 +68,20 @@ const OPERATIONS = [
 ];
 
 let upstream: Server;
-let h: Harness;
 const received: Received[] = [];
 
 beforeAll(async () => {
   upstream = createServer(identityEcho(received));
   upstream.listen(0, '127.0.0.1');
   await once(upstream, 'listening');
-  h = await startHarness({ upstreamUrl: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` });
 });
 
 afterAll(async () => {
-  await h.close();
   upstream.closeAllConnections();
   upstream.close();
 });
+
+const h = useHarness(() => ({ upstreamUrl: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` }));
 
 describe('isolation between callers', () => {
   it('never serves one caller anything computed for another, at high concurrency', async () => {

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FaultAction } from '../../../src/sample-upstream/index.js';
 import { GatewayAliasedPagesDocument, GatewayWalkPageDocument } from '../../generated/operations.js';
-import { CALLER, startHarness, type Harness } from '../../support/harness.js';
+import { CALLER } from '../../support/harness.js';
+import { useHarness } from '../../support/use-harness.js';
 import { expectNoBearerTokenLeaks } from '../../support/secrecy.js';
 
 /**
@@ -13,15 +14,7 @@ import { expectNoBearerTokenLeaks } from '../../support/secrecy.js';
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSIsInRlbmFudCI6ImFscGhhIn0.c2lnbmF0dXJlLXNlY3JldC0xMjM0NQ';
 const OPAQUE = 'opaque-token-0f1e2d3c4b5a69788796a5b4c3d2e1f0';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness({ config: { upstreamTimeoutMs: 500 } });
-});
-
-afterAll(async () => {
-  await h.close();
-});
+const h = useHarness({ config: { upstreamTimeoutMs: 500 } });
 
 const as = (authorization: string, extra: Record<string, string> = {}) => ({ authorization, 'x-tenant': CALLER['x-tenant'], ...extra });
 

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { SAMPLE_RESELLERS } from '../../../src/sample-upstream/seed.js';
 import type { RecordedRequest } from '../../../src/sample-upstream/index.js';
-import { startHarness, type Harness } from '../../support/harness.js';
+import { useHarness } from '../../support/use-harness.js';
 
 /**
  * Every path that reaches the upstream sends exactly the allow-listed headers, with
@@ -25,17 +25,12 @@ const ALLOWED = ['accept', 'authorization', 'connection', 'host', 'x-correlation
 const TRACE_CONTEXT = ['traceparent', 'tracestate'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-let h: Harness;
+const h = useHarness({ upstreamOptions: { breaker: false } });
 let nodeIds: string[];
 
 beforeAll(async () => {
-  h = await startHarness({ upstreamOptions: { breaker: false } });
   const first = await h.graphql<any, unknown>('{ auditLogs(first: 3) { nodes { id } } }', undefined, CALLER);
   nodeIds = first.body.data.auditLogs.nodes.map((node: { id: string }) => node.id);
-});
-
-afterAll(async () => {
-  await h.close();
 });
 
 /** Runs one operation with the extra headers and returns the upstream requests it caused. */

@@ -1,22 +1,15 @@
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { CALLER, startHarness, type Harness } from '../../support/harness.js';
+import { CALLER } from '../../support/harness.js';
+import { useHarness } from '../../support/use-harness.js';
 
 /**
  * Hostile requests: each is rejected before execution with a stable code and makes
  * zero upstream calls; what follows still works.
  */
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-
-afterAll(async () => {
-  await h.close();
-});
+const h = useHarness();
 
 beforeEach(() => {
   h.sample.resetRequests();
@@ -159,16 +152,8 @@ describe('HTTP-level rejections', () => {
 });
 
 describe('the upstream budget', () => {
-  let wide: Harness;
-
-  beforeAll(async () => {
-    // Armor's alias limit raised, so the budget is what stops these operations.
-    wide = await startHarness({ limits: { maxAliases: 1000, maxTokens: 100_000 } });
-  });
-
-  afterAll(async () => {
-    await wide.close();
-  });
+  // Armor's alias limit raised, so the budget is what stops these operations.
+  const wide = useHarness({ limits: { maxAliases: 1000, maxTokens: 100_000 } });
 
   beforeEach(() => wide.sample.resetRequests());
 

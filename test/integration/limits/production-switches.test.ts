@@ -1,23 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getIntrospectionQuery } from 'graphql';
 import { request } from 'undici';
-import { startHarness, type Harness } from '../../support/harness.js';
+import { useHarness } from '../../support/use-harness.js';
 
 /** INTROSPECTION=false and GRAPHIQL=false, as production runs, against the defaults. */
 
-let production: Harness;
-let development: Harness;
-
-beforeAll(async () => {
-  [production, development] = await Promise.all([
-    startHarness({ config: { introspection: false, graphiql: false } }),
-    startHarness(),
-  ]);
-});
-
-afterAll(async () => {
-  await Promise.all([production.close(), development.close()]);
-});
+const production = useHarness({ config: { introspection: false, graphiql: false } });
+const development = useHarness();
 
 describe('INTROSPECTION=false', () => {
   it.each(['{ __schema { queryType { name } } }', '{ __type(name: "AuditLog") { name } }', 'query __schema { __schema { types { name } } }'])(

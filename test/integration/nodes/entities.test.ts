@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_RESELLERS } from '../../../src/sample-upstream/seed.js';
-import { CALLER, startHarness, type Harness } from '../../support/harness.js';
+import { CALLER } from '../../support/harness.js';
+import { useHarness } from '../../support/use-harness.js';
 
 /**
  * The federation surface of the subgraph, spoken to directly as a federation
@@ -11,7 +12,7 @@ import { CALLER, startHarness, type Harness } from '../../support/harness.js';
 
 type Data = Record<string, any>;
 
-let h: Harness;
+const h = useHarness();
 let logs: Array<{ id: string; auditLogId: string; timestamp: string }>;
 
 const upstreamCalls = () => h.sample.requests.length;
@@ -46,13 +47,8 @@ const reseller = SAMPLE_RESELLERS[1]!;
 const resellerRef = (id: string = reseller.id) => [{ __typename: 'Reseller', id }];
 
 beforeAll(async () => {
-  h = await startHarness();
   const { data } = await measured('{ auditLogs(first: 2000) { nodes { id auditLogId timestamp } } }');
   logs = data!.auditLogs.nodes;
-});
-
-afterAll(async () => {
-  await h.close();
 });
 
 describe('_service', () => {

@@ -1,6 +1,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CALLER, startHarness, type Harness } from '../../support/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CALLER } from '../../support/harness.js';
+import { useHarness } from '../../support/use-harness.js';
 
 /**
  * Relay refetching against the real sample upstream: `node(id:)` and
@@ -20,7 +21,7 @@ interface Log {
 
 type Data = Record<string, any>;
 
-let h: Harness;
+const h = useHarness();
 /** Every log of the pinned walk, newest first, as the connection served them. */
 let all: Log[];
 /** The upstream page each log came from (page size 2000), for "any item from any page". */
@@ -39,7 +40,6 @@ const NODE = `query Node($id: ID!) { node(id: $id) { __typename ... on AuditLog 
 const NODES = `query Nodes($ids: [ID!]!) { nodes(ids: $ids) { __typename ... on AuditLog { ${FIELDS} } } }`;
 
 beforeAll(async () => {
-  h = await startHarness();
   all = [];
   pageOf = new Map();
   let after: string | null = null;
@@ -56,10 +56,6 @@ beforeAll(async () => {
     if (!data!.auditLogs.pageInfo.hasNextPage) break;
     after = data!.auditLogs.pageInfo.endCursor;
   }
-});
-
-afterAll(async () => {
-  await h.close();
 });
 
 /** `count` logs spread evenly over the walk, first and last included. */

@@ -1,5 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CALLER, startHarness, type Harness } from '../../support/harness.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CALLER } from '../../support/harness.js';
+import { useHarness } from '../../support/use-harness.js';
 
 const PAGE = /* GraphQL */ `
   query RecentFailures {
@@ -16,16 +17,9 @@ interface LogLine {
 const parse = (logs: string[]): LogLine[] => logs.flatMap((chunk) => chunk.split('\n').filter(Boolean).map((line) => JSON.parse(line) as LogLine));
 
 describe('logs', () => {
-  let harness: Harness;
+  const harness = useHarness();
 
-  beforeAll(async () => {
-    harness = await startHarness();
-  });
   afterEach(() => harness.sample.faults.clear());
-  afterAll(async () => {
-    await harness.close();
-  });
-
   const linesFor = (correlationId: string, msg: string) =>
     parse(harness.logs).filter((line) => line.correlationId === correlationId && line.msg === msg);
 

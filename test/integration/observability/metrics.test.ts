@@ -1,6 +1,6 @@
 import { request } from 'undici';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../../support/harness.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useHarness } from '../../support/use-harness.js';
 
 const page = (name: string) => /* GraphQL */ `query ${name} { auditLogs(first: 3) { totalCount } }`;
 
@@ -11,16 +11,9 @@ function sample(text: string, series: string): number | undefined {
 }
 
 describe('GET /metrics', () => {
-  let harness: Harness;
+  const harness = useHarness();
 
-  beforeAll(async () => {
-    harness = await startHarness();
-  });
   afterEach(() => harness.sample.faults.clear());
-  afterAll(async () => {
-    await harness.close();
-  });
-
   async function scrape(): Promise<string> {
     const response = await request(`${harness.url}/metrics`);
     expect(response.statusCode).toBe(200);
@@ -62,7 +55,8 @@ describe('GET /metrics', () => {
   });
 
   it('counts an operation as in flight while it runs', async () => {
-    harness.sample.faults.add({ times: 1, action: { type: 'delay', ms: 400 } });
+    // Long enough that a scrape lands inside it even when the machine is busy.
+    harness.sample.faults.add({ times: 1, action: { type: 'delay', ms: 1500 } });
     const slow = harness.graphql(page('MetricsSlow'));
     let during: number | undefined;
     for (let i = 0; i < 100 && during !== 1; i++) {

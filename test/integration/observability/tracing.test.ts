@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTracing, traceExportersFromEnv } from '../../../src/tracing.js';
-import { CALLER, startHarness, type Harness } from '../../support/harness.js';
+import { CALLER, startHarness } from '../../support/harness.js';
+import { useHarness } from '../../support/use-harness.js';
 
 const CALLER_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const CALLER_SPAN = '00f067aa0ba902b7';
@@ -24,14 +25,7 @@ function parseTraceparent(value: unknown): { traceId: string; spanId: string; fl
 }
 
 describe('trace context, with no exporter configured', () => {
-  let harness: Harness;
-
-  beforeAll(async () => {
-    harness = await startHarness();
-  });
-  afterAll(async () => {
-    await harness.close();
-  });
+  const harness = useHarness();
 
   const upstreamRequestsSince = (before: number) => harness.sample.requests.slice(before);
 

@@ -4,7 +4,7 @@ import {
   GatewayWalkPageDocument,
   type GatewayWalkPageQueryVariables,
 } from '../../generated/operations.js';
-import { startHarness, type Harness } from '../../support/harness.js';
+import { useHarness } from '../../support/use-harness.js';
 import { expectNoBearerTokenLeaks } from '../../support/secrecy.js';
 
 /**
@@ -13,15 +13,10 @@ import { expectNoBearerTokenLeaks } from '../../support/secrecy.js';
  * nothing upstream; defaults and aliases behave as the contract says.
  */
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
+const h = useHarness();
 
 afterAll(async () => {
   expect(expectNoBearerTokenLeaks(h)).toBeGreaterThan(0);
-  await h.close();
 });
 
 /** Runs a page and returns its response and the number of upstream calls it made. */

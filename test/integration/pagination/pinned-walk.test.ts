@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { type AuditLogFilter, type GatewayWalkPageQueryVariables } from '../../generated/operations.js';
-import { startHarness, type Harness } from '../../support/harness.js';
+import { useHarness } from '../../support/use-harness.js';
 import { expectNoBearerTokenLeaks } from '../../support/secrecy.js';
 import { walkPage, type WalkPage } from '../../support/walk.js';
 
@@ -15,15 +15,10 @@ const PAGE_SIZE = 10;
 
 type Page = WalkPage;
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
+const h = useHarness();
 
 afterAll(async () => {
   expect(expectNoBearerTokenLeaks(h)).toBeGreaterThan(0);
-  await h.close();
 });
 
 const page = (variables: GatewayWalkPageQueryVariables): Promise<Page> => walkPage(h, variables);

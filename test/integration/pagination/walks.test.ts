@@ -1,8 +1,9 @@
 import { request } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { SampleLog } from '../../../src/sample-upstream/index.js';
 import { type AuditLogFilter, type GatewayWalkPageQueryVariables } from '../../generated/operations.js';
-import { CALLER, startHarness, type Harness } from '../../support/harness.js';
+import { CALLER } from '../../support/harness.js';
+import { useHarness } from '../../support/use-harness.js';
 import { expectNoBearerTokenLeaks } from '../../support/secrecy.js';
 import { walkPage, type WalkPage } from '../../support/walk.js';
 
@@ -20,15 +21,10 @@ const matchesFilter = (log: SampleLog): boolean =>
 
 type Page = WalkPage;
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
+const h = useHarness();
 
 afterAll(async () => {
   expect(expectNoBearerTokenLeaks(h)).toBeGreaterThan(0);
-  await h.close();
 });
 
 const page = (variables: GatewayWalkPageQueryVariables): Promise<Page> => walkPage(h, variables);

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { startHarness, type Harness } from '../../support/harness.js';
+import { useHarness } from '../../support/use-harness.js';
 
 /**
  * The circuit breaker through the gateway: repeated upstream failures open it, calls
@@ -9,15 +9,7 @@ import { startHarness, type Harness } from '../../support/harness.js';
  */
 
 const COOLDOWN_MS = 400;
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness({ upstreamOptions: { retry: { retries: 0 }, breaker: { failureThreshold: 3, cooldownMs: COOLDOWN_MS } } });
-});
-
-afterAll(async () => {
-  await h.close();
-});
+const h = useHarness({ upstreamOptions: { retry: { retries: 0 }, breaker: { failureThreshold: 3, cooldownMs: COOLDOWN_MS } } });
 
 beforeEach(() => {
   h.sample.faults.clear();

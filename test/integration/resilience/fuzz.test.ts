@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES, GatewayError } from '../../../src/errors.js';
 import { createUpstreamClient } from '../../../src/upstream/client.js';
 import type { UpstreamClient } from '../../../src/upstream/types.js';
-import { startHarness, type Harness } from '../../support/harness.js';
+import { useHarness } from '../../support/use-harness.js';
 
 /**
  * Fuzz: random arguments, cursors and filter values against the server, and random
@@ -23,17 +23,12 @@ const KNOWN_CODES = new Set<string>([
 ]);
 
 describe('random arguments, cursors and filters against the server', () => {
-  let h: Harness;
+  const h = useHarness();
   let cursors: string[];
 
   beforeAll(async () => {
-    h = await startHarness();
     const page = await h.graphql<any, unknown>('{ auditLogs(first: 3) { edges { cursor } } }');
     cursors = page.body.data.auditLogs.edges.map((edge: { cursor: string }) => edge.cursor);
-  });
-
-  afterAll(async () => {
-    await h.close();
   });
 
   const mutate = (cursor: string, at: number, char: string) => cursor.slice(0, at % cursor.length) + char + cursor.slice((at % cursor.length) + 1);
