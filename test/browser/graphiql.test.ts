@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { createGateway } from '../../src/gateway.js';
 import { createUpstreamClient } from '../../src/upstream/client.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { useHarness } from '../support/use-harness.js';
 
 /** Debian's `chromium` package; CHROMIUM_PATH points elsewhere. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -34,13 +34,12 @@ if (!AVAILABLE && !REQUIRED) {
 }
 
 describe.skipIf(!AVAILABLE && !REQUIRED)('GraphiQL in headless Chromium, on the sample upstream', () => {
-  let harness: Harness;
+  const harness = useHarness();
   let browser: BrowserContext;
   let profile: string;
 
   beforeAll(async () => {
     expect(AVAILABLE, `REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM} (apt-get install -y chromium)`).toBe(true);
-    harness = await startHarness();
     profile = mkdtempSync(join(tmpdir(), 'graphiql-profile-'));
     // A fresh profile every run: no stored tabs or headers from an earlier session.
     browser = await chromium.launchPersistentContext(profile, {
@@ -62,7 +61,6 @@ describe.skipIf(!AVAILABLE && !REQUIRED)('GraphiQL in headless Chromium, on the 
 
   afterAll(async () => {
     await browser?.close();
-    await harness?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
