@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { createLogger } from '../src/logger.js';
 import { createMetrics } from '../src/metrics.js';
 import { startSampleUpstream } from '../src/sample-upstream/index.js';
-import { createGateway } from '../src/server.js';
+import { createGateway } from '../src/gateway.js';
 import { createUpstreamClient } from '../src/upstream/client.js';
 import { subscribe, type SseSubscription } from '../test/support/sse.js';
 

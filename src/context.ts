@@ -4,8 +4,7 @@ import { createPageLoader, type PageLoader } from './audit-logs/page-loader.js';
 import { readCallerHeaders, requireCaller, type CallerHeaders } from './caller.js';
 import type { Logger } from './logger.js';
 import type { CursorCodec } from './pagination/cursor.js';
-import { correlationIdOf } from './plugins/use-correlation-id.js';
-import { traceHeadersOf } from './plugins/use-tracing.js';
+import { requestState } from './request-state.js';
 import type { TailHub } from './tail/index.js';
 import type { ForwardedHeaders, UpstreamClient } from './upstream/types.js';
 
@@ -41,11 +40,12 @@ export interface GatewayContext {
 
 export function createContextFactory(services: GatewayServices) {
   return ({ request }: YogaInitialContext): GatewayContext => {
-    const correlationId = correlationIdOf(request);
+    const state = requestState(request);
+    const { correlationId } = state;
     const caller = readCallerHeaders(request.headers);
     const stats = { upstreamCalls: 0 };
     // The operation span's W3C context: each upstream call continues the caller's trace.
-    const trace = traceHeadersOf(request);
+    const trace = state.trace?.headers ?? {};
     const forwardedHeaders = (): ForwardedHeaders => ({ ...requireCaller(caller, correlationId), ...trace });
     const pages = createPageLoader(services.upstream, forwardedHeaders, stats);
     const onGiveUp = (keys: readonly unknown[]) => services.logger.warn({ ids: keys.length }, 'node lookup gave up on ids in overfull time windows');

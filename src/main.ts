@@ -1,12 +1,12 @@
 import { createServer, type ServerResponse } from 'node:http';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, loadConfig, traceExportersFromEnv, type Config, type TraceExporterKind } from './config.js';
 import { createLogger } from './logger.js';
 import { DEFAULT_LIVE_WRITES_EVERY_MS, startSampleUpstream } from './sample-upstream/index.js';
 import { createMetrics } from './metrics.js';
-import { createGateway } from './server.js';
-import { createTracing, logTracingProblems, traceExportersFromEnv, type TraceExporterKind } from './tracing.js';
-import { createUpstreamClient } from './upstream/client.js';
-import { shareUpstreamCalls } from './upstream/shared-calls.js';
+import { createGateway } from './gateway.js';
+import { logTracingProblems } from './tracing.js';
+import { createTracing } from './tracing-setup.js';
+import { createUpstream } from './create-upstream.js';
 import { closeAll as closeLiveTails } from './tail/index.js';
 
 function readConfig(): Config & { traceExporters: TraceExporterKind[] } {
@@ -37,28 +37,12 @@ if (tracing.exporting) {
   logTracingProblems(logger);
   logger.info({ exporters: config.traceExporters }, 'exporting traces');
 }
-const upstream = createUpstreamClient({
-  baseUrl: upstreamUrl!,
-  timeoutMs: config.upstreamTimeoutMs,
-  maxConcurrency: config.upstreamMaxConcurrency,
-  maxQueueMs: config.upstreamMaxQueueMs,
-  maxResponseBytes: config.upstreamMaxResponseBytes,
-  retry: { retries: config.upstreamRetries },
-  breaker: { failureThreshold: config.breakerFailureThreshold, cooldownMs: config.breakerCooldownMs },
-  logger,
-  onCall: metrics.observeUpstreamCall,
-});
-// Off unless configured: sharing calls across operations trades freshness and memory for upstream load.
-const sharedUpstream = shareUpstreamCalls(upstream, {
-  coalesce: config.upstreamCoalesce,
-  cacheTtlMs: config.upstreamCacheTtlMs,
-  cacheMaxItems: config.upstreamCacheMaxItems,
-});
+const upstream = createUpstream(config, { baseUrl: upstreamUrl!, logger, metrics, tracer: tracing.tracer });
 /** Set on SIGTERM/SIGINT: /readyz answers 503 from then on. */
 let shuttingDown = false;
 const gateway = createGateway({
   config,
-  upstream: sharedUpstream,
+  upstream,
   logger,
   sampleUpstream: sample !== undefined,
   draining: () => shuttingDown,

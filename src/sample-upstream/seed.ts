@@ -129,7 +129,7 @@ function pickStatus(roll: number): 'Succeded' | 'Failed' | 'Processing' {
   return 'Processing';
 }
 
-/** What each operation did, as "<subject> <ref>" and a past-tense verb. */
+/** What each operation did, as "<subject> <ref>" and a past-tense verb (a data table: its rows look alike by nature). */
 const DESCRIPTIONS: Record<(typeof SAMPLE_OPERATIONS)[number], [subject: string, done: string]> = {
   CreateOrder: ['Order', 'created'],
   CancelOrder: ['Order', 'cancelled'],

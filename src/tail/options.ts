@@ -1,3 +1,5 @@
+import { SETTINGS } from '../settings.js';
+
 /** How the live tail polls and how many streams it serves (contract section 8). */
 export interface TailSettings {
   /** Time between two polls of one poller. */
@@ -13,15 +15,15 @@ export interface TailSettings {
 }
 
 export const DEFAULT_TAIL_SETTINGS: TailSettings = {
-  pollMs: 5_000,
-  lookbackMs: 60_000,
-  giveUpMs: 120_000,
-  maxPerCaller: 5,
-  max: 1_000,
+  pollMs: SETTINGS.tailPollMs.default,
+  lookbackMs: SETTINGS.tailLookbackMs.default,
+  giveUpMs: SETTINGS.tailGiveUpMs.default,
+  maxPerCaller: SETTINGS.tailMaxPerCaller.default,
+  max: SETTINGS.tailMax.default,
 };
 
 /** The shortest poll interval the environment may ask for: each poll is an upstream call. */
-export const MIN_POLL_MS = 1_000;
+export const MIN_POLL_MS = SETTINGS.tailPollMs.min;
 
 export interface TailOptions extends Partial<TailSettings> {
   /**

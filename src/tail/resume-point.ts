@@ -1,7 +1,8 @@
 import { badUserInput } from '../errors.js';
 import { decodeCursorArgs, type CursorCodec } from '../pagination/cursor.js';
 import { planWindows, sliceFromWindows } from '../pagination/plan.js';
-import type { AuditLogQuery, AuditLogRecord, PageWindow } from '../upstream/types.js';
+import type { PageWindow } from '../pagination/window.js';
+import type { AuditLogQuery, AuditLogRecord } from '../upstream/types.js';
 import type { EventCursorCodec } from './event-cursor.js';
 import { toTailItem, type ResumePoint } from './items.js';
 

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
+import { createGateway } from '../../src/gateway.js';
 import { startLiveWrites } from '../../src/sample-upstream/index.js';
-import { createGateway } from '../../src/server.js';
 import { createUpstreamClient } from '../../src/upstream/client.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { useHarness } from '../support/use-harness.js';
 
 /** Debian's `chromium` package; CHROMIUM_PATH points elsewhere. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -35,14 +35,13 @@ if (!AVAILABLE && !REQUIRED) {
 }
 
 describe.skipIf(!AVAILABLE && !REQUIRED)('GraphiQL in headless Chromium, on the sample upstream', () => {
-  let harness: Harness;
+  // A short live-tail poll interval (test-only option) for the subscription test.
+  const harness = useHarness({ tail: { pollMs: 300, testOnlyMinPollMs: 50 } });
   let browser: BrowserContext;
   let profile: string;
 
   beforeAll(async () => {
     expect(AVAILABLE, `REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM} (apt-get install -y chromium)`).toBe(true);
-    // A short live-tail poll interval (test-only option) for the subscription test.
-    harness = await startHarness({ tail: { pollMs: 300, testOnlyMinPollMs: 50 } });
     profile = mkdtempSync(join(tmpdir(), 'graphiql-profile-'));
     // A fresh profile every run: no stored tabs or headers from an earlier session.
     browser = await chromium.launchPersistentContext(profile, {
@@ -64,7 +63,6 @@ describe.skipIf(!AVAILABLE && !REQUIRED)('GraphiQL in headless Chromium, on the 
 
   afterAll(async () => {
     await browser?.close();
-    await harness?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 

@@ -8,7 +8,7 @@ import { request } from 'undici';
 import { startHarness, type Harness, type HarnessOptions } from '../../support/harness.js';
 import { startDirectorySubgraph, type DirectorySubgraph } from './directory-subgraph.js';
 
-/** The caller headers the supergraph must pass on to the audit-log subgraph (as in the README). */
+/** The caller headers the supergraph must pass on to the audit-log subgraph (as in docs/federation.md). */
 export const PROPAGATED_HEADERS = ['authorization', 'x-tenant', 'x-correlation-id'] as const;
 
 export interface GatewayResponse {
