@@ -10,6 +10,8 @@ export interface Config {
   introspection: boolean;
   graphiql: boolean;
   shutdownTimeoutMs: number;
+  /** After SIGTERM, how long requests are still served while /readyz answers 503 (load balancers stop sending first). */
+  shutdownDelayMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Key of the cursors' integrity tag. Set it per deployment so cursors cannot be forged. */
   cursorSecret: string;
@@ -94,6 +96,7 @@ const envSchema = z.object({
   INTROSPECTION: flag(true),
   GRAPHIQL: flag(true),
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000, 10_000),
+  SHUTDOWN_DELAY_MS: integer(0, 600_000, 0),
   LOG_LEVEL: z.preprocess(unset, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   CURSOR_SECRET: z.preprocess(unset, z.string().min(16).default(DEFAULT_CURSOR_SECRET)),
   UPSTREAM_MAX_CONCURRENCY: integer(1, 10_000, 64),
@@ -130,6 +133,7 @@ const expectations: Record<string, string> = {
   INTROSPECTION: 'true or false',
   GRAPHIQL: 'true or false',
   SHUTDOWN_TIMEOUT_MS: 'a whole number of milliseconds (0-600000)',
+  SHUTDOWN_DELAY_MS: 'a whole number of milliseconds (0-600000)',
   LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace, silent',
   CURSOR_SECRET: 'at least 16 characters',
   UPSTREAM_MAX_CONCURRENCY: 'a whole number (1-10000)',
@@ -169,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     introspection: e.INTROSPECTION,
     graphiql: e.GRAPHIQL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
     logLevel: e.LOG_LEVEL,
     cursorSecret: e.CURSOR_SECRET,
     upstreamMaxConcurrency: e.UPSTREAM_MAX_CONCURRENCY,
