@@ -70,6 +70,7 @@ export const SETTINGS = {
   introspection: flag('INTROSPECTION', true, 'false turns introspection off'),
   graphiql: flag('GRAPHIQL', true, 'false turns GraphiQL off'),
   shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000, 'how long SIGTERM waits for in-flight operations', ms),
+  shutdownDelayMs: integer('SHUTDOWN_DELAY_MS', 0, 0, 600_000, 'after SIGTERM, how long requests are still served while /readyz already answers 503', ms),
   logLevel: text('LOG_LEVEL', 'info', `one of ${LOG_LEVELS.join(', ')}`, 'log level'),
   cursorSecret: text('CURSOR_SECRET', DEFAULT_CURSOR_SECRET, 'at least 16 characters', "key of the cursors' integrity tag"),
   upstreamMaxConcurrency: integer('UPSTREAM_MAX_CONCURRENCY', 64, 1, 10_000, 'concurrent upstream requests (and keep-alive connections)'),
