@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { TailSettings } from './tail/options.js';
 import { expectation, LOG_LEVELS, SETTINGS, type FlagSetting, type IntegerSetting, type Setting, type TextSetting } from './settings.js';
 
 /**
@@ -40,6 +41,8 @@ export interface Config {
   corsOrigins: string[];
   /** Limits on what one request may ask for (see OperationLimits). */
   limits: OperationLimits;
+  /** Live tail: poll interval, lookback, give-up time and subscription caps. */
+  tail: TailSettings;
 }
 
 /** What one HTTP request / GraphQL operation may ask for; every limit is checked before execution. */
@@ -124,6 +127,11 @@ const envSchema = z.object({
   [S.maxDirectives.env]: integer(S.maxDirectives),
   [S.budgetCalls.env]: integer(S.budgetCalls),
   [S.budgetItems.env]: integer(S.budgetItems),
+  [S.tailPollMs.env]: integer(S.tailPollMs),
+  [S.tailLookbackMs.env]: integer(S.tailLookbackMs),
+  [S.tailGiveUpMs.env]: integer(S.tailGiveUpMs),
+  [S.tailMaxPerCaller.env]: integer(S.tailMaxPerCaller),
+  [S.tailMax.env]: integer(S.tailMax),
   [S.corsOrigins.env]: z.preprocess(
     unset,
     text(S.corsOrigins)
@@ -175,6 +183,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxDirectives: value('maxDirectives'),
       budgetCalls: value('budgetCalls'),
       budgetItems: value('budgetItems'),
+    },
+    tail: {
+      pollMs: value('tailPollMs'),
+      lookbackMs: value('tailLookbackMs'),
+      giveUpMs: value('tailGiveUpMs'),
+      maxPerCaller: value('tailMaxPerCaller'),
+      max: value('tailMax'),
     },
   };
 }

@@ -5,6 +5,7 @@ import { readCallerHeaders, requireCaller, type CallerHeaders } from './caller.j
 import type { Logger } from './logger.js';
 import type { CursorCodec } from './pagination/cursor.js';
 import { requestState } from './request-state.js';
+import type { TailHub } from './tail/index.js';
 import type { ForwardedHeaders, UpstreamClient } from './upstream/types.js';
 
 /** Long-lived collaborators shared by every request. */
@@ -12,6 +13,8 @@ export interface GatewayServices {
   upstream: UpstreamClient;
   cursors: CursorCodec;
   logger: Logger;
+  /** The live tail's pollers and streams. */
+  tail: TailHub;
 }
 
 /** Per-request state: nothing here outlives the request or is shared with another caller. */
@@ -30,6 +33,9 @@ export interface GatewayContext {
   logger: Logger;
   /** Counts what the operation cost upstream, for logs and metrics. */
   stats: { upstreamCalls: number };
+  tail: TailHub;
+  /** The HTTP request (yoga's initial context): its signal tells when the client went away. */
+  request?: Request;
 }
 
 export function createContextFactory(services: GatewayServices) {
@@ -53,6 +59,7 @@ export function createContextFactory(services: GatewayServices) {
       cursors: services.cursors,
       logger: services.logger,
       stats,
+      tail: services.tail,
     };
   };
 }

@@ -20,12 +20,15 @@ import { useTracing } from './plugins/use-tracing.js';
 import { propagatingTracer, type SpanStarter } from './tracing.js';
 import { schema } from './schema/index.js';
 import { createGraphiQLRenderer, graphiqlOptions } from './graphiql.js';
+import { createTailHub, type TailOptions } from './tail/index.js';
 import type { UpstreamClient } from './upstream/types.js';
 
 export interface GatewayOptions {
   config: Pick<Config, 'introspection' | 'graphiql' | 'cursorSecret'> & {
     limits?: Partial<OperationLimits>;
     corsOrigins?: string[];
+    /** Live tail: poll interval, lookback, caps (TAIL_* settings). */
+    tail?: TailOptions;
   };
   /** The upstream side as `createUpstream` builds it (traced, shared as configured). */
   upstream: UpstreamClient;
@@ -54,9 +57,10 @@ export function createGateway({
 }: GatewayOptions): Gateway {
   const cursors = createCursorCodec(config.cursorSecret);
   const limits: OperationLimits = { ...DEFAULT_LIMITS, ...config.limits };
+  const tail = createTailHub({ options: config.tail, upstream, cursors, cursorSecret: config.cursorSecret, logger, registry: metrics.registry });
   return createYoga<Record<string, unknown>, GatewayContext>({
     schema,
-    context: createContextFactory({ upstream, cursors, logger }),
+    context: createContextFactory({ upstream, cursors, logger, tail }),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
     landingPage: false,

@@ -1,13 +1,14 @@
 import { createServer } from 'node:http';
 import { ConfigError, loadConfig, traceExportersFromEnv, type Config, type TraceExporterKind } from './config.js';
 import { createLogger } from './logger.js';
-import { startSampleUpstream } from './sample-upstream/index.js';
+import { DEFAULT_LIVE_WRITES_EVERY_MS, startSampleUpstream } from './sample-upstream/index.js';
 import { createMetrics } from './metrics.js';
 import { createGateway } from './gateway.js';
 import { createGracefulShutdown } from './shutdown.js';
 import { logTracingProblems } from './tracing.js';
 import { createTracing } from './tracing-setup.js';
 import { createUpstream } from './create-upstream.js';
+import { closeAll as closeLiveTails } from './tail/index.js';
 
 function readConfig(): Config & { traceExporters: TraceExporterKind[] } {
   try {
@@ -25,7 +26,7 @@ const config = readConfig();
 const logger = createLogger(config.logLevel);
 
 let upstreamUrl = config.upstreamUrl;
-const sample = upstreamUrl === undefined ? await startSampleUpstream({ host: '127.0.0.1', port: 0 }) : undefined;
+const sample = upstreamUrl === undefined ? await startSampleUpstream({ host: '127.0.0.1', port: 0, liveWritesEveryMs: DEFAULT_LIVE_WRITES_EVERY_MS }) : undefined;
 if (sample) {
   upstreamUrl = sample.url;
   logger.info({ upstreamUrl }, `UPSTREAM_URL is not set: using the embedded sample upstream at ${sample.url}`);
@@ -52,7 +53,11 @@ const gateway = createGateway({
 const server = createServer(gateway);
 const shutdown = createGracefulShutdown({
   server,
-  startDraining: () => (shuttingDown = true),
+  startDraining: () => {
+    shuttingDown = true;
+    // Live-tail streams never finish on their own: complete them so the listener can close.
+    closeLiveTails();
+  },
   timings: { delayMs: config.shutdownDelayMs, timeoutMs: config.shutdownTimeoutMs },
   logger,
   resources: [

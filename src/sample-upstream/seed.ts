@@ -100,7 +100,8 @@ export function generateSeedLogs({ now, count = DEFAULT_SEED_COUNT, seed = DEFAU
   return drawn.sort(compareNewestFirst).map((d) => d.log);
 }
 
-function sampleLog(random: Random, id: string, timestampMs: number): SampleLog {
+/** One plausible log: a random customer, operation and status, stamped `timestampMs`. */
+export function sampleLog(random: Random, id: string, timestampMs: number): SampleLog {
   const customer = pick(random, SAMPLE_CUSTOMERS);
   const owner = SAMPLE_RESELLERS.find((r) => r.id === customer.resellerId) as SampleReseller;
   const operation = pick(random, SAMPLE_OPERATIONS);
