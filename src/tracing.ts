@@ -15,6 +15,7 @@ import { randomFillSync } from 'node:crypto';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { ConfigError } from './config.js';
 import { GatewayError } from './errors.js';
+import { wellFormedTracestate } from './trace-state.js';
 import type { ForwardedHeaders, UpstreamClient } from './upstream/types.js';
 
 export const SERVICE_NAME = 'cloudcockpit-audit-gateway';
@@ -153,7 +154,8 @@ const ATTR_ERROR_TYPE = 'error.type';
 const propagator = new W3CTraceContextPropagator();
 
 const headersGetter = {
-  get: (carrier: Headers, key: string) => carrier.get(key) ?? undefined,
+  // The caller's tracestate only when well-formed (contract 5); see trace-state.ts.
+  get: (carrier: Headers, key: string) => (key === 'tracestate' ? wellFormedTracestate(carrier.get(key)) : (carrier.get(key) ?? undefined)),
   keys: (carrier: Headers) => [...carrier.keys()],
 };
 
