@@ -35,6 +35,8 @@ export interface GatewayMetrics {
   observeUpstreamCall(event: UpstreamCallEvent): void;
   /** Reports the breaker's state on every scrape (read lazily: nothing on the hot path). */
   watchCircuit(read: CircuitStateReader): void;
+  /** Items of one upstream page that lacked each mapped key (see upstream-item-keys.ts). */
+  observeMissingItemKeys(counts: ReadonlyMap<string, number>): void;
 }
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -70,6 +72,12 @@ export function createMetrics(options: GatewayMetricsOptions = {}): GatewayMetri
     buckets: SECONDS,
     registers: [registry],
   });
+  const missingItemKeys = new Counter({
+    name: 'gateway_upstream_item_keys_missing_total',
+    help: 'Upstream audit-log items read that had a mapped key under neither spelling (the field then reads as null), by key.',
+    labelNames: ['key'] as const,
+    registers: [registry],
+  });
   let readCircuit: CircuitStateReader | undefined;
   new Gauge({
     name: 'gateway_upstream_circuit_state',
@@ -101,6 +109,10 @@ export function createMetrics(options: GatewayMetricsOptions = {}): GatewayMetri
     },
     watchCircuit(read) {
       readCircuit = read;
+    },
+    observeMissingItemKeys(counts) {
+      // Keys come from READ_ITEM_KEYS, a fixed list: the label set is bounded.
+      for (const [key, count] of counts) missingItemKeys.inc({ key }, count);
     },
   };
 }

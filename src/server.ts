@@ -20,6 +20,7 @@ import { useOperationLog } from './plugins/use-operation-log.js';
 import { useTracing } from './plugins/use-tracing.js';
 import { propagatingTracer, traceUpstreamCalls, type SpanStarter } from './tracing.js';
 import { schema } from './schema/index.js';
+import { watchItemKeys } from './upstream-item-keys.js';
 import { createGraphiQLRenderer, graphiqlOptions } from './graphiql.js';
 import type { UpstreamClient } from './upstream/types.js';
 
@@ -57,7 +58,7 @@ export function createGateway({
   metrics.watchCircuit(() => upstream.state().breaker);
   return createYoga<Record<string, unknown>, GatewayContext>({
     schema,
-    context: createContextFactory({ upstream: traceUpstreamCalls(upstream, tracer), cursors, logger }),
+    context: createContextFactory({ upstream: watchItemKeys(traceUpstreamCalls(upstream, tracer), { logger, onMissingKeys: metrics.observeMissingItemKeys }), cursors, logger }),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
     landingPage: false,
