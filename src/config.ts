@@ -66,7 +66,7 @@ export class ConfigError extends Error {
   }
 }
 
-const DEFAULT_CURSOR_SECRET = 'cloudcockpit-audit-gateway-cursor-v1';
+export const DEFAULT_CURSOR_SECRET = 'cloudcockpit-audit-gateway-cursor-v1';
 
 const unset = (value: unknown) => (value === '' ? undefined : value);
 

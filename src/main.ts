@@ -1,6 +1,7 @@
 import { createServer, type ServerResponse } from 'node:http';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
+import { checkCursorSecret } from './cursor-secret-check.js';
 import { startSampleUpstream } from './sample-upstream/index.js';
 import { createMetrics } from './metrics.js';
 import { createGateway } from './server.js';
@@ -10,6 +11,8 @@ import { shareUpstreamCalls } from './upstream/shared-calls.js';
 
 function readConfig(): Config & { traceExporters: TraceExporterKind[] } {
   try {
+    const secret = checkCursorSecret(process.env);
+    if (secret.kind === 'refuse') throw new ConfigError([secret.problem]);
     return { ...loadConfig(process.env), traceExporters: traceExportersFromEnv(process.env) };
   } catch (error) {
     if (error instanceof ConfigError) {
@@ -22,6 +25,8 @@ function readConfig(): Config & { traceExporters: TraceExporterKind[] } {
 
 const config = readConfig();
 const logger = createLogger(config.logLevel);
+const cursorSecret = checkCursorSecret(process.env);
+if (cursorSecret.kind === 'warn') logger.warn(cursorSecret.message);
 
 let upstreamUrl = config.upstreamUrl;
 const sample = upstreamUrl === undefined ? await startSampleUpstream({ host: '127.0.0.1', port: 0 }) : undefined;
