@@ -22,6 +22,7 @@ import { propagatingTracer, traceUpstreamCalls, type SpanStarter } from './traci
 import { schema } from './schema/index.js';
 import { watchItemKeys } from './upstream-item-keys.js';
 import { createGraphiQLRenderer, graphiqlOptions } from './graphiql.js';
+import { useGraphiQLAssets } from './graphiql-assets.js';
 import type { UpstreamClient } from './upstream/types.js';
 
 export interface GatewayOptions {
@@ -85,6 +86,7 @@ export function createGateway({
       useMetrics(metrics),
       useTracing(tracer),
       useReadiness({ upstream, draining }),
+      ...(config.graphiql ? [useGraphiQLAssets()] : []),
       useJsonBodiesOnly(),
       useGetJsonParams(),
       useIntrospectionSwitch(config.introspection),
