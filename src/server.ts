@@ -9,7 +9,7 @@ import { useCorrelationId } from './plugins/use-correlation-id.js';
 import { useInputErrorCodes } from './plugins/use-input-error-codes.js';
 import { useIntrospectionSwitch } from './plugins/use-introspection-switch.js';
 import { useJsonBodiesOnly } from './plugins/use-json-bodies-only.js';
-import { useGetJsonParams } from './plugins/use-get-json-params.js';
+import { useRequestParamChecks } from './plugins/use-request-param-checks.js';
 import { useOperationLimits } from './plugins/use-operation-limits.js';
 import { useReadiness } from './plugins/use-readiness.js';
 import { useUpstreamBudget } from './plugins/use-upstream-budget.js';
@@ -88,7 +88,7 @@ export function createGateway({
       useReadiness({ upstream, draining }),
       ...(config.graphiql ? [useGraphiQLAssets()] : []),
       useJsonBodiesOnly(),
-      useGetJsonParams(),
+      useRequestParamChecks(),
       useIntrospectionSwitch(config.introspection),
       useOperationLimits({ limits, blockFieldSuggestions: !config.introspection }),
       useUpstreamBudget({ calls: limits.budgetCalls, items: limits.budgetItems }),

@@ -38,7 +38,7 @@ export function useOperationRecord(): Plugin<{ stats?: { upstreamCalls: number }
     onParams({ request, params }) {
       records.set(request, {
         startedAt: performance.now(),
-        name: params.operationName ?? undefined,
+        name: typeof params.operationName === 'string' ? params.operationName : undefined,
         type: undefined,
         stats: undefined,
       });

@@ -137,4 +137,32 @@ describe('every error has a code', () => {
     for (const code of codesOf(parsed.errors)) expect(code, JSON.stringify(parsed.errors)).toEqual(expect.any(String));
   });
 
+
+  it('an operationName that is not a string is a 400 request error (it crashed the operation log)', async () => {
+    const response = await request(`${h.url}/graphql`, {
+      method: 'POST',
+      headers: { ...CALLER, 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      body: JSON.stringify({ query: '{ __typename }', operationName: 5 }),
+    });
+    expect(response.statusCode).toBe(400);
+    const body = (await response.body.json()) as { errors: Array<{ message: string; extensions: Record<string, unknown> }> };
+    expect(body.errors.map((e) => e.extensions.code)).toEqual(['BAD_REQUEST']);
+    expect(body.errors[0]!.message).toContain('operationName');
+  });
+
+  it('an error streamed over SSE has a code too', async () => {
+    const response = await request(`${h.url}/graphql`, {
+      method: 'POST',
+      headers: { ...CALLER, 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query: 'subscription { __typename }' }),
+    });
+    const text = await response.body.text();
+    const events = text
+      .split('\n')
+      .filter((line) => line.startsWith('data: {'))
+      .map((line) => JSON.parse(line.slice('data: '.length)) as { errors?: Array<{ extensions?: Record<string, unknown> }> });
+    const errors = events.flatMap((event) => event.errors ?? []);
+    expect(errors.length).toBeGreaterThan(0);
+    for (const error of errors) expect(error.extensions?.code, JSON.stringify(error)).toEqual(expect.any(String));
+  });
 });
