@@ -68,3 +68,14 @@ it.each([
   expect(logged).not.toContain('"stack"');
   expect(logged).not.toContain('INTERNAL_SERVER_ERROR');
 });
+
+it('serves one id through _entities twice and node(id:) in the same operation', async () => {
+  const [id] = ids;
+  const response = await h.graphql<Record<string, any>, { r: unknown[]; id: string }>(
+    'query Both($r: [_Any!]!, $id: ID!) { _entities(representations: $r) { ... on AuditLog { id auditLogId } } node(id: $id) { ... on AuditLog { id } } }',
+    { r: [{ __typename: 'AuditLog', id }, { __typename: 'AuditLog', id }], id: id! },
+  );
+  expect(response.body.errors).toBeUndefined();
+  expect(response.body.data?._entities.map((entity: { id: string }) => entity.id)).toEqual([id, id]);
+  expect(response.body.data?.node.id).toBe(id);
+});
