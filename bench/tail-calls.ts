@@ -14,8 +14,9 @@ import { parseArgs } from 'node:util';
 import { createLogger } from '../src/logger.js';
 import { createMetrics } from '../src/metrics.js';
 import { startSampleUpstream } from '../src/sample-upstream/index.js';
+import { loadConfig } from '../src/config.js';
+import { createUpstream } from '../src/create-upstream.js';
 import { createGateway } from '../src/gateway.js';
-import { createUpstreamClient } from '../src/upstream/client.js';
 import { subscribe, type SseSubscription } from '../test/support/sse.js';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '15' } } });
@@ -24,11 +25,12 @@ const POLL_MS = 1_000;
 
 const sample = await startSampleUpstream({ liveWritesEveryMs: 2_000 });
 const metrics = createMetrics();
-const upstream = createUpstreamClient({ baseUrl: sample.url, timeoutMs: 10_000, onCall: metrics.observeUpstreamCall });
+const logger = createLogger('silent');
+const upstream = createUpstream(loadConfig({}), { baseUrl: sample.url, logger, metrics });
 const gateway = createGateway({
   config: { introspection: false, graphiql: false, cursorSecret: 'bench-cursor-secret-0123456789', tail: { pollMs: POLL_MS, maxPerCaller: 1_000, max: 1_000 } },
   upstream,
-  logger: createLogger('silent'),
+  logger,
   metrics,
 });
 const server = createServer(gateway);

@@ -17,6 +17,8 @@ export interface Config {
   introspection: boolean;
   graphiql: boolean;
   shutdownTimeoutMs: number;
+  /** After SIGTERM, how long requests are still served while /readyz answers 503 (load balancers stop sending first). */
+  shutdownDelayMs: number;
   logLevel: (typeof LOG_LEVELS)[number];
   /** Key of the cursors' integrity tag. Set it per deployment so cursors cannot be forged. */
   cursorSecret: string;
@@ -106,6 +108,7 @@ const envSchema = z.object({
   [S.introspection.env]: flag(S.introspection),
   [S.graphiql.env]: flag(S.graphiql),
   [S.shutdownTimeoutMs.env]: integer(S.shutdownTimeoutMs),
+  [S.shutdownDelayMs.env]: integer(S.shutdownDelayMs),
   [S.logLevel.env]: z.preprocess(unset, z.enum(LOG_LEVELS).default(S.logLevel.default as (typeof LOG_LEVELS)[number])),
   [S.cursorSecret.env]: z.preprocess(unset, text(S.cursorSecret).pipe(z.string().min(16))),
   [S.upstreamMaxConcurrency.env]: integer(S.upstreamMaxConcurrency),
@@ -159,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     introspection: value('introspection'),
     graphiql: value('graphiql'),
     shutdownTimeoutMs: value('shutdownTimeoutMs'),
+    shutdownDelayMs: value('shutdownDelayMs'),
     logLevel: value('logLevel'),
     cursorSecret: value('cursorSecret'),
     upstreamMaxConcurrency: value('upstreamMaxConcurrency'),

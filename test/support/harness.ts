@@ -101,8 +101,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     clientOptions: options.upstreamOptions,
   });
   const upstream = options.wrapUpstream ? options.wrapUpstream(built) : built;
-  const tail = { ...config.tail, ...options.tail };
-  const gateway = createGateway({ config: { ...config, tail }, upstream, logger, sampleUpstream: true, metrics, tracer: options.tracer });
+  const gateway = createGateway({ config: { ...config, tail: { ...config.tail, ...options.tail } }, upstream, logger, sampleUpstream: true, metrics, tracer: options.tracer });
   const server: Server = createServer(gateway);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
