@@ -1,0 +1,80 @@
+import { compareInstants, instantOf, type PlacedLog } from './boundary.js';
+import { MAX_TIE_IDS, type Boundary } from './cursor.js';
+
+/**
+ * The boundary of every edge of a page, purely from the page, the read it was cut
+ * from and the cursor it continues. A forward page lists, for each log, the ties at
+ * its timestamp from the first one the walk met down to it (`newer` side); a
+ * backward page lists the log and the ties after it (`older` side). Each list is
+ * complete as of the read: the ties on the listed side are all in the page, or in
+ * the continued cursor's list when the page starts at its timestamp.
+ */
+
+const sameInstant = (a: PlacedLog, b: PlacedLog) => compareInstants(a.instant, b.instant) === 0;
+
+/** How many logs of `read` share `log`'s timestamp on each side of it (hints for reads going the other way). */
+function tiesAround(read: readonly PlacedLog[], positions: ReadonlyMap<PlacedLog, number>, log: PlacedLog): { before: number; after: number } {
+  const at = positions.get(log) ?? -1;
+  if (at === -1) return { before: 0, after: 0 };
+  let before = 0;
+  while (at - before - 1 >= 0 && sameInstant(read[at - before - 1]!, log)) before++;
+  let after = 0;
+  while (at + after + 1 < read.length && sameInstant(read[at + after + 1]!, log)) after++;
+  return { before, after };
+}
+
+const isAt = (log: PlacedLog, boundary: Boundary | null): boolean => {
+  if (boundary === null) return false;
+  const instant = instantOf(boundary.timestamp);
+  return instant !== null && compareInstants(log.instant, instant) === 0;
+};
+
+/** Keeps a list within what a cursor may hold: the ids nearest the own log. */
+const newest = (ids: string[]) => (ids.length > MAX_TIE_IDS ? ids.slice(ids.length - MAX_TIE_IDS) : ids);
+const oldest = (ids: string[]) => (ids.length > MAX_TIE_IDS ? ids.slice(0, MAX_TIE_IDS) : ids);
+
+/** Boundaries of a forward page (`after`: the cursor it continues, if any). */
+export function forwardBoundaries(page: readonly PlacedLog[], read: readonly PlacedLog[], after: Boundary | null): Boundary[] {
+  const out = new Array<Boundary>(page.length);
+  const positions = new Map(read.map((log, i) => [log, i]));
+  let group: string[] = [];
+  for (let i = 0; i < page.length; i++) {
+    const log = page[i]!;
+    const newGroup = i === 0 || !sameInstant(page[i - 1]!, log);
+    const around = tiesAround(read, positions, log);
+    if (isAt(log, after) && after!.side === 'older') {
+      // Turning forward from a backward cursor: these logs are the cursor's listed older ties.
+      const at = after!.ids.indexOf(log.digest);
+      const ids = at === -1 ? [log.digest] : after!.ids.slice(at);
+      out[i] = { timestamp: log.text, side: 'older', ids: oldest(ids), otherSide: around.before };
+      continue;
+    }
+    if (newGroup) group = isAt(log, after) ? [...after!.ids] : [];
+    group.push(log.digest);
+    out[i] = { timestamp: log.text, side: 'newer', ids: newest([...group]), otherSide: around.after };
+  }
+  return out;
+}
+
+/** Boundaries of a backward page (`before`: the cursor it continues, if any). */
+export function backwardBoundaries(page: readonly PlacedLog[], read: readonly PlacedLog[], before: Boundary | null): Boundary[] {
+  const out = new Array<Boundary>(page.length);
+  const positions = new Map(read.map((log, i) => [log, i]));
+  let group: string[] = [];
+  for (let i = page.length - 1; i >= 0; i--) {
+    const log = page[i]!;
+    const newGroup = i === page.length - 1 || !sameInstant(page[i + 1]!, log);
+    const around = tiesAround(read, positions, log);
+    if (isAt(log, before) && before!.side === 'newer') {
+      // Turning backward from a forward cursor: these logs are the cursor's listed newer ties.
+      const at = before!.ids.indexOf(log.digest);
+      const ids = at === -1 ? [log.digest] : before!.ids.slice(0, at + 1);
+      out[i] = { timestamp: log.text, side: 'newer', ids: newest(ids), otherSide: around.after };
+      continue;
+    }
+    if (newGroup) group = isAt(log, before) ? [...before!.ids] : [];
+    group.unshift(log.digest);
+    out[i] = { timestamp: log.text, side: 'older', ids: oldest([...group]), otherSide: around.before };
+  }
+  return out;
+}
