@@ -19,10 +19,15 @@ const FRACTION = /[.,](\d+)/;
 /** The instant an ISO-8601 text names (digits past the 9th fractional one are dropped); null when it is not one. */
 export function instantOf(text: string): Instant | null {
   const date = parseTimestamp(text);
-  if (date === null) return null;
+  return date === null ? null : { ms: date.getTime(), ns: subMillisecondNanos(text) };
+}
+
+/** The nanoseconds an ISO-8601 text carries past its whole millisecond (fraction digits 4 to 9). */
+function subMillisecondNanos(text: string): number {
+  // The common case, `YYYY-MM-DDTHH:mm:ss.sssZ`, has none: no scan needed.
+  if (text.length === 24 && text.charCodeAt(23) === 90 /* Z */) return 0;
   const fraction = FRACTION.exec(text.slice(17))?.[1] ?? '';
-  const ns = fraction.length > 3 ? Number(fraction.slice(3, 9).padEnd(6, '0')) : 0;
-  return { ms: date.getTime(), ns };
+  return fraction.length > 3 ? Number(fraction.slice(3, 9).padEnd(6, '0')) : 0;
 }
 
 /** Negative when a is older than b, 0 when equal, positive when newer. */
@@ -59,9 +64,20 @@ export interface PlacedLog<T = AuditLogRecord> {
   digest: string;
 }
 
-/** Places an upstream record; a timestamp that does not parse again (it was decoded once) falls back to its Date. */
+/**
+ * Places an upstream record. Its Date already holds the whole milliseconds (the
+ * decoder parsed the same text); only the digits past them are read here. The id
+ * digest is made when first needed: only ties at a cut and edge cursors need one.
+ */
 export function placeLog(record: AuditLogRecord): PlacedLog {
   const text = timestampText(record);
-  const instant = instantOf(text) ?? { ms: record.timestamp.getTime(), ns: 0 };
-  return { record, text, instant, digest: idDigest(record.auditLogId) };
+  let digest: string | undefined;
+  return {
+    record,
+    text,
+    instant: { ms: record.timestamp.getTime(), ns: subMillisecondNanos(text) },
+    get digest() {
+      return (digest ??= idDigest(record.auditLogId));
+    },
+  };
 }

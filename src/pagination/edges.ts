@@ -23,11 +23,11 @@ function tiesAround(read: readonly PlacedLog[], positions: ReadonlyMap<PlacedLog
   return { before, after };
 }
 
-const isAt = (log: PlacedLog, boundary: Boundary | null): boolean => {
-  if (boundary === null) return false;
-  const instant = instantOf(boundary.timestamp);
-  return instant !== null && compareInstants(log.instant, instant) === 0;
-};
+/** Whether a log shares the cursor's timestamp (the cursor's instant parsed once per page). */
+function atCursor(boundary: Boundary | null): (log: PlacedLog) => boolean {
+  const instant = boundary === null ? null : instantOf(boundary.timestamp);
+  return (log) => instant !== null && compareInstants(log.instant, instant) === 0;
+}
 
 /** Keeps a list within what a cursor may hold: the ids nearest the own log. */
 const newest = (ids: string[]) => (ids.length > MAX_TIE_IDS ? ids.slice(ids.length - MAX_TIE_IDS) : ids);
@@ -37,19 +37,20 @@ const oldest = (ids: string[]) => (ids.length > MAX_TIE_IDS ? ids.slice(0, MAX_T
 export function forwardBoundaries(page: readonly PlacedLog[], read: readonly PlacedLog[], after: Boundary | null): Boundary[] {
   const out = new Array<Boundary>(page.length);
   const positions = new Map(read.map((log, i) => [log, i]));
+  const isAt = atCursor(after);
   let group: string[] = [];
   for (let i = 0; i < page.length; i++) {
     const log = page[i]!;
     const newGroup = i === 0 || !sameInstant(page[i - 1]!, log);
     const around = tiesAround(read, positions, log);
-    if (isAt(log, after) && after!.side === 'older') {
+    if (isAt(log) && after!.side === 'older') {
       // Turning forward from a backward cursor: these logs are the cursor's listed older ties.
       const at = after!.ids.indexOf(log.digest);
       const ids = at === -1 ? [log.digest] : after!.ids.slice(at);
       out[i] = { timestamp: log.text, side: 'older', ids: oldest(ids), otherSide: around.before };
       continue;
     }
-    if (newGroup) group = isAt(log, after) ? [...after!.ids] : [];
+    if (newGroup) group = isAt(log) ? [...after!.ids] : [];
     group.push(log.digest);
     out[i] = { timestamp: log.text, side: 'newer', ids: newest([...group]), otherSide: around.after };
   }
@@ -60,19 +61,20 @@ export function forwardBoundaries(page: readonly PlacedLog[], read: readonly Pla
 export function backwardBoundaries(page: readonly PlacedLog[], read: readonly PlacedLog[], before: Boundary | null): Boundary[] {
   const out = new Array<Boundary>(page.length);
   const positions = new Map(read.map((log, i) => [log, i]));
+  const isAt = atCursor(before);
   let group: string[] = [];
   for (let i = page.length - 1; i >= 0; i--) {
     const log = page[i]!;
     const newGroup = i === page.length - 1 || !sameInstant(page[i + 1]!, log);
     const around = tiesAround(read, positions, log);
-    if (isAt(log, before) && before!.side === 'newer') {
+    if (isAt(log) && before!.side === 'newer') {
       // Turning backward from a forward cursor: these logs are the cursor's listed newer ties.
       const at = before!.ids.indexOf(log.digest);
       const ids = at === -1 ? [log.digest] : before!.ids.slice(0, at + 1);
       out[i] = { timestamp: log.text, side: 'newer', ids: newest(ids), otherSide: around.after };
       continue;
     }
-    if (newGroup) group = isAt(log, before) ? [...before!.ids] : [];
+    if (newGroup) group = isAt(log) ? [...before!.ids] : [];
     group.unshift(log.digest);
     out[i] = { timestamp: log.text, side: 'older', ids: oldest([...group]), otherSide: around.before };
   }
