@@ -133,4 +133,21 @@ describe('a walk under change', () => {
     const calls = h.sample.requests.slice(-result.pages.length + 1);
     expect(calls.some((call) => call.query.EndDate === stamp)).toBe(true);
   });
+
+  it('walks 2000 at a time: one call for the first page, at most two after a cursor (the read is capped at 2000)', async () => {
+    const monthAgo = Date.now() - 27 * 86_400_000; // well inside the pinned month, whatever its length
+    const expected = h.sample.store.all().filter((log) => Date.parse(log.timestamp) >= monthAgo).map((log) => log.id);
+    expect(expected.length).toBeGreaterThan(4000);
+    const result = await walk(2000, async (previous) => {
+      // A log behind the walk and one in front of it, both backdated.
+      const last = Date.parse(previous.edges.at(-1)!.node.timestamp);
+      await control('logs', [{ timestamp: new Date(last + 1).toISOString() }]);
+    }, null as unknown as AuditLogFilter);
+    expect(result.walked.slice(0, 2000)).toEqual(expected.slice(0, 2000));
+    const walked = new Set(result.walked);
+    expect(walked.size).toBe(result.walked.length);
+    expect(expected.filter((id) => !walked.has(id))).toEqual([]);
+    expect(result.calls[0]).toBe(1);
+    expect(Math.max(...result.calls)).toBeLessThanOrEqual(2);
+  });
 });
