@@ -19,12 +19,15 @@ import { walkPage, type WalkPage } from '../../support/walk.js';
  * costs at most 2 upstream calls, a forward page 1 unless the logs already delivered at
  * its boundary make its read larger than the upstream's page limit.
  *
- * WALK_PROPERTY_RUNS sets the number of walks (default 200); e.g.
- * `WALK_PROPERTY_RUNS=5000 npx vitest run test/integration/walks` for a long local run.
+ * WALK_PROPERTY_RUNS sets the number of walks (default 200), WALK_PROPERTY_LOGS the
+ * largest data set (default 40); e.g. for a long local run:
+ * `WALK_PROPERTY_RUNS=5000 WALK_PROPERTY_LOGS=300 npx vitest run test/integration/walks/exact-walks.property.test.ts`.
  */
 
 const RUNS = Number(process.env.WALK_PROPERTY_RUNS ?? 200);
-const SLOTS = 12;
+/** Largest data set of a walk (WALK_PROPERTY_LOGS, default 40) and how many distinct timestamps it uses (a quarter as many, at least 12). */
+const MAX_LOGS = Number(process.env.WALK_PROPERTY_LOGS ?? 40);
+const SLOTS = Math.max(12, Math.ceil(MAX_LOGS / 4));
 const FUTURE = -1;
 
 let h: Harness;
@@ -63,16 +66,19 @@ const change = fc.oneof(
   fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }),
   fc.record({ kind: fc.constant('flip' as const), pick: fc.nat(), status: statuses }),
 );
-const pageSize = fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 1, max: 6 }) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 2000 }) });
+const pageSize = fc.oneof(
+  { weight: 6, arbitrary: fc.integer({ min: 1, max: Math.max(6, Math.ceil(MAX_LOGS / 8)) }) },
+  { weight: 1, arbitrary: fc.integer({ min: 1, max: 2000 }) },
+);
 const step = fc.record({
   direction: fc.constantFrom('first' as const, 'last' as const),
   size: pageSize,
   changes: fc.array(change, { maxLength: 4 }),
 });
 const scenario = fc.record({
-  logs: fc.array(fc.record({ slot: slots, status: statuses }), { maxLength: 40 }),
+  logs: fc.array(fc.record({ slot: slots, status: statuses }), { maxLength: MAX_LOGS }),
   filter: fc.constantFrom<AuditLogFilter | null>(null, { status: 'PROCESSING' }),
-  steps: fc.array(step, { minLength: 1, maxLength: 8 }),
+  steps: fc.array(step, { minLength: 1, maxLength: Math.max(8, Math.ceil(MAX_LOGS / 5)) }),
 });
 type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
 
