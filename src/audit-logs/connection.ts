@@ -9,6 +9,8 @@ import {
   beforeCut,
   forwardFollowUp,
   forwardWindow,
+  hintedBackwardWindow,
+  holdsTail,
   isEmptyRange,
   selectBackward,
   selectForward,
@@ -60,6 +62,8 @@ interface PageRead {
   hasMore: boolean;
   /** totalCount of the first call (the whole pinned window when the page has no cursor). */
   firstTotal: number;
+  /** Position of `read[0]` in the read's window (backward reads). */
+  readOffset?: number;
 }
 
 type Load = (window: PageWindow) => Promise<{ items: AuditLogRecord[]; totalCount: number }>;
@@ -79,8 +83,27 @@ async function readForward(load: Load, count: number, range: ReadRange): Promise
   return { page: selection.page, read, hasMore: selection.hasMore, firstTotal: answer.totalCount };
 }
 
-/** A backward page: the first call reads a small range whole or learns the window's total; the second reads its tail. */
-async function readBackward(load: Load, count: number, range: ReadRange): Promise<PageRead> {
+/**
+ * A backward page: the first call reads a small range whole or learns the window's
+ * total; the second reads its tail. When the cursor knows how many logs the window
+ * held, the first call reads the expected tail instead, and a second is made only
+ * if the total moved too far for it.
+ */
+async function readBackward(load: Load, count: number, range: ReadRange, newerCount: number): Promise<PageRead> {
+  const hinted = hintedBackwardWindow(count, range, newerCount);
+  if (hinted !== null) {
+    const answer = await load(hinted);
+    const total = answer.totalCount;
+    if (holdsTail(hinted, count, range, total)) {
+      const offset = (hinted.pageNumber - 1) * hinted.pageSize;
+      const selection = selectBackward([{ offset, logs: answer.items.map(placeLog) }], total, count, range);
+      return { page: selection.page, read: selection.read, hasMore: selection.hasMore, firstTotal: total, readOffset: selection.readOffset };
+    }
+    const tail = backwardFollowUp(count, range, total);
+    const logs = (await load(tail)).items.map(placeLog);
+    const selection = selectBackward([{ offset: (tail.pageNumber - 1) * tail.pageSize, logs }], total, count, range);
+    return { page: selection.page, read: selection.read, hasMore: selection.hasMore, firstTotal: total, readOffset: selection.readOffset };
+  }
   const first = backwardWindow(count, range);
   const answer = await load(first);
   const total = answer.totalCount;
@@ -93,7 +116,7 @@ async function readBackward(load: Load, count: number, range: ReadRange): Promis
   // A short first answer is the whole window, whatever its total said.
   const known = segments.length === 1 ? Math.min(total, answer.items.length) : total;
   const selection = selectBackward(segments, known, count, range);
-  return { page: selection.page, read: selection.read, hasMore: selection.hasMore, firstTotal: total };
+  return { page: selection.page, read: selection.read, hasMore: selection.hasMore, firstTotal: total, readOffset: selection.readOffset };
 }
 
 /**
@@ -128,7 +151,8 @@ export async function resolveAuditLogConnection(
   let result: PageRead;
   if (isEmptyRange(range)) result = { page: [], read: [], hasMore: false, firstTotal: 0 };
   else if (slice.direction === 'forward') result = await readForward(load, slice.count, range);
-  else result = await readBackward(load, slice.count, range);
+  // The hint counts from the pinned end: it fits only a window that still reaches it.
+  else result = await readBackward(load, slice.count, range, range.hi === null ? (cursors.before?.newerCount ?? 0) : 0);
 
   const walk: WalkState = cursors.walk ?? { fingerprint: filter.fingerprint, start: pinned.start, end: pinned.end, total: result.firstTotal };
   const { page, read } = result;
@@ -138,7 +162,9 @@ export async function resolveAuditLogConnection(
   let boundaries: Boundary[] | undefined;
   const cursors_: (string | undefined)[] = new Array(page.length);
   const cursorAt = (index: number): string => {
-    boundaries ??= forward ? forwardBoundaries(page, read, cursors.after) : backwardBoundaries(page, read, cursors.before);
+    boundaries ??= forward
+      ? forwardBoundaries(page, read, cursors.after)
+      : backwardBoundaries(page, read, cursors.before, range.hi === null ? (result.readOffset ?? null) : null);
     return (cursors_[index] ??= context.cursors.encode({ ...walk, boundary: boundaries[index]! }));
   };
   const edges = new Array<AuditLogEdgeShape>(page.length);

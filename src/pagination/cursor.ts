@@ -40,6 +40,12 @@ export interface Boundary {
    * saw: a hint for sizing reads that go the other way, never relied on for exactness.
    */
   otherSide: number;
+  /**
+   * How many logs the walk's window held from its pinned end down to the end of the
+   * boundary's tie group, as the read that made the cursor saw it (0: unknown). A hint
+   * that lets a backward page find its tail in one call when little changed.
+   */
+  newerCount: number;
 }
 
 export interface CursorPayload extends WalkState {
@@ -65,7 +71,8 @@ export interface CursorCodec {
  *   26..29  total, uint32 BE
  *   30      side (0 newer, 1 older)
  *   31..32  otherSide, uint16 BE (capped)
- *   33      timestamp length L (1..64), then L bytes of ASCII timestamp
+ *   33..36  newerCount, uint32 BE (0: unknown)
+ *   37      timestamp length L (1..64), then L bytes of ASCII timestamp
  *   ..      id count N (uint16 BE, >= 1), then N digests of 6 bytes
  *   last 12 tag = HMAC-SHA256_K(everything before)[0..12]
  *
@@ -73,7 +80,7 @@ export interface CursorCodec {
  */
 const VERSION = 2;
 const FINGERPRINT_BYTES = 9;
-const FIXED_BYTES = 33;
+const FIXED_BYTES = 37;
 const TAG_BYTES = 12;
 const MAX_TIMESTAMP = 64;
 /** Most ids a cursor lists; more ties at one exact timestamp than this cannot be walked past (docs/pagination.md). */
@@ -119,8 +126,9 @@ export function createCursorCodec(secret: string): CursorCodec {
     body.writeUInt32BE(payload.total, 26);
     body[30] = boundary.side === 'newer' ? 0 : 1;
     body.writeUInt16BE(Math.min(Math.max(0, Math.floor(boundary.otherSide)), 0xffff), 31);
-    body[33] = boundary.timestamp.length;
-    let at = 34 + body.write(boundary.timestamp, 34, 'latin1');
+    body.writeUInt32BE(Math.min(Math.max(0, Math.floor(boundary.newerCount)), MAX_TOTAL), 33);
+    body[37] = boundary.timestamp.length;
+    let at = 38 + body.write(boundary.timestamp, 38, 'latin1');
     at = body.writeUInt16BE(boundary.ids.length, at);
     for (const id of boundary.ids) at += body.write(id, at, ID_DIGEST_BYTES, 'base64url');
     tagOf(body.subarray(0, size)).copy(body, size);
@@ -139,8 +147,8 @@ export function createCursorCodec(secret: string): CursorCodec {
     const size = body.length - TAG_BYTES;
     if (!timingSafeEqual(tagOf(body.subarray(0, size)), body.subarray(size))) throw invalid();
     // The tag is ours, so the layout is too; the checks below only guard against a secret shared with a buggy writer.
-    const length = body[33]!;
-    const idsAt = 34 + length;
+    const length = body[37]!;
+    const idsAt = 38 + length;
     if (idsAt + 2 > size) throw invalid();
     const count = body.readUInt16BE(idsAt);
     if (idsAt + 2 + count * ID_DIGEST_BYTES !== size) throw invalid();
@@ -155,10 +163,11 @@ export function createCursorCodec(secret: string): CursorCodec {
       end: body.readDoubleBE(18),
       total: body.readUInt32BE(26),
       boundary: {
-        timestamp: body.toString('latin1', 34, idsAt),
+        timestamp: body.toString('latin1', 38, idsAt),
         side: body[30] === 0 ? 'newer' : 'older',
         ids,
         otherSide: body.readUInt16BE(31),
+        newerCount: body.readUInt32BE(33),
       },
     };
     try {

@@ -47,18 +47,28 @@ export function forwardBoundaries(page: readonly PlacedLog[], read: readonly Pla
       // Turning forward from a backward cursor: these logs are the cursor's listed older ties.
       const at = after!.ids.indexOf(log.digest);
       const ids = at === -1 ? [log.digest] : after!.ids.slice(at);
-      out[i] = { timestamp: log.text, side: 'older', ids: oldest(ids), otherSide: around.before };
+      out[i] = { timestamp: log.text, side: 'older', ids: oldest(ids), otherSide: around.before, newerCount: 0 };
       continue;
     }
     if (newGroup) group = isAt(log) ? [...after!.ids] : [];
     group.push(log.digest);
-    out[i] = { timestamp: log.text, side: 'newer', ids: newest([...group]), otherSide: around.after };
+    out[i] = { timestamp: log.text, side: 'newer', ids: newest([...group]), otherSide: around.after, newerCount: 0 };
   }
   return out;
 }
 
-/** Boundaries of a backward page (`before`: the cursor it continues, if any). */
-export function backwardBoundaries(page: readonly PlacedLog[], read: readonly PlacedLog[], before: Boundary | null): Boundary[] {
+/**
+ * Boundaries of a backward page (`before`: the cursor it continues, if any).
+ * `readOffset`, when the read's window reaches up to the walk's pinned end, is the
+ * position of `read[0]` in it: each cursor then counts the logs from the pinned end
+ * down to the end of its tie group, a hint for the next backward page's read.
+ */
+export function backwardBoundaries(
+  page: readonly PlacedLog[],
+  read: readonly PlacedLog[],
+  before: Boundary | null,
+  readOffset: number | null = null,
+): Boundary[] {
   const out = new Array<Boundary>(page.length);
   const positions = new Map(read.map((log, i) => [log, i]));
   const isAt = atCursor(before);
@@ -67,16 +77,18 @@ export function backwardBoundaries(page: readonly PlacedLog[], read: readonly Pl
     const log = page[i]!;
     const newGroup = i === page.length - 1 || !sameInstant(page[i + 1]!, log);
     const around = tiesAround(read, positions, log);
+    const at = positions.get(log);
+    const newerCount = readOffset === null || at === undefined ? 0 : readOffset + at + around.after + 1;
     if (isAt(log) && before!.side === 'newer') {
       // Turning backward from a forward cursor: these logs are the cursor's listed newer ties.
       const at = before!.ids.indexOf(log.digest);
       const ids = at === -1 ? [log.digest] : before!.ids.slice(0, at + 1);
-      out[i] = { timestamp: log.text, side: 'newer', ids: newest(ids), otherSide: around.after };
+      out[i] = { timestamp: log.text, side: 'newer', ids: newest(ids), otherSide: around.after, newerCount };
       continue;
     }
     if (newGroup) group = isAt(log) ? [...before!.ids] : [];
     group.unshift(log.digest);
-    out[i] = { timestamp: log.text, side: 'older', ids: oldest([...group]), otherSide: around.before };
+    out[i] = { timestamp: log.text, side: 'older', ids: oldest([...group]), otherSide: around.before, newerCount };
   }
   return out;
 }

@@ -177,6 +177,8 @@ export interface BackwardSelection {
   hasMore: boolean;
   /** The contiguous logs the page was cut from (for cursor hints). */
   read: PlacedLog[];
+  /** Position of `read[0]` in the window. */
+  readOffset: number;
 }
 
 /**
@@ -203,5 +205,25 @@ export function selectBackward(segments: readonly ReadSegment[], total: number, 
     }
     hasMore = unseen;
   }
-  return { page, hasMore, read };
+  return { page, hasMore, read, readOffset: start };
+}
+
+/**
+ * A backward page's first window when its cursor knows how many logs the window
+ * held (`newerCount`, see cursor.ts): the tail it expects, with some room either side
+ * for logs written or removed since. Null without a hint; the page then learns the
+ * total first (`backwardWindow`).
+ */
+export function hintedBackwardWindow(count: number, range: ReadRange, newerCount: number): PageWindow | null {
+  if (newerCount <= 0) return null;
+  const want = capped(count + 1 + (range.lo?.expectedDropped ?? 0));
+  const slack = Math.min(Math.ceil(want / 2), 50, Math.floor((MAX_PAGE_SIZE - want) / 2));
+  return tailWindow(Math.max(0, newerCount - want - slack), newerCount + slack);
+}
+
+/** Whether a window read for the tail holds it: every position from `total - want` to the end. */
+export function holdsTail(window: PageWindow, count: number, range: ReadRange, total: number): boolean {
+  const want = capped(count + 1 + (range.lo?.expectedDropped ?? 0));
+  const from = (window.pageNumber - 1) * window.pageSize;
+  return from <= Math.max(0, total - want) && from + window.pageSize >= total;
 }

@@ -22,7 +22,7 @@ const log = (id: string, text = T): PlacedLog => ({
   digest: idDigest(id),
 });
 const d = (...ids: string[]) => ids.map(idDigest);
-const boundary = (side: Boundary['side'], ids: string[], otherSide = 0, timestamp = T): Boundary => ({ timestamp, side, ids: d(...ids), otherSide });
+const boundary = (side: Boundary['side'], ids: string[], otherSide = 0, timestamp = T): Boundary => ({ timestamp, side, ids: d(...ids), otherSide, newerCount: 0 });
 const names = (logs: readonly PlacedLog[]) => logs.map((l) => l.record.auditLogId);
 
 describe('instantOf', () => {

@@ -107,6 +107,8 @@ async function runWalk(s: Scenario): Promise<void> {
 
   let after: string | null = null;
   let before: string | null = null;
+  /** The before cursor came from a backward page (it knows how many logs its window held). */
+  let beforeFromBackward = false;
   const forwardPages: string[][] = [];
   const backwardPages: string[][] = [];
   const delivered = new Set<string>();
@@ -116,6 +118,7 @@ async function runWalk(s: Scenario): Promise<void> {
 
   for (let index = 0; index < 200; index++) {
     const stepAt = s.steps[Math.min(index, s.steps.length - 1)]!;
+    const changed = index > 0 && index < s.steps.length && stepAt.changes.length > 0;
     if (index > 0 && index < s.steps.length) {
       for (const c of stepAt.changes) {
         const ids = [...model.keys()];
@@ -152,6 +155,8 @@ async function runWalk(s: Scenario): Promise<void> {
       const atBoundary = afterSlot.value === null ? 0 : (deliveredAt.get(afterSlot.value) ?? 0);
       if (stepAt.size + 1 + atBoundary <= 2000) expect(calls, context).toBe(1);
     }
+    // A backward walk with nothing changed since its last page finds its tail in one call.
+    if (!forward && after === null && beforeFromBackward && !changed && stepAt.size <= 1000) expect(calls, context).toBe(1);
     expect(ids.length, context).toBeLessThanOrEqual(stepAt.size);
     for (const id of ids) {
       expect(delivered.has(id), `${context}: ${id} twice`).toBe(false);
@@ -178,7 +183,10 @@ async function runWalk(s: Scenario): Promise<void> {
       }
     } else {
       backwardPages.push(ids);
-      if (ids.length > 0) before = page.pageInfo.startCursor;
+      if (ids.length > 0) {
+        before = page.pageInfo.startCursor;
+        beforeFromBackward = true;
+      }
     }
     if (ids.length < stepAt.size) break;
     expect(index, 'the walk ends').toBeLessThan(199);
