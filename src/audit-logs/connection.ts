@@ -160,12 +160,12 @@ export async function resolveAuditLogConnection(
 
   // Cursors are made only when a client selects one: the page's boundaries once, then each cursor on demand.
   let boundaries: Boundary[] | undefined;
-  const cursors_: (string | undefined)[] = new Array(page.length);
+  const madeCursors: (string | undefined)[] = new Array(page.length);
   const cursorAt = (index: number): string => {
     boundaries ??= forward
       ? forwardBoundaries(page, read, cursors.after)
       : backwardBoundaries(page, read, cursors.before, range.hi === null ? (result.readOffset ?? null) : null);
-    return (cursors_[index] ??= context.cursors.encode({ ...walk, boundary: boundaries[index]! }));
+    return (madeCursors[index] ??= context.cursors.encode({ ...walk, boundary: boundaries[index]! }));
   };
   const edges = new Array<AuditLogEdgeShape>(page.length);
   for (let i = 0; i < page.length; i++) edges[i] = new AuditLogEdge(page[i]!.record, i, cursorAt);
