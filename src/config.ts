@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { TailSettings } from './tail/options.js';
 import { expectation, LOG_LEVELS, SETTINGS, type FlagSetting, type IntegerSetting, type Setting, type TextSetting } from './settings.js';
 
 /**
@@ -16,6 +17,8 @@ export interface Config {
   introspection: boolean;
   graphiql: boolean;
   shutdownTimeoutMs: number;
+  /** After SIGTERM, how long requests are still served while /readyz answers 503 (load balancers stop sending first). */
+  shutdownDelayMs: number;
   logLevel: (typeof LOG_LEVELS)[number];
   /** Key of the cursors' integrity tag. Set it per deployment so cursors cannot be forged. */
   cursorSecret: string;
@@ -40,6 +43,8 @@ export interface Config {
   corsOrigins: string[];
   /** Limits on what one request may ask for (see OperationLimits). */
   limits: OperationLimits;
+  /** Live tail: poll interval, lookback, give-up time and subscription caps. */
+  tail: TailSettings;
 }
 
 /** What one HTTP request / GraphQL operation may ask for; every limit is checked before execution. */
@@ -105,6 +110,7 @@ const envSchema = z.object({
   [S.introspection.env]: flag(S.introspection),
   [S.graphiql.env]: flag(S.graphiql),
   [S.shutdownTimeoutMs.env]: integer(S.shutdownTimeoutMs),
+  [S.shutdownDelayMs.env]: integer(S.shutdownDelayMs),
   [S.logLevel.env]: z.preprocess(unset, z.enum(LOG_LEVELS).default(S.logLevel.default as (typeof LOG_LEVELS)[number])),
   [S.cursorSecret.env]: z.preprocess(unset, text(S.cursorSecret).pipe(z.string().min(16))),
   [S.upstreamMaxConcurrency.env]: integer(S.upstreamMaxConcurrency),
@@ -124,6 +130,11 @@ const envSchema = z.object({
   [S.maxDirectives.env]: integer(S.maxDirectives),
   [S.budgetCalls.env]: integer(S.budgetCalls),
   [S.budgetItems.env]: integer(S.budgetItems),
+  [S.tailPollMs.env]: integer(S.tailPollMs),
+  [S.tailLookbackMs.env]: integer(S.tailLookbackMs),
+  [S.tailGiveUpMs.env]: integer(S.tailGiveUpMs),
+  [S.tailMaxPerCaller.env]: integer(S.tailMaxPerCaller),
+  [S.tailMax.env]: integer(S.tailMax),
   [S.corsOrigins.env]: z.preprocess(
     unset,
     text(S.corsOrigins)
@@ -154,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     introspection: value('introspection'),
     graphiql: value('graphiql'),
     shutdownTimeoutMs: value('shutdownTimeoutMs'),
+    shutdownDelayMs: value('shutdownDelayMs'),
     logLevel: value('logLevel'),
     cursorSecret: value('cursorSecret'),
     upstreamMaxConcurrency: value('upstreamMaxConcurrency'),
@@ -175,6 +187,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxDirectives: value('maxDirectives'),
       budgetCalls: value('budgetCalls'),
       budgetItems: value('budgetItems'),
+    },
+    tail: {
+      pollMs: value('tailPollMs'),
+      lookbackMs: value('tailLookbackMs'),
+      giveUpMs: value('tailGiveUpMs'),
+      maxPerCaller: value('tailMaxPerCaller'),
+      max: value('tailMax'),
     },
   };
 }

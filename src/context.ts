@@ -6,6 +6,7 @@ import { createOperationBudget, type BudgetLimits } from './limits/operation-bud
 import type { Logger } from './logger.js';
 import type { CursorCodec } from './pagination/cursor.js';
 import { requestState } from './request-state.js';
+import type { TailHub } from './tail/index.js';
 import type { ForwardedHeaders, UpstreamClient } from './upstream/types.js';
 
 /** Long-lived collaborators shared by every request. */
@@ -15,6 +16,8 @@ export interface GatewayServices {
   budget: BudgetLimits;
   cursors: CursorCodec;
   logger: Logger;
+  /** The live tail's pollers and streams. */
+  tail: TailHub;
 }
 
 /** Per-request state: nothing here outlives the request or is shared with another caller. */
@@ -33,6 +36,9 @@ export interface GatewayContext {
   logger: Logger;
   /** Counts what the operation cost upstream, for logs and metrics. */
   stats: { upstreamCalls: number };
+  tail: TailHub;
+  /** The HTTP request (yoga's initial context): its signal tells when the client went away. */
+  request?: Request;
 }
 
 export function createContextFactory(services: GatewayServices) {
@@ -56,6 +62,7 @@ export function createContextFactory(services: GatewayServices) {
       cursors: services.cursors,
       logger: services.logger,
       stats,
+      tail: services.tail,
     };
   };
 }

@@ -9,6 +9,7 @@ import { useCorrelationId } from './plugins/use-correlation-id.js';
 import { useInputErrorCodes } from './plugins/use-input-error-codes.js';
 import { useIntrospectionSwitch } from './plugins/use-introspection-switch.js';
 import { useJsonBodiesOnly } from './plugins/use-json-bodies-only.js';
+import { useRequestParamChecks } from './plugins/use-request-param-checks.js';
 import { useOperationLimits } from './plugins/use-operation-limits.js';
 import { useReadiness } from './plugins/use-readiness.js';
 import { useUpstreamBudget } from './limits/use-upstream-budget.js';
@@ -20,12 +21,16 @@ import { useTracing } from './plugins/use-tracing.js';
 import { propagatingTracer, type SpanStarter } from './tracing.js';
 import { schema } from './schema/index.js';
 import { createGraphiQLRenderer, graphiqlOptions } from './graphiql.js';
+import { createTailHub, type TailOptions } from './tail/index.js';
+import { useGraphiQLAssets } from './graphiql-assets.js';
 import type { UpstreamClient } from './upstream/types.js';
 
 export interface GatewayOptions {
   config: Pick<Config, 'introspection' | 'graphiql' | 'cursorSecret'> & {
     limits?: Partial<OperationLimits>;
     corsOrigins?: string[];
+    /** Live tail: poll interval, lookback, caps (TAIL_* settings). */
+    tail?: TailOptions;
   };
   /** The upstream side as `createUpstream` builds it (traced, shared as configured). */
   upstream: UpstreamClient;
@@ -54,9 +59,10 @@ export function createGateway({
 }: GatewayOptions): Gateway {
   const cursors = createCursorCodec(config.cursorSecret);
   const limits: OperationLimits = { ...DEFAULT_LIMITS, ...config.limits };
+  const tail = createTailHub({ options: config.tail, upstream, cursors, cursorSecret: config.cursorSecret, logger, registry: metrics.registry });
   return createYoga<Record<string, unknown>, GatewayContext>({
     schema,
-    context: createContextFactory({ upstream, cursors, logger, budget: { calls: limits.budgetCalls, items: limits.budgetItems } }),
+    context: createContextFactory({ upstream, cursors, logger, tail, budget: { calls: limits.budgetCalls, items: limits.budgetItems } }),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
     landingPage: false,
@@ -83,7 +89,9 @@ export function createGateway({
       useMetrics(metrics),
       useTracing(tracer),
       useReadiness({ upstream, draining }),
+      ...(config.graphiql ? [useGraphiQLAssets()] : []),
       useJsonBodiesOnly(),
+      useRequestParamChecks(),
       useIntrospectionSwitch(config.introspection),
       useOperationLimits({ limits, blockFieldSuggestions: !config.introspection }),
       useUpstreamBudget({ calls: limits.budgetCalls, items: limits.budgetItems }),

@@ -70,6 +70,7 @@ export const SETTINGS = {
   introspection: flag('INTROSPECTION', true, 'false turns introspection off'),
   graphiql: flag('GRAPHIQL', true, 'false turns GraphiQL off'),
   shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000, 'how long SIGTERM waits for in-flight operations', ms),
+  shutdownDelayMs: integer('SHUTDOWN_DELAY_MS', 0, 0, 600_000, 'after SIGTERM, how long requests are still served while /readyz already answers 503', ms),
   logLevel: text('LOG_LEVEL', 'info', `one of ${LOG_LEVELS.join(', ')}`, 'log level'),
   cursorSecret: text('CURSOR_SECRET', DEFAULT_CURSOR_SECRET, 'at least 16 characters', "key of the cursors' integrity tag"),
   upstreamMaxConcurrency: integer('UPSTREAM_MAX_CONCURRENCY', 64, 1, 10_000, 'concurrent upstream requests (and keep-alive connections)'),
@@ -90,6 +91,11 @@ export const SETTINGS = {
   maxDirectives: integer('MAX_DIRECTIVES', 50, 0, 10_000, 'directives in one operation'),
   budgetCalls: integer('UPSTREAM_BUDGET_CALLS', 100, 1, 100_000, 'upstream calls one operation may make'),
   budgetItems: integer('UPSTREAM_BUDGET_ITEMS', 5_000, 1, 10_000_000, 'audit-log items one operation may ask for (the sum of PageSizes sent)'),
+  tailPollMs: integer('TAIL_POLL_MS', 5_000, 1_000, 3_600_000, 'time between two polls of one live-tail poller (each poll is an upstream call)', ms),
+  tailLookbackMs: integer('TAIL_LOOKBACK_MS', 60_000, 0, 86_400_000, 'how late after its timestamp a log may reach the upstream and still be delivered by the live tail', ms),
+  tailGiveUpMs: integer('TAIL_GIVE_UP_MS', 120_000, 1_000, 86_400_000, 'a live tail that has not polled successfully for this long ends with the last error', ms),
+  tailMaxPerCaller: integer('TAIL_MAX_PER_CALLER', 5, 1, 100_000, 'open subscriptions per Authorization + X-Tenant'),
+  tailMax: integer('TAIL_MAX', 1_000, 1, 1_000_000, 'open subscriptions in all'),
   corsOrigins: text('CORS_ORIGINS', '*', '* or a comma-separated list of origins such as https://portal.example.com', 'browser origins allowed by CORS'),
 } as const satisfies Record<string, Setting>;
 

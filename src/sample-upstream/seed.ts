@@ -100,7 +100,8 @@ export function generateSeedLogs({ now, count = DEFAULT_SEED_COUNT, seed = DEFAU
   return drawn.sort(compareNewestFirst).map((d) => d.log);
 }
 
-function sampleLog(random: Random, id: string, timestampMs: number): SampleLog {
+/** One plausible log: a random customer, operation and status, stamped `timestampMs`. */
+export function sampleLog(random: Random, id: string, timestampMs: number): SampleLog {
   const customer = pick(random, SAMPLE_CUSTOMERS);
   const owner = SAMPLE_RESELLERS.find((r) => r.id === customer.resellerId) as SampleReseller;
   const operation = pick(random, SAMPLE_OPERATIONS);
@@ -152,7 +153,8 @@ function describe(operation: (typeof SAMPLE_OPERATIONS)[number], status: string,
 }
 
 /** The upstream's total order: newest first, ties broken by id, descending. */
-export function compareNewestFirst(a: { ms: number; id: string }, b: { ms: number; id: string }): number {
+export function compareNewestFirst(a: { ms: number; sub?: number; id: string }, b: { ms: number; sub?: number; id: string }): number {
   if (a.ms !== b.ms) return b.ms - a.ms;
+  if ((a.sub ?? 0) !== (b.sub ?? 0)) return (b.sub ?? 0) - (a.sub ?? 0);
   return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
 }

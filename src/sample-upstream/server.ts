@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { createFaultController, parseFaultRule, type FaultAction, type FaultController, type MalformedVariant } from './faults.js';
+import { startLiveWrites } from './live-writes.js';
 import { parseAuditLogQuery } from './params.js';
 import { errorBody, isBodilessStatus } from './responses.js';
 import { generateSeedLogs } from './seed.js';
@@ -35,6 +36,8 @@ export interface SampleUpstreamOptions {
   faultSeed?: number;
   /** Epoch-milliseconds clock for defaults (EndDate, StartDate, inserted timestamps); overrides `now`'s clock. */
   clock?: () => number;
+  /** Write a new sample log about this often (ms; see live-writes.ts). Default: never. */
+  liveWritesEveryMs?: number;
   /** `requests` keeps only the latest this many, so long benchmarks do not grow memory. Default 10000. */
   maxRecordedRequests?: number;
 }
@@ -67,6 +70,7 @@ export async function startSampleUpstream(options: SampleUpstreamOptions = {}): 
     clock,
   });
   const faults = createFaultController(options.faultSeed);
+  const stopLiveWrites = options.liveWritesEveryMs ? startLiveWrites(store, { everyMs: options.liveWritesEveryMs, clock }) : undefined;
   const requests: RecordedRequest[] = [];
   // Counted apart from `requests`, which is capped; /__sample/stats reports this.
   const received = { count: 0 };
@@ -185,6 +189,7 @@ export async function startSampleUpstream(options: SampleUpstreamOptions = {}): 
     openSockets: () => sockets.size,
     close() {
       closing ??= (async () => {
+        stopLiveWrites?.();
         for (const timer of timers) clearTimeout(timer);
         timers.clear();
         // Wait for every socket's own 'close' too, so openSockets() is 0 once close() resolves.
@@ -304,6 +309,25 @@ function createControlApi({ store, faults, requests, received, resetRequests, op
           const body = await readJson(req);
           const stored = Array.isArray(body) ? body.map((log) => store.insert(asLogInput(log))) : store.insert(asLogInput(body));
           return sendJson(res, 201, stored);
+        }
+        case 'POST logs/delete': {
+          // Body: one id or a list of ids.
+          const body = await readJson(req);
+          const ids = (Array.isArray(body) ? body : [body]).map((id) => {
+            if (typeof id !== 'string') throw new TypeError('ids must be strings');
+            return id;
+          });
+          return sendJson(res, 200, { deleted: store.delete(ids) });
+        }
+        case 'POST logs/update': {
+          // Body: { id, ...changes } or a list of them; unknown ids are skipped.
+          const body = await readJson(req);
+          const updated = (Array.isArray(body) ? body : [body]).flatMap((change) => {
+            const { id, ...changes } = asLogInput(change);
+            if (typeof id !== 'string') throw new TypeError('an update needs the id of a stored log');
+            return store.update(id, changes) ?? [];
+          });
+          return sendJson(res, 200, updated);
         }
         case 'GET stats':
           return sendJson(res, 200, { requests: received(), openSockets: openSockets() });

@@ -13,6 +13,7 @@ import { createGateway } from '../../src/gateway.js';
 import type { UpstreamClientOptions } from '../../src/upstream/client.js';
 import { createUpstream } from '../../src/create-upstream.js';
 import type { SpanStarter } from '../../src/tracing.js';
+import type { TailOptions } from '../../src/tail/index.js';
 import type { UpstreamClient } from '../../src/upstream/types.js';
 
 export const CALLER = {
@@ -66,6 +67,8 @@ export interface HarnessOptions {
   upstreamOptions?: Partial<Omit<UpstreamClientOptions, 'baseUrl'>>;
   /** Operation limits over the defaults. */
   limits?: Partial<OperationLimits>;
+  /** Live-tail options (tests may poll faster than production through `testOnlyMinPollMs`). */
+  tail?: TailOptions;
   /** Wraps the real upstream client, e.g. to make it fail in a way no upstream response can. */
   wrapUpstream?: (client: UpstreamClient) => UpstreamClient;
 }
@@ -98,7 +101,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     clientOptions: options.upstreamOptions,
   });
   const upstream = options.wrapUpstream ? options.wrapUpstream(built) : built;
-  const gateway = createGateway({ config, upstream, logger, sampleUpstream: true, metrics, tracer: options.tracer });
+  const gateway = createGateway({ config: { ...config, tail: { ...config.tail, ...options.tail } }, upstream, logger, sampleUpstream: true, metrics, tracer: options.tracer });
   const server: Server = createServer(gateway);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

@@ -263,12 +263,13 @@ describe('decodeAuditLogPage', () => {
     expect(decodeAuditLogPage(page([{ ...camelItem, status: 'Weird' }])).items[0]!.status).toBeNull();
   });
 
-  it('decodes a 2000-item page quickly', () => {
+  // How fast is measured by `npm run bench:micro`.
+  it('decodes a 2000-item page, every item in order', () => {
     const items = Array.from({ length: 2000 }, (_, i) => ({ ...camelItem, id: `id-${i}` }));
-    const started = performance.now();
     const result = decodeAuditLogPage(page(items, 100_000));
     expect(result.items).toHaveLength(2000);
-    expect(performance.now() - started).toBeLessThan(200);
+    expect(result.items.map((item) => item.auditLogId)).toEqual(items.map((item) => item.id));
+    expect(result.totalCount).toBe(100_000);
   });
 
   it('never throws anything but UPSTREAM_BAD_RESPONSE, whatever JSON it is given', () => {
