@@ -1,11 +1,16 @@
 import { z } from 'zod';
+import { REPLAY_URL } from './replay/url.js';
+import type { UpstreamDialect } from './upstream/dialect.js';
+import { FIELD_MAP_SETTING, STATUS_MAP_SETTING } from './upstream/dialect-settings.js';
 
 /** Validated start-up configuration, read once from the environment. */
 export interface Config {
   port: number;
   host: string;
-  /** Base URL of the CloudCockpit API; undefined means "start the embedded sample upstream". */
+  /** Base URL of the CloudCockpit API; undefined means "start the embedded sample upstream"; `replay:<dir>` serves a recording. */
   upstreamUrl: string | undefined;
+  /** How the upstream differs from the documented API, as `npm run probe` reports it (docs/real-api.md). */
+  upstreamDialect: UpstreamDialect;
   upstreamTimeoutMs: number;
   introspection: boolean;
   graphiql: boolean;
@@ -89,8 +94,13 @@ const httpUrl = z
 const envSchema = z.object({
   PORT: integer(0, 65535, 4000),
   HOST: z.preprocess(unset, z.string().min(1).default('0.0.0.0')),
-  UPSTREAM_URL: z.preprocess(unset, httpUrl.optional()),
+  UPSTREAM_URL: z.preprocess(unset, z.union([REPLAY_URL, httpUrl]).optional()),
   UPSTREAM_TIMEOUT_MS: integer(1, 600_000, 10_000),
+  UPSTREAM_START_DATE_EXCLUSIVE: flag(false),
+  UPSTREAM_END_DATE_EXCLUSIVE: flag(false),
+  UPSTREAM_FIELD_MAP: FIELD_MAP_SETTING,
+  UPSTREAM_STATUS_MAP: STATUS_MAP_SETTING,
+  UPSTREAM_KEY_CASE: z.preprocess(unset, z.enum(['camel', 'pascal']).default('camel')),
   INTROSPECTION: flag(true),
   GRAPHIQL: flag(true),
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000, 10_000),
@@ -125,8 +135,13 @@ const envSchema = z.object({
 const expectations: Record<string, string> = {
   PORT: 'a port number (0-65535)',
   HOST: 'a listen address',
-  UPSTREAM_URL: 'an http(s) URL such as https://api.cloudcockpit.com',
+  UPSTREAM_URL: 'an http(s) URL such as https://api.cloudcockpit.com, or replay:<directory>',
   UPSTREAM_TIMEOUT_MS: 'a whole number of milliseconds (1-600000)',
+  UPSTREAM_START_DATE_EXCLUSIVE: 'true or false',
+  UPSTREAM_END_DATE_EXCLUSIVE: 'true or false',
+  UPSTREAM_FIELD_MAP: 'ourKey:theirKey pairs such as timestamp:createdAt,operation:action',
+  UPSTREAM_STATUS_MAP: 'STATUS:Spelling pairs such as SUCCEEDED:Success,FAILED:Error',
+  UPSTREAM_KEY_CASE: 'camel or pascal',
   INTROSPECTION: 'true or false',
   GRAPHIQL: 'true or false',
   SHUTDOWN_TIMEOUT_MS: 'a whole number of milliseconds (0-600000)',
@@ -166,6 +181,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     upstreamUrl: e.UPSTREAM_URL,
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
+    upstreamDialect: {
+      startDateExclusive: e.UPSTREAM_START_DATE_EXCLUSIVE,
+      endDateExclusive: e.UPSTREAM_END_DATE_EXCLUSIVE,
+      fieldMap: e.UPSTREAM_FIELD_MAP,
+      statusMap: e.UPSTREAM_STATUS_MAP,
+      keyCase: e.UPSTREAM_KEY_CASE,
+    },
     introspection: e.INTROSPECTION,
     graphiql: e.GRAPHIQL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

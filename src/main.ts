@@ -2,6 +2,7 @@ import { createServer, type ServerResponse } from 'node:http';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { startSampleUpstream } from './sample-upstream/index.js';
+import { replayDirectory, startReplayServer } from './replay/index.js';
 import { createMetrics } from './metrics.js';
 import { createGateway } from './server.js';
 import { createTracing, logTracingProblems, traceExportersFromEnv, type TraceExporterKind } from './tracing.js';
@@ -29,6 +30,10 @@ if (sample) {
   upstreamUrl = sample.url;
   logger.info({ upstreamUrl }, `UPSTREAM_URL is not set: using the embedded sample upstream at ${sample.url}`);
 }
+const replayDir = replayDirectory(upstreamUrl);
+const replay = replayDir === undefined ? undefined : await startReplayServer({ dir: replayDir });
+if (replay) upstreamUrl = replay.url;
+if (replay) logger.info({ replayDir, upstreamUrl }, `serving recorded upstream responses from ${replayDir}`);
 
 const metrics = createMetrics({ processMetrics: true });
 const tracing = await createTracing(config.traceExporters);
@@ -46,6 +51,7 @@ const upstream = createUpstreamClient({
   breaker: { failureThreshold: config.breakerFailureThreshold, cooldownMs: config.breakerCooldownMs },
   logger,
   onCall: metrics.observeUpstreamCall,
+  dialect: config.upstreamDialect,
 });
 // Off unless configured: sharing calls across operations trades freshness and memory for upstream load.
 const sharedUpstream = shareUpstreamCalls(upstream, {
@@ -115,6 +121,7 @@ async function shutdown(signal: string): Promise<void> {
   await upstream.close();
   await tracing.shutdown().catch((err: unknown) => logger.warn({ err }, 'could not flush the last spans'));
   await sample?.close();
+  await replay?.close();
   logger.info('stopped');
   process.exit(0);
 }

@@ -55,6 +55,7 @@ export function parseAuditLogQuery(input: QueryInput, nowMs: number): ParseResul
     startMs: startMs as number,
     endMs: endMs as number,
   };
+  addSubMs(query, get('StartDate'), get('EndDate'));
   const operations = parseOperations(get('Operations'));
   if (operations) query.operations = operations;
   if (statusName) query.status = statusName.toLowerCase();
@@ -101,6 +102,22 @@ function parseDateParam(
   if (raw === undefined) return fallback;
   const ms = parseDateTime(raw, rounding);
   return ms === undefined ? fail(field, `The value '${raw}' is not valid for ${field}.`) : ms;
+}
+
+/** Full precision for dates with more than 3 fractional digits: the start's ms is then floored, not rounded up. */
+function addSubMs(query: SampleQuery, start: string | undefined, end: string | undefined): void {
+  const [startSub, endSub] = [start === undefined ? 0 : subMsTicks(start), end === undefined ? 0 : subMsTicks(end)];
+  if (startSub > 0) {
+    query.startMs -= 1;
+    query.startSubMs = startSub;
+  }
+  if (endSub > 0) query.endSubMs = endSub;
+}
+
+/** The 4th to 7th fractional digits of a date-time as ticks of 100 ns (0-9999); 0 when it has none. */
+export function subMsTicks(value: string): number {
+  const fraction = /[.,](\d+)/.exec(value)?.[1] ?? '';
+  return Number(fraction.slice(3, 7).padEnd(4, '0'));
 }
 
 const DATE_TIME =

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { normalizeUuid, parseDateTime } from './params.js';
+import { normalizeUuid, parseDateTime, subMsTicks } from './params.js';
 import { SAMPLE_CUSTOMERS, SAMPLE_RESELLERS, compareNewestFirst } from './seed.js';
 import type { PaginationParameters, SampleLog, SampleLogInput, SamplePage, SampleQuery } from './types.js';
 
@@ -11,6 +11,8 @@ export interface StoreEntry {
   readonly log: SampleLog;
   readonly json: string;
   readonly ms: number;
+  /** Ticks of 100 ns past `ms`: the 4th to 7th fractional digits of the timestamp. */
+  readonly subMs: number;
   readonly id: string;
   readonly operation: string | undefined;
   readonly status: string | undefined;
@@ -117,6 +119,7 @@ export function toEntry(log: SampleLog): StoreEntry {
     log,
     json: JSON.stringify(log),
     ms: parseDateTime(log.timestamp) as number,
+    subMs: subMsTicks(log.timestamp),
     id: log.id,
     operation: lower(log.operation),
     status: lower(log.status),
@@ -142,13 +145,14 @@ export function insertionIndex(entries: readonly StoreEntry[], entry: StoreEntry
   return lo;
 }
 
-/** First index whose timestamp is <= ms (entries are newest first). */
-function firstAtOrBefore(entries: readonly StoreEntry[], ms: number): number {
+/** First index whose timestamp is <= ms plus subMs ticks (entries are newest first); compared at full precision. */
+function firstAtOrBefore(entries: readonly StoreEntry[], ms: number, subMs = 0): number {
   let lo = 0;
   let hi = entries.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if ((entries[mid] as StoreEntry).ms > ms) lo = mid + 1;
+    const entry = entries[mid] as StoreEntry;
+    if (entry.ms > ms || (entry.ms === ms && entry.subMs > subMs)) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -169,8 +173,11 @@ export function matchesFilters(entry: StoreEntry, query: SampleQuery): boolean {
  * date window is found by binary search; the other filters take one pass over it.
  */
 export function selectPage(entries: readonly StoreEntry[], query: SampleQuery): { page: StoreEntry[]; totalCount: number } {
-  const from = firstAtOrBefore(entries, query.endMs);
-  const to = query.startMs > query.endMs ? from : firstAtOrBefore(entries, query.startMs - 1);
+  const [startSub, endSub] = [query.startSubMs ?? 0, query.endSubMs ?? 0];
+  const from = firstAtOrBefore(entries, query.endMs, endSub);
+  const empty = query.startMs > query.endMs || (query.startMs === query.endMs && startSub > endSub);
+  // One tick before the start: both bounds are inclusive.
+  const to = empty ? from : firstAtOrBefore(entries, query.startMs, startSub - 1);
   const skip = (query.pageNumber - 1) * query.pageSize;
   const hasFilters =
     query.status !== undefined ||

@@ -4,7 +4,7 @@ import { Pool, type Dispatcher } from 'undici';
 import { GatewayError } from '../errors.js';
 import { createCircuitBreaker, type BreakerConfig, type CallOutcome } from './circuit-breaker.js';
 import { createConcurrencyLimiter, QueueTimeoutError } from './concurrency.js';
-import { decodeAuditLogPage } from './decode.js';
+import { decodeUpstreamPage, DOCUMENTED_DIALECT, type UpstreamDialect } from './dialect.js';
 import { errorCode, errorForStatus, errorForTransportFailure, parseRetryAfter, type ResponseHeaders } from './errors.js';
 import { auditLogsPath, buildSearchParams } from './query.js';
 import { decideRetry, DEFAULT_RETRY_POLICY, type AttemptFailure, type RetryPolicy } from './retry.js';
@@ -41,6 +41,8 @@ export interface UpstreamClientOptions {
   onCall?: (event: UpstreamCallEvent) => void;
   /** Source of the backoff jitter, [0, 1). */
   random?: () => number;
+  /** How this upstream differs from the documented one (exclusive dates, key names, status spellings). */
+  dialect?: UpstreamDialect;
 }
 
 export const DEFAULT_MAX_CONCURRENCY = 64;
@@ -86,6 +88,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const retryPolicy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const random = options.random ?? Math.random;
+  const dialect = options.dialect ?? DOCUMENTED_DIALECT;
 
   const limiter = createConcurrencyLimiter(maxConcurrency);
   const breaker =
@@ -107,7 +110,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   let closing: Promise<void> | undefined;
 
   async function listAuditLogs(request: ListAuditLogsRequest): Promise<UpstreamPage> {
-    const path = `${basePath}?${buildSearchParams(request.query, request.window)}`;
+    const path = `${basePath}?${buildSearchParams(request.query, request.window, dialect)}`;
     const deadline = startDeadline(timeoutMs, request.signal);
     if (deadline.signal.aborted) throw errorForTransportFailure(deadline.signal.reason);
 
@@ -211,7 +214,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     let unknownStatuses = 0;
     const unknownSamples = new Set<string>();
     try {
-      return decodeAuditLogPage(body, (value) => {
+      return decodeUpstreamPage(body, dialect, (value) => {
         unknownStatuses++;
         if (unknownSamples.size < MAX_UNKNOWN_STATUS_SAMPLES) unknownSamples.add(describe(value));
       });
