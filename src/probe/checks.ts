@@ -9,6 +9,7 @@ import { addTicks, formatTicks, parseTicks } from '../upstream/ticks.js';
 import { findExchange, findExchanges, isObject, itemsOf, paginationOf, type ProbeExchange, type ProbeRun } from './exchange.js';
 import { analyseItemKeys, isRequired, readKey, type KeyAnalysis } from './item-keys.js';
 import { fractionDigits, notBefore, PROBE_PAGE_SIZE } from './runner.js';
+import { guessStatus, mappedStatus } from './statuses.js';
 
 export type Verdict = 'ok' | 'differs' | 'unknown';
 
@@ -78,20 +79,6 @@ export function checkItemKeys(analysis: KeyAnalysis, dialect: UpstreamDialect): 
   return { title, verdict: 'differs', saw, gateway: actions.join('; '), settings };
 }
 
-const DOCUMENTED_FROM: ReadonlyMap<string, AuditLogStatus> = new Map([
-  ['processing', 'PROCESSING'],
-  ['succeded', 'SUCCEEDED'],
-  ['succeeded', 'SUCCEEDED'],
-  ['failed', 'FAILED'],
-]);
-
-/** Likely meanings of other spellings, compared without case, spaces or punctuation. */
-const STATUS_GUESSES: Readonly<Record<AuditLogStatus, readonly string[]>> = {
-  SUCCEEDED: ['success', 'successful', 'succeed', 'ok', 'completed', 'complete', 'done'],
-  FAILED: ['failure', 'fail', 'error', 'errored', 'faulted'],
-  PROCESSING: ['inprogress', 'running', 'pending', 'started', 'queued', 'processing'],
-};
-
 export function checkStatuses(items: readonly Record<string, unknown>[], analysis: KeyAnalysis, dialect: UpstreamDialect): CheckResult {
   const title = 'status values';
   const seen = new Map<string, number>();
@@ -100,19 +87,16 @@ export function checkStatuses(items: readonly Record<string, unknown>[], analysi
     if (typeof value === 'string') seen.set(value, (seen.get(value) ?? 0) + 1);
   }
   if (seen.size === 0) return unknown(title, 'no item carried a status');
-  const configured = new Map<string, AuditLogStatus>();
-  for (const status of AUDIT_LOG_STATUSES) for (const s of dialect.statusMap[status] ?? []) configured.set(s.toLowerCase(), status);
   const mapping = new Map<string, AuditLogStatus | undefined>();
   const suggested: Partial<Record<AuditLogStatus, string[]>> = {};
   for (const [status, list] of Object.entries(dialect.statusMap)) suggested[status as AuditLogStatus] = [...list];
   const unmapped: string[] = [];
   for (const value of seen.keys()) {
-    const known = DOCUMENTED_FROM.get(value.toLowerCase()) ?? configured.get(value.toLowerCase());
+    const known = mappedStatus(value, dialect);
     mapping.set(value, known);
     if (known !== undefined) continue;
     unmapped.push(value);
-    const squashed = value.toLowerCase().replace(/[^a-z]/g, '');
-    const guess = AUDIT_LOG_STATUSES.find((s) => STATUS_GUESSES[s].includes(squashed));
+    const guess = guessStatus(value);
     if (guess !== undefined) (suggested[guess] ??= []).push(value);
   }
   const saw = [...seen.entries()].map(([value, count]) => `${value} (${count}) → ${mapping.get(value) ?? 'unmapped'}`).join(', ');

@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
-import { DOCUMENTED_DIALECT, type UpstreamDialect } from '../upstream/dialect.js';
+import { AUDIT_LOG_STATUSES, DOCUMENTED_DIALECT, type UpstreamDialect } from '../upstream/dialect.js';
 import { auditLogsPath } from '../upstream/query.js';
 import { addTicks, compareTicks, formatTicks, parseTicks } from '../upstream/ticks.js';
 import { itemsOf, paginationOf, type ProbeExchange, type ProbeRun } from './exchange.js';
 import { analyseItemKeys, readKey, type KeyAnalysis } from './item-keys.js';
+import { guessStatus, mappedStatus, STATUS_FILTER_TRIES, STATUS_GUESSES } from './statuses.js';
 
 export interface ProbeOptions {
   upstreamUrl: string;
@@ -103,6 +104,8 @@ async function plan(call: Call, options: ProbeOptions, dialect: UpstreamDialect,
   if (totalPages >= 2) seen.push(...itemsOf(await call('page-2', page(2))));
   if (Number.isSafeInteger(totalPages) && totalPages >= 0) await call('page-past-end', page(totalPages + 1));
 
+  await tryStatusSpellings(call, page(1, 1), seen, analysis, dialect);
+
   // Logs sharing one timestamp: read their window twice and compare the order.
   let tie = findTie(seen, analysis);
   for (let n = 3; tie === undefined && n < 3 + MAX_TIE_SEARCH_PAGES && n <= totalPages; n++) {
@@ -136,6 +139,30 @@ async function plan(call: Call, options: ProbeOptions, dialect: UpstreamDialect,
   }
   await call('bad-parameter', { PageNumber: '1', PageSize: '1', StartDate: 'not-a-date', EndDate: window.EndDate });
   if (options.withAuthErrors) await call('bad-token', page(1, 1), 'invalid');
+}
+
+/**
+ * When the statuses seen are not the documented ones, the statuses not seen yet
+ * (rare ones, such as Processing) may be spelt otherwise too: try the likely
+ * spellings as a Status filter, so the report can map them as well.
+ */
+async function tryStatusSpellings(
+  call: Call,
+  query: Record<string, string>,
+  seen: readonly Record<string, unknown>[],
+  analysis: KeyAnalysis,
+  dialect: UpstreamDialect,
+): Promise<void> {
+  const values = [...new Set(seen.map((item) => readKey(item, analysis, 'status')).filter((v): v is string => typeof v === 'string'))];
+  if (values.every((value) => mappedStatus(value, dialect) !== undefined)) return;
+  const covered = new Set(values.map((value) => mappedStatus(value, dialect) ?? guessStatus(value)));
+  for (const status of AUDIT_LOG_STATUSES) {
+    if (covered.has(status)) continue;
+    for (const spelling of STATUS_GUESSES[status].slice(0, STATUS_FILTER_TRIES)) {
+      const answer = await call(`status-${spelling}`, { ...query, Status: spelling });
+      if (itemsOf(answer).length > 0) break;
+    }
+  }
 }
 
 /** The raw timestamp text shared by two or more of the items, newest first; undefined when none is. */
