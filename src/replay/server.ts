@@ -9,18 +9,23 @@ export interface ReplayServer {
 }
 
 const AUDIT_LOGS_PATH = /\/v1\/auditlogs\/?$/i;
+const BEARER_TOKEN = /^bearer\s+\S/i;
 
 /**
  * A loopback server that answers `GET /v1/AuditLogs` from a recording, by the
  * normalised query. A query recorded several times is answered with each recorded
  * response in turn (so a recorded change of order replays too). A query never
- * recorded gets a 404 that says so; a request without credentials a 401, as the
- * upstream would.
+ * recorded gets a 404 that says so; a request without a token what the upstream
+ * answered the probe's request without one (a 401).
  */
 export async function startReplayServer(options: { dir: string; host?: string; port?: number }): Promise<ReplayServer> {
   const recorded = new Map<string, RecordedExchange[]>();
+  const rejected = new Map<string, RecordedExchange>();
   for (const exchange of await readRecording(options.dir)) {
-    if (exchange.credentials === 'invalid') continue;
+    if (exchange.credentials === 'invalid') {
+      rejected.set(exchange.query, exchange);
+      continue;
+    }
     const list = recorded.get(exchange.query) ?? [];
     list.push(exchange);
     recorded.set(exchange.query, list);
@@ -30,8 +35,12 @@ export async function startReplayServer(options: { dir: string; host?: string; p
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://replay');
     if (req.method !== 'GET' || !AUDIT_LOGS_PATH.test(url.pathname)) return sendJson(res, 404, missBody('Only GET /v1/AuditLogs is replayed.'));
-    if (!req.headers.authorization) return sendJson(res, 401, '');
     const key = normaliseQuery(url.searchParams);
+    // No token at all: the upstream's own rejection when one was recorded, else a bare 401.
+    if (!BEARER_TOKEN.test(req.headers.authorization ?? '')) {
+      const answer = rejected.get(key);
+      return sendJson(res, answer?.status ?? 401, answer?.body ?? '');
+    }
     const list = recorded.get(key);
     if (list === undefined) return sendJson(res, 404, missBody(`No response was recorded for the query ${key}.`));
     const turn = served.get(key) ?? 0;

@@ -170,3 +170,8 @@ function isEmpty(record: object): boolean {
   for (const _ in record) return false;
   return true;
 }
+
+/** A dialect with these differences from the documented upstream. */
+export function createDialect(differences: Partial<UpstreamDialect>): UpstreamDialect {
+  return { ...DOCUMENTED_DIALECT, ...differences };
+}
