@@ -64,9 +64,9 @@ export function checkItemKeys(analysis: KeyAnalysis, dialect: UpstreamDialect): 
   const saw = parts.join('; ');
   const settings: Record<string, string> = {};
   if (Object.keys(analysis.fieldMap).length > 0) settings.UPSTREAM_FIELD_MAP = formatFieldMap(analysis.fieldMap);
-  if (analysis.casing === 'pascal') settings.UPSTREAM_KEY_CASE = 'pascal';
   const guessed = renamed.some((f) => f.found === 'guessed');
   const caseDiffers = analysis.casing !== dialect.keyCase;
+  if (analysis.casing === 'pascal' || caseDiffers) settings.UPSTREAM_KEY_CASE = analysis.casing;
   if (missing.length === 0 && requiredGaps.length === 0 && !guessed && !caseDiffers) return { title, verdict: 'ok', saw, settings };
   const actions: string[] = [];
   if (guessed) actions.push('reads the renamed keys once UPSTREAM_FIELD_MAP names them (check the guesses)');
