@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Outcome } from './plugins/operation-record.js';
+import type { Outcome } from './request-state.js';
 import type { UpstreamCallEvent } from './upstream/types.js';
 
 /** States of the upstream circuit breaker, as the gauge names them. */

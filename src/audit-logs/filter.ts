@@ -1,6 +1,7 @@
 import { badUserInput } from '../errors.js';
 import { filterFingerprint } from '../pagination/cursor.js';
-import type { AuditLogQuery, AuditLogStatus, UpstreamStatus } from '../upstream/types.js';
+import { UPSTREAM_STATUS } from '../upstream/query.js';
+import type { AuditLogQuery, AuditLogStatus } from '../upstream/types.js';
 
 /** The GraphQL `AuditLogFilter` input as Pothos hands it over. */
 export interface AuditLogFilterArgs {
@@ -21,12 +22,6 @@ export interface NormalizedFilter {
   /** Identifies the filter inside cursors, so a cursor cannot be replayed against another filter. */
   fingerprint: string;
 }
-
-const UPSTREAM_STATUS: Record<AuditLogStatus, UpstreamStatus> = {
-  PROCESSING: 'Processing',
-  SUCCEEDED: 'Succeded', // the upstream's own spelling
-  FAILED: 'Failed',
-};
 
 const nonEmpty = (value: string | null | undefined): string | undefined =>
   value === null || value === undefined || value === '' ? undefined : value;

@@ -30,7 +30,7 @@ const TIMESTAMP = /^\d{1,16}$/;
  * The relay plugin wraps it as base64("AuditLog:<timestampMs>:<auditLogId>").
  */
 export function auditLogRawId(log: { timestamp: Date; auditLogId: string }): string {
-  return `${log.timestamp.getTime()}:${log.auditLogId}`;
+  return nodeKeyString({ timestampMs: log.timestamp.getTime(), auditLogId: log.auditLogId });
 }
 
 /** Parses the raw part of an AuditLog global id; BAD_USER_INPUT when it is not one we issue. Pure. */
@@ -80,7 +80,7 @@ export function assertNodeIdCount(count: number): void {
   if (count > MAX_NODE_IDS) throw badUserInput(`nodes(ids:) takes at most ${MAX_NODE_IDS} ids, got ${count}.`);
 }
 
-/** A stable string for one key (DataLoader cache key, lookups by id). */
+/** `<timestampMs>:<auditLogId>`: the raw part of the global id, and the key's stable string (DataLoader cache key, lookups by id). */
 export function nodeKeyString(key: AuditLogNodeKey): string {
   return `${key.timestampMs}:${key.auditLogId}`;
 }

@@ -1,6 +1,7 @@
 import { builder } from '../builder.js';
 import { auditLogKeyFromGlobalId, auditLogRawId, parseAuditLogRawId } from '../audit-logs/node-id.js';
 import type { AuditLogRecord } from '../upstream/types.js';
+import { isUuid } from '../uuid.js';
 
 export const AuditLogStatusEnum = builder.enumType('AuditLogStatus', {
   values: {
@@ -10,10 +11,9 @@ export const AuditLogStatusEnum = builder.enumType('AuditLogStatus', {
   } as const,
 });
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The upstream documents these as UUIDs but does not guarantee it; a stray value reads as null, not as a failed page. */
-const uuidOrNull = (value: string | null): string | null => (value !== null && UUID_PATTERN.test(value) ? value : null);
+const uuidOrNull = (value: string | null): string | null => (value !== null && isUuid(value) ? value : null);
 
 /**
  * A Relay Node and a federation entity keyed by its global id. The id is
