@@ -3,6 +3,7 @@ import type { GatewayMetrics } from './metrics.js';
 import { propagatingTracer, traceUpstreamCalls, type SpanStarter } from './tracing.js';
 import { createUpstreamClient, type UpstreamClientOptions, type UpstreamLogger } from './upstream/client.js';
 import { shareUpstreamCalls } from './upstream/shared-calls.js';
+import { watchItemKeys } from './upstream-item-keys.js';
 import type { UpstreamClient } from './upstream/types.js';
 
 /** The settings the upstream side is built from. */
@@ -58,5 +59,6 @@ export function createUpstream(config: UpstreamConfig, deps: UpstreamDependencie
     cacheTtlMs: config.upstreamCacheTtlMs,
     cacheMaxItems: config.upstreamCacheMaxItems,
   });
-  return traceUpstreamCalls(shared, deps.tracer ?? propagatingTracer());
+  const watched = watchItemKeys(shared, { logger: deps.logger, onMissingKeys: deps.metrics?.observeMissingItemKeys });
+  return traceUpstreamCalls(watched, deps.tracer ?? propagatingTracer());
 }

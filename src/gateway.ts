@@ -9,6 +9,7 @@ import { useCorrelationId } from './plugins/use-correlation-id.js';
 import { useInputErrorCodes } from './plugins/use-input-error-codes.js';
 import { useIntrospectionSwitch } from './plugins/use-introspection-switch.js';
 import { useJsonBodiesOnly } from './plugins/use-json-bodies-only.js';
+import { useRequestParamChecks } from './plugins/use-request-param-checks.js';
 import { useOperationLimits } from './plugins/use-operation-limits.js';
 import { useReadiness } from './plugins/use-readiness.js';
 import { useUpstreamBudget } from './limits/use-upstream-budget.js';
@@ -21,6 +22,7 @@ import { propagatingTracer, type SpanStarter } from './tracing.js';
 import { schema } from './schema/index.js';
 import { createGraphiQLRenderer, graphiqlOptions } from './graphiql.js';
 import { createTailHub, type TailOptions } from './tail/index.js';
+import { useGraphiQLAssets } from './graphiql-assets.js';
 import type { UpstreamClient } from './upstream/types.js';
 
 export interface GatewayOptions {
@@ -87,7 +89,9 @@ export function createGateway({
       useMetrics(metrics),
       useTracing(tracer),
       useReadiness({ upstream, draining }),
+      ...(config.graphiql ? [useGraphiQLAssets()] : []),
       useJsonBodiesOnly(),
+      useRequestParamChecks(),
       useIntrospectionSwitch(config.introspection),
       useOperationLimits({ limits, blockFieldSuggestions: !config.introspection }),
       useUpstreamBudget({ calls: limits.budgetCalls, items: limits.budgetItems }),

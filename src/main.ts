@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import { ConfigError, loadConfig, traceExportersFromEnv, type Config, type TraceExporterKind } from './config.js';
 import { createLogger } from './logger.js';
+import { checkCursorSecret } from './cursor-secret-check.js';
 import { DEFAULT_LIVE_WRITES_EVERY_MS, startSampleUpstream } from './sample-upstream/index.js';
 import { replayDirectory, startReplayServer } from './replay/index.js';
 import { createMetrics } from './metrics.js';
@@ -13,6 +14,8 @@ import { closeAll as closeLiveTails } from './tail/index.js';
 
 function readConfig(): Config & { traceExporters: TraceExporterKind[] } {
   try {
+    const secret = checkCursorSecret(process.env);
+    if (secret.kind === 'refuse') throw new ConfigError([secret.problem]);
     return { ...loadConfig(process.env), traceExporters: traceExportersFromEnv(process.env) };
   } catch (error) {
     if (error instanceof ConfigError) {
@@ -25,6 +28,8 @@ function readConfig(): Config & { traceExporters: TraceExporterKind[] } {
 
 const config = readConfig();
 const logger = createLogger(config.logLevel);
+const cursorSecret = checkCursorSecret(process.env);
+if (cursorSecret.kind === 'warn') logger.warn(cursorSecret.message);
 
 let upstreamUrl = config.upstreamUrl;
 const sample = upstreamUrl === undefined ? await startSampleUpstream({ host: '127.0.0.1', port: 0, liveWritesEveryMs: DEFAULT_LIVE_WRITES_EVERY_MS }) : undefined;

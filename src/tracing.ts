@@ -14,6 +14,7 @@ import {
 import { randomFillSync } from 'node:crypto';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { GatewayError } from './errors.js';
+import { wellFormedTracestate } from './trace-state.js';
 import type { ForwardedHeaders, UpstreamClient } from './upstream/types.js';
 
 /** The part of a tracer the gateway uses. */
@@ -100,7 +101,8 @@ const ATTR_ERROR_TYPE = 'error.type';
 const propagator = new W3CTraceContextPropagator();
 
 const headersGetter = {
-  get: (carrier: Headers, key: string) => carrier.get(key) ?? undefined,
+  // The caller's tracestate only when well-formed (contract 5); see trace-state.ts.
+  get: (carrier: Headers, key: string) => (key === 'tracestate' ? wellFormedTracestate(carrier.get(key)) : (carrier.get(key) ?? undefined)),
   keys: (carrier: Headers) => [...carrier.keys()],
 };
 

@@ -23,6 +23,11 @@ const MAX_GLOBAL_ID_LENGTH = 512;
 const MAX_AUDIT_LOG_ID_LENGTH = 256;
 /** The largest epoch ms a JavaScript Date can hold. */
 const MAX_DATE_MS = 8.64e15;
+/**
+ * The latest timestamp an id may carry: its lookup window reaches up to a second past
+ * it (see windowAround), and that end must still be a date the upstream call can name.
+ */
+export const MAX_NODE_TIMESTAMP_MS = MAX_DATE_MS - 1000;
 const TIMESTAMP = /^\d{1,16}$/;
 
 /**
@@ -39,7 +44,7 @@ export function parseAuditLogRawId(rawId: string): AuditLogNodeKey {
   const timestamp = colon === -1 ? '' : rawId.slice(0, colon);
   const auditLogId = colon === -1 ? '' : rawId.slice(colon + 1);
   const timestampMs = Number(timestamp);
-  if (!TIMESTAMP.test(timestamp) || timestampMs > MAX_DATE_MS) throw malformed();
+  if (!TIMESTAMP.test(timestamp) || timestampMs > MAX_NODE_TIMESTAMP_MS) throw malformed();
   if (auditLogId === '' || auditLogId.length > MAX_AUDIT_LOG_ID_LENGTH) throw malformed();
   return { timestampMs, auditLogId };
 }

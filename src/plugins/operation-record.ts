@@ -25,7 +25,7 @@ export function useOperationRecord(): Plugin<{ stats?: { upstreamCalls: number }
     onParams({ request, params }) {
       requestState(request).record = {
         startedAt: performance.now(),
-        name: params.operationName ?? undefined,
+        name: typeof params.operationName === 'string' ? params.operationName : undefined,
         type: undefined,
         stats: undefined,
       };

@@ -1,7 +1,7 @@
 import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { pino } from 'pino';
-import { causeOfMaskedError } from '../errors.js';
+import { causeOfMaskedError, withheldFromClients } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { requestState } from '../request-state.js';
 import { durationMsOf, operationRecordOf, summarizeResult, type ResultSummary } from './operation-record.js';
@@ -36,6 +36,7 @@ export function useOperationLog(parent: Logger): Plugin {
           outcome: summary.outcome,
           errorCodes: summary.errorCodes,
           traceId: traceIdOf(request),
+          ...withheldFromClients(result),
           ...(level === 'error' ? { unexpected: maskedCauses(result) } : {}),
         },
         'graphql operation',

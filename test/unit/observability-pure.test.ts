@@ -1,7 +1,7 @@
 import { ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, traceExportersFromEnv } from '../../src/config.js';
-import { boundedLabel, createMetrics, statusClass } from '../../src/metrics.js';
+import { boundedLabel, createMetrics, knownNameLabel, statusClass } from '../../src/metrics.js';
 import { summarizeResult } from '../../src/plugins/operation-record.js';
 import { levelFor } from '../../src/plugins/use-operation-log.js';
 import { contextFromRequestHeaders, propagatingTracer, traceHeadersOfSpan } from '../../src/tracing.js';
@@ -62,7 +62,7 @@ describe('metric labels', () => {
   });
 
   it('keeps the in-flight gauge balanced and names every series', async () => {
-    const metrics = createMetrics();
+    const metrics = createMetrics({ operationNames: ['Page'] });
     metrics.operationStarted();
     metrics.operationStarted();
     metrics.operationFinished({ operationName: 'Page', outcome: 'success', durationMs: 12, errorCodes: [] });
