@@ -1,12 +1,6 @@
+import { STATUS_FROM_UPSTREAM } from '../upstream/decode.js';
 import { AUDIT_LOG_STATUSES, type UpstreamDialect } from '../upstream/dialect.js';
 import type { AuditLogStatus } from '../upstream/types.js';
-
-const DOCUMENTED_FROM: ReadonlyMap<string, AuditLogStatus> = new Map([
-  ['processing', 'PROCESSING'],
-  ['succeded', 'SUCCEEDED'],
-  ['succeeded', 'SUCCEEDED'],
-  ['failed', 'FAILED'],
-]);
 
 /** Likely other spellings of each status; the first ones are also tried as Status filters. */
 export const STATUS_GUESSES: Readonly<Record<AuditLogStatus, readonly string[]>> = {
@@ -21,7 +15,7 @@ export const STATUS_FILTER_TRIES = 3;
 /** What the gateway makes of a status value with these settings: the documented spellings or UPSTREAM_STATUS_MAP. */
 export function mappedStatus(value: string, dialect: UpstreamDialect): AuditLogStatus | undefined {
   const lower = value.toLowerCase();
-  return DOCUMENTED_FROM.get(lower) ?? AUDIT_LOG_STATUSES.find((s) => dialect.statusMap[s]?.some((x) => x.toLowerCase() === lower));
+  return STATUS_FROM_UPSTREAM.get(lower) ?? AUDIT_LOG_STATUSES.find((s) => dialect.statusMap[s]?.some((x) => x.toLowerCase() === lower));
 }
 
 /** The status a spelling most likely means, compared without case or punctuation. */

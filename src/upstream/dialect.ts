@@ -1,4 +1,4 @@
-import { decodeAuditLogPage } from './decode.js';
+import { decodeAuditLogPage, STATUS_FROM_UPSTREAM } from './decode.js';
 import { shiftIso } from './ticks.js';
 import type { AuditLogQuery, AuditLogStatus, UpstreamPage, UpstreamStatus } from './types.js';
 
@@ -47,13 +47,6 @@ export const READ_KEYS = [
 export const REQUIRED_KEYS: readonly string[] = ['id', 'timestamp'];
 
 export const AUDIT_LOG_STATUSES: readonly AuditLogStatus[] = ['PROCESSING', 'SUCCEEDED', 'FAILED'];
-
-/** The documented spelling of each status (sic: "Succeded"), what the decoder maps. */
-export const DOCUMENTED_SPELLING: Readonly<Record<AuditLogStatus, UpstreamStatus>> = {
-  PROCESSING: 'Processing',
-  SUCCEEDED: 'Succeded',
-  FAILED: 'Failed',
-};
 
 const KEY_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
@@ -108,7 +101,7 @@ export function toUpstreamQuery(query: AuditLogQuery, dialect: UpstreamDialect):
   if (dialect.startDateExclusive) sent.startDate = shiftIso(query.startDate, -1);
   if (dialect.endDateExclusive) sent.endDate = shiftIso(query.endDate, +1);
   if (query.status !== undefined) {
-    const ours = AUDIT_LOG_STATUSES.find((s) => DOCUMENTED_SPELLING[s] === query.status);
+    const ours = STATUS_FROM_UPSTREAM.get(query.status.toLowerCase());
     const spelling = ours === undefined ? undefined : dialect.statusMap[ours]?.[0];
     // The upstream's own spelling; the type names the documented ones only.
     if (spelling !== undefined) sent.status = spelling as UpstreamStatus;
@@ -135,7 +128,7 @@ export function decodeUpstreamPage(
   return page;
 }
 
-function readAsDocumented(item: unknown, dialect: UpstreamDialect, statusFrom: ReadonlyMap<string, UpstreamStatus>): unknown {
+function readAsDocumented(item: unknown, dialect: UpstreamDialect, statusFrom: ReadonlyMap<string, AuditLogStatus>): unknown {
   if (!isPlainObject(item)) return item;
   const copy: Record<string, unknown> = { ...item };
   for (const [ours, theirs] of Object.entries(dialect.fieldMap)) {
@@ -143,16 +136,17 @@ function readAsDocumented(item: unknown, dialect: UpstreamDialect, statusFrom: R
   }
   const status = copy.status ?? copy.Status;
   if (typeof status === 'string') {
-    const documented = statusFrom.get(status.toLowerCase());
-    if (documented !== undefined) copy.status = documented;
+    // Our status in lower case is one of the spellings the decoder maps.
+    const ours = statusFrom.get(status.toLowerCase());
+    if (ours !== undefined) copy.status = ours.toLowerCase();
   }
   return copy;
 }
 
-function spellingsToDocumented(map: UpstreamDialect['statusMap']): Map<string, UpstreamStatus> {
-  const from = new Map<string, UpstreamStatus>();
+function spellingsToDocumented(map: UpstreamDialect['statusMap']): Map<string, AuditLogStatus> {
+  const from = new Map<string, AuditLogStatus>();
   for (const status of AUDIT_LOG_STATUSES) {
-    for (const spelling of map[status] ?? []) from.set(spelling.toLowerCase(), DOCUMENTED_SPELLING[status]);
+    for (const spelling of map[status] ?? []) from.set(spelling.toLowerCase(), status);
   }
   return from;
 }
