@@ -1,27 +1,56 @@
-import { createCipheriv, createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { badUserInput } from '../errors.js';
-import type { TimeWindow as PinnedWindow } from './window.js';
+import { ID_DIGEST_BYTES, instantOf } from './boundary.js';
 import { isAbsentCursor } from './absent-cursor.js';
 
-/** What a cursor carries: the walk it belongs to and a position in it. */
-export interface CursorPayload {
+/**
+ * Cursors say WHERE a walk is, not how far it went: the boundary log's timestamp as
+ * the upstream wrote it, and the ids (digests) of the logs sharing that timestamp on
+ * one side of it, so a page resumes past ties whatever else was written, deleted or
+ * changed meanwhile. Plus the walk: its filter, its pinned window and the total its
+ * first page saw. Integrity: HMAC-SHA256 under CURSOR_SECRET. See docs/pagination.md.
+ */
+
+/** The walk a cursor belongs to. */
+export interface WalkState {
   /** `filterFingerprint` of the filter the walk was made for. */
   fingerprint: string;
   /** The walk's pinned time window, epoch ms, both inclusive. */
   start: number;
   end: number;
-  /** 0-based position in the walk's result set (newest first). */
-  offset: number;
+  /** What the filter matched when the walk's first page was read. */
+  total: number;
 }
 
 /**
- * Makes the cursors of one walk, the walk's part of the work done once: call it
- * with a position for that position's cursor.
+ * Which logs sharing the boundary timestamp `ids` lists, always including the
+ * cursor's own log: `newer` = the own log and the ties the walk order puts before it
+ * (own last); `older` = the own log and the ties after it (own first).
  */
-export interface WalkCursorEncoder {
-  (offset: number): string;
-  /** The cursors of positions from, from+1, …, from+count-1, made in one batch (cheapest per cursor). */
-  cursors(from: number, count: number): string[];
+export type TieSide = 'newer' | 'older';
+
+/** Where a cursor's log stands. */
+export interface Boundary {
+  /** The log's timestamp exactly as the upstream wrote it (e.g. 7 fractional digits). */
+  timestamp: string;
+  side: TieSide;
+  /** `idDigest`s of the listed ties, in walk order (newest first). */
+  ids: string[];
+  /**
+   * How many ties on the other side of the own log the read that made the cursor
+   * saw: a hint for sizing reads that go the other way, never relied on for exactness.
+   */
+  otherSide: number;
+  /**
+   * How many logs the walk's window held from its pinned end down to the end of the
+   * boundary's tie group, as the read that made the cursor saw it (0: unknown). A hint
+   * that lets a backward page find its tail in one call when little changed.
+   */
+  newerCount: number;
+}
+
+export interface CursorPayload extends WalkState {
+  boundary: Boundary;
 }
 
 export interface CursorCodec {
@@ -31,159 +60,159 @@ export interface CursorCodec {
    * for anything else. `argumentName` (e.g. "after") names the argument in the message.
    */
   decode(cursor: string, argumentName?: string): CursorPayload;
-  forWalk(fingerprint: string, start: number, end: number): WalkCursorEncoder;
 }
 
 /*
- * Layout (42 bytes, exactly 56 base64url characters, no padding, so every
- * character carries payload and any change to one is detected):
+ * Layout (then base64url, no padding):
  *
- *   0      version (1)
- *   1..9   fingerprint (9 bytes: the 12 base64url characters of filterFingerprint)
- *   10..17 start, float64 BE (epoch ms)
- *   18..25 end,   float64 BE (epoch ms)
- *   26..29 offset, uint32 BE
- *   30..41 tag (12 bytes)
+ *   0       version (2)
+ *   1..9    fingerprint (9 bytes: the 12 base64url characters of filterFingerprint)
+ *   10..17  start, float64 BE (epoch ms)
+ *   18..25  end,   float64 BE (epoch ms)
+ *   26..29  total, uint32 BE
+ *   30      side (0 newer, 1 older)
+ *   31..32  otherSide, uint16 BE (capped)
+ *   33..36  newerCount, uint32 BE (0: unknown)
+ *   37      timestamp length L (1..64), then L bytes of ASCII timestamp
+ *   ..      id count N (uint16 BE, >= 1), then N digests of 6 bytes
+ *   last 12 tag = HMAC-SHA256_K(everything before)[0..12]
  *
- * tag = AES-128_K2( HMAC-SHA256_K1(bytes 0..25)[0..12] ‖ offset )[0..12]
- *
- * The HMAC covers the walk's part (the same for every cursor of a walk) and is
- * computed once per walk; the per-position part is a single AES block, a PRF on a
- * fixed-size input, so a page's cursors are tagged with one cipher call for all of
- * them instead of one HMAC each. Forging a tag means predicting AES under an
- * unknown key (or a 96-bit HMAC collision); the 96-bit tag leaves 2^-96 per guess.
- * K1 and K2 are derived from the secret with HMAC-SHA256 and distinct labels.
+ * K is derived from the secret with a label, so a key used elsewhere never tags cursors.
  */
-const VERSION = 1;
+const VERSION = 2;
 const FINGERPRINT_BYTES = 9;
-const START_AT = 1 + FINGERPRINT_BYTES;
-const END_AT = START_AT + 8;
-const OFFSET_AT = END_AT + 8;
-const TAG_AT = OFFSET_AT + 4;
+const FIXED_BYTES = 37;
 const TAG_BYTES = 12;
-const CURSOR_BYTES = TAG_AT + TAG_BYTES;
-const CURSOR_PATTERN = /^[A-Za-z0-9_-]{56}$/;
+const MAX_TIMESTAMP = 64;
+/** Most ids a cursor lists; more ties at one exact timestamp than this cannot be walked past (docs/pagination.md). */
+export const MAX_TIE_IDS = 4000;
+const MAX_CURSOR_CHARS = Math.ceil(((FIXED_BYTES + 1 + MAX_TIMESTAMP + 2 + MAX_TIE_IDS * ID_DIGEST_BYTES + TAG_BYTES) * 4) / 3);
+const CURSOR_PATTERN = /^[A-Za-z0-9_-]+$/;
 const FINGERPRINT_PATTERN = /^[A-Za-z0-9_-]{12}$/;
-const BLOCK = 16;
-/** Largest offset: the upstream counts items with an int32. */
-const MAX_OFFSET = 0x7fffffff;
+const DIGEST_PATTERN = /^[A-Za-z0-9_-]{8}$/;
+const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
 /** The range of a JavaScript Date, in ms either side of the epoch. */
 const MAX_TIME = 8.64e15;
+const MAX_TOTAL = 0x7fffffff;
 
 const isTime = (value: number) => Number.isInteger(value) && Math.abs(value) <= MAX_TIME;
-const isOffset = (value: number) => Number.isInteger(value) && value >= 0 && value <= MAX_OFFSET;
 
-function checkWalk(fingerprint: string, start: number, end: number): void {
-  if (!FINGERPRINT_PATTERN.test(fingerprint)) throw new TypeError('fingerprint must come from filterFingerprint');
-  if (!isTime(start) || !isTime(end)) throw new RangeError(`walk window [${start}, ${end}] is not a pair of epoch ms`);
-}
-
-function checkOffset(offset: number): void {
-  if (!isOffset(offset)) throw new RangeError(`cursor offset must be an integer from 0 to ${MAX_OFFSET}, got ${offset}`);
+function checkPayload(p: CursorPayload): void {
+  if (!FINGERPRINT_PATTERN.test(p.fingerprint)) throw new TypeError('fingerprint must come from filterFingerprint');
+  if (!isTime(p.start) || !isTime(p.end)) throw new RangeError(`walk window [${p.start}, ${p.end}] is not a pair of epoch ms`);
+  if (!Number.isInteger(p.total) || p.total < 0 || p.total > MAX_TOTAL) throw new RangeError(`total ${p.total} out of range`);
+  const { timestamp, ids, side } = p.boundary;
+  if (timestamp.length > MAX_TIMESTAMP || !PRINTABLE_ASCII.test(timestamp) || instantOf(timestamp) === null) {
+    throw new RangeError('boundary timestamp must be an ISO-8601 text of at most 64 characters');
+  }
+  if (side !== 'newer' && side !== 'older') throw new RangeError('side must be newer or older');
+  if (ids.length < 1 || ids.length > MAX_TIE_IDS || !ids.every((id) => DIGEST_PATTERN.test(id))) {
+    throw new RangeError(`a cursor lists 1 to ${MAX_TIE_IDS} id digests`);
+  }
 }
 
 export function createCursorCodec(secret: string): CursorCodec {
-  const walkKey = createHmac('sha256', secret).update('audit-log-cursor/v1/walk').digest();
-  const positionKey = createHmac('sha256', secret).update('audit-log-cursor/v1/position').digest().subarray(0, BLOCK);
-  // ECB over single blocks is the raw block cipher used as a PRF; it never encrypts data.
-  const cipher = createCipheriv('aes-128-ecb', positionKey, null);
-  cipher.setAutoPadding(false);
+  const key = createHmac('sha256', secret).update('audit-log-cursor/v2').digest();
+  const tagOf = (body: Buffer): Buffer => createHmac('sha256', key).update(body).digest().subarray(0, TAG_BYTES);
 
-  /**
-   * HMAC of the walk part (bytes 0..25 of `record`), truncated: the first 12 bytes of
-   * each tag block. Every page of a walk has the same walk part, so recent ones are
-   * remembered (read-only buffers) instead of computed on each request.
-   */
-  const walkTags = new BoundedCache<Buffer>(MAX_REMEMBERED);
-  const walkTag = (record: Buffer): Buffer => {
-    const key = record.toString('latin1', 0, OFFSET_AT);
-    let tag = walkTags.get(key);
-    if (tag === undefined) {
-      tag = createHmac('sha256', walkKey).update(record.subarray(0, OFFSET_AT)).digest().subarray(0, TAG_BYTES);
-      walkTags.set(key, tag);
-    }
-    return tag;
+  const encode = (payload: CursorPayload): string => {
+    checkPayload(payload);
+    const { boundary } = payload;
+    const size = FIXED_BYTES + 1 + boundary.timestamp.length + 2 + boundary.ids.length * ID_DIGEST_BYTES;
+    const body = Buffer.allocUnsafe(size + TAG_BYTES);
+    body[0] = VERSION;
+    body.write(payload.fingerprint, 1, FINGERPRINT_BYTES, 'base64url');
+    body.writeDoubleBE(payload.start, 10);
+    body.writeDoubleBE(payload.end, 18);
+    body.writeUInt32BE(payload.total, 26);
+    body[30] = boundary.side === 'newer' ? 0 : 1;
+    body.writeUInt16BE(Math.min(Math.max(0, Math.floor(boundary.otherSide)), 0xffff), 31);
+    body.writeUInt32BE(Math.min(Math.max(0, Math.floor(boundary.newerCount)), MAX_TOTAL), 33);
+    body[37] = boundary.timestamp.length;
+    let at = 38 + body.write(boundary.timestamp, 38, 'latin1');
+    at = body.writeUInt16BE(boundary.ids.length, at);
+    for (const id of boundary.ids) at += body.write(id, at, ID_DIGEST_BYTES, 'base64url');
+    tagOf(body.subarray(0, size)).copy(body, size);
+    return body.toString('base64url');
   };
-
-  const walkRecord = (fingerprint: string, start: number, end: number): Buffer => {
-    const record = Buffer.alloc(CURSOR_BYTES);
-    record[0] = VERSION;
-    record.write(fingerprint, 1, FINGERPRINT_BYTES, 'base64url');
-    record.writeDoubleBE(start, START_AT);
-    record.writeDoubleBE(end, END_AT);
-    return record;
-  };
-
-  const forWalk = (fingerprint: string, start: number, end: number): WalkCursorEncoder => {
-    checkWalk(fingerprint, start, end);
-    const record = walkRecord(fingerprint, start, end);
-    const prefixTag = walkTag(record);
-
-    const cursors = (from: number, count: number): string[] => {
-      if (!Number.isInteger(count) || count < 0) throw new RangeError(`count must be a non-negative integer, got ${count}`);
-      if (count === 0) return [];
-      checkOffset(from);
-      checkOffset(from + count - 1);
-      const blocks = Buffer.allocUnsafe(count * BLOCK);
-      for (let i = 0; i < count; i++) {
-        prefixTag.copy(blocks, i * BLOCK);
-        blocks.writeUInt32BE(from + i, i * BLOCK + TAG_BYTES);
-      }
-      const tags = cipher.update(blocks);
-      // 42 bytes is a multiple of 3, so the base64url of the concatenated records is
-      // the concatenation of each record's 56 characters: one conversion for the lot.
-      const all = Buffer.allocUnsafe(count * CURSOR_BYTES);
-      for (let i = 0; i < count; i++) {
-        const at = i * CURSOR_BYTES;
-        record.copy(all, at, 0, OFFSET_AT);
-        all.writeUInt32BE(from + i, at + OFFSET_AT);
-        tags.copy(all, at + TAG_AT, i * BLOCK, i * BLOCK + TAG_BYTES);
-      }
-      const text = all.toString('base64url');
-      const width = (CURSOR_BYTES / 3) * 4;
-      const out = new Array<string>(count);
-      for (let i = 0; i < count; i++) out[i] = text.slice(i * width, (i + 1) * width);
-      return out;
-    };
-
-    const block = Buffer.allocUnsafe(BLOCK);
-    prefixTag.copy(block, 0);
-    const cursor = (offset: number): string => {
-      checkOffset(offset);
-      block.writeUInt32BE(offset, TAG_BYTES);
-      record.writeUInt32BE(offset, OFFSET_AT);
-      cipher.update(block).copy(record, TAG_AT, 0, TAG_BYTES);
-      return record.toString('base64url');
-    };
-
-    return Object.assign(cursor, { cursors });
-  };
-
-  const encode = (payload: CursorPayload): string =>
-    forWalk(payload.fingerprint, payload.start, payload.end)(payload.offset);
 
   const decode = (cursor: string, argumentName?: string): CursorPayload => {
     const invalid = () =>
       badUserInput(argumentName ? `"${argumentName}" is not a valid cursor` : 'Not a valid cursor');
-    if (typeof cursor !== 'string' || !CURSOR_PATTERN.test(cursor)) throw invalid();
-    const record = Buffer.from(cursor, 'base64url');
-    if (record.length !== CURSOR_BYTES || record[0] !== VERSION) throw invalid();
-    const block = Buffer.allocUnsafe(BLOCK);
-    walkTag(record).copy(block, 0);
-    record.copy(block, TAG_BYTES, OFFSET_AT, TAG_AT);
-    const expected = cipher.update(block).subarray(0, TAG_BYTES);
-    if (!timingSafeEqual(expected, record.subarray(TAG_AT))) throw invalid();
+    if (typeof cursor !== 'string' || cursor.length > MAX_CURSOR_CHARS || cursor.length % 4 === 1 || !CURSOR_PATTERN.test(cursor)) {
+      throw invalid();
+    }
+    const body = Buffer.from(cursor, 'base64url');
+    // Only the canonical encoding is ours (no stray bits in the last character).
+    if (body.length < FIXED_BYTES + 1 + TAG_BYTES || body.toString('base64url') !== cursor || body[0] !== VERSION) throw invalid();
+    const size = body.length - TAG_BYTES;
+    if (!timingSafeEqual(tagOf(body.subarray(0, size)), body.subarray(size))) throw invalid();
+    // The tag is ours, so the layout is too; the checks below only guard against a secret shared with a buggy writer.
+    const length = body[37]!;
+    const idsAt = 38 + length;
+    if (idsAt + 2 > size) throw invalid();
+    const count = body.readUInt16BE(idsAt);
+    if (idsAt + 2 + count * ID_DIGEST_BYTES !== size) throw invalid();
+    const ids = new Array<string>(count);
+    for (let i = 0; i < count; i++) {
+      const from = idsAt + 2 + i * ID_DIGEST_BYTES;
+      ids[i] = body.toString('base64url', from, from + ID_DIGEST_BYTES);
+    }
     const payload: CursorPayload = {
-      fingerprint: record.toString('base64url', 1, START_AT),
-      start: record.readDoubleBE(START_AT),
-      end: record.readDoubleBE(END_AT),
-      offset: record.readUInt32BE(OFFSET_AT),
+      fingerprint: body.toString('base64url', 1, 10),
+      start: body.readDoubleBE(10),
+      end: body.readDoubleBE(18),
+      total: body.readUInt32BE(26),
+      boundary: {
+        timestamp: body.toString('latin1', 38, idsAt),
+        side: body[30] === 0 ? 'newer' : 'older',
+        ids,
+        otherSide: body.readUInt16BE(31),
+        newerCount: body.readUInt32BE(33),
+      },
     };
-    if (!isTime(payload.start) || !isTime(payload.end) || !isOffset(payload.offset)) throw invalid();
+    try {
+      checkPayload(payload);
+    } catch {
+      throw invalid();
+    }
     return payload;
   };
 
-  return { encode, decode, forWalk };
+  return { encode, decode };
+}
+
+/** What a verified cursor says about its boundary: for resuming from it elsewhere (e.g. a live tail). */
+export interface CursorBoundary {
+  fingerprint: string;
+  /** The boundary log's timestamp exactly as the upstream wrote it. */
+  timestamp: string;
+  /** Digests (`idDigest`) of the logs at that timestamp that come at or before the cursor's log, newest first, the cursor's own last. */
+  deliveredIds: string[] | null;
+  /** The cursor's own log's digest. */
+  ownId: string;
+  side: TieSide;
+  /** The listed digests on `side` (own included). */
+  ids: string[];
+}
+
+/**
+ * The boundary of a verified cursor, purely from its payload. A log is newer than the
+ * cursor's log when its timestamp is later, or equal and it is one of the ties before
+ * the own log: for a `newer` cursor those are `ids` without its last; for an `older`
+ * one, every tie not in `ids` (so `deliveredIds` is null: they are not listed).
+ */
+export function cursorBoundary(payload: CursorPayload): CursorBoundary {
+  const { boundary } = payload;
+  const newer = boundary.side === 'newer';
+  return {
+    fingerprint: payload.fingerprint,
+    timestamp: boundary.timestamp,
+    deliveredIds: newer ? [...boundary.ids] : null,
+    ownId: newer ? boundary.ids.at(-1)! : boundary.ids[0]!,
+    side: boundary.side,
+    ids: [...boundary.ids],
+  };
 }
 
 /**
@@ -206,7 +235,7 @@ export function filterFingerprint(normalizedFilter: Record<string, unknown>): st
   return fingerprint;
 }
 
-/** How many recent walks and filters the hashes are remembered for. */
+/** How many recent filters the hashes are remembered for. */
 const MAX_REMEMBERED = 1024;
 const MAX_REMEMBERED_FILTER_LENGTH = 512;
 
@@ -253,31 +282,31 @@ export interface CursorArgs {
 
 export interface DecodedCursorArgs {
   /** The walk the cursors belong to; null when there is none (a new walk: pin one with `pinWindow`). */
-  window: PinnedWindow | null;
-  after: number | null;
-  before: number | null;
+  walk: WalkState | null;
+  after: Boundary | null;
+  before: Boundary | null;
 }
 
 /**
  * Decodes a page's cursors for a filter (`fingerprint`). An empty string counts as
  * absent. BAD_USER_INPUT when a cursor is not ours, was made for another filter, or
- * `after` and `before` come from different walks (their offsets would not compare).
+ * `after` and `before` come from different walks.
  */
 export function decodeCursorArgs(codec: CursorCodec, fingerprint: string, args: CursorArgs): DecodedCursorArgs {
-  let window: PinnedWindow | null = null;
-  const read = (name: 'after' | 'before', cursor: string | null | undefined): number | null => {
+  let walk: WalkState | null = null;
+  const read = (name: 'after' | 'before', cursor: string | null | undefined): Boundary | null => {
     if (isAbsentCursor(cursor)) return null;
     const payload = codec.decode(cursor, name);
     if (payload.fingerprint !== fingerprint) {
       throw badUserInput(`"${name}" is a cursor for a different filter`);
     }
-    if (window && (window.start !== payload.start || window.end !== payload.end)) {
+    if (walk && (walk.start !== payload.start || walk.end !== payload.end || walk.total !== payload.total)) {
       throw badUserInput('"after" and "before" are cursors of different walks');
     }
-    window = { start: payload.start, end: payload.end };
-    return payload.offset;
+    walk = { fingerprint: payload.fingerprint, start: payload.start, end: payload.end, total: payload.total };
+    return payload.boundary;
   };
   const after = read('after', args.after);
   const before = read('before', args.before);
-  return { window, after, before };
+  return { walk, after, before };
 }

@@ -32,7 +32,8 @@ export function parseAuditLogQuery(input: QueryInput, nowMs: number): ParseResul
     fail('PageSize', `PageSize must be between 1 and ${MAX_PAGE_SIZE}.`);
   }
 
-  const startMs = parseDateParam(get('StartDate'), oneMonthBefore(nowMs), 'ceil', 'StartDate', fail);
+  // Bounds are exact to the nanosecond (as .NET compares its 100-ns ticks): whole ms plus the digits past them.
+  const startMs = parseDateParam(get('StartDate'), oneMonthBefore(nowMs), 'floor', 'StartDate', fail);
   const endMs = parseDateParam(get('EndDate'), nowMs, 'floor', 'EndDate', fail);
 
   const status = get('Status');
@@ -55,7 +56,10 @@ export function parseAuditLogQuery(input: QueryInput, nowMs: number): ParseResul
     startMs: startMs as number,
     endMs: endMs as number,
   };
-  addSubMs(query, get('StartDate'), get('EndDate'));
+  const startSub = subMillisecondNanos(get('StartDate'));
+  if (startSub > 0) query.startSub = startSub;
+  const endSub = subMillisecondNanos(get('EndDate'));
+  if (endSub > 0) query.endSub = endSub;
   const operations = parseOperations(get('Operations'));
   if (operations) query.operations = operations;
   if (statusName) query.status = statusName.toLowerCase();
@@ -104,22 +108,6 @@ function parseDateParam(
   return ms === undefined ? fail(field, `The value '${raw}' is not valid for ${field}.`) : ms;
 }
 
-/** Full precision for dates with more than 3 fractional digits: the start's ms is then floored, not rounded up. */
-function addSubMs(query: SampleQuery, start: string | undefined, end: string | undefined): void {
-  const [startSub, endSub] = [start === undefined ? 0 : subMsTicks(start), end === undefined ? 0 : subMsTicks(end)];
-  if (startSub > 0) {
-    query.startMs -= 1;
-    query.startSubMs = startSub;
-  }
-  if (endSub > 0) query.endSubMs = endSub;
-}
-
-/** The 4th to 7th fractional digits of a date-time as ticks of 100 ns (0-9999); 0 when it has none. */
-export function subMsTicks(value: string): number {
-  const fraction = /[.,](\d+)/.exec(value)?.[1] ?? '';
-  return Number(fraction.slice(3, 7).padEnd(4, '0'));
-}
-
 const DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?$/;
 
@@ -152,6 +140,17 @@ export function parseDateTime(value: string, rounding: 'floor' | 'ceil' = 'floor
   date.setUTCFullYear(year, month - 1, day);
   date.setUTCHours(hour, minute, second, millis);
   return date.getTime() - offsetMinutes * 60_000 + (subMillis && rounding === 'ceil' ? 1 : 0);
+}
+
+/**
+ * The nanoseconds past the whole millisecond in an ISO-8601 date-time's fraction
+ * (digits 4 to 9; finer ones dropped): `…30.1234567Z` → 456700. 0 when there are none.
+ */
+export function subMillisecondNanos(value: string | undefined): number {
+  if (value === undefined) return 0;
+  const m = DATE_TIME.exec(value.trim());
+  const fraction = m?.[7] ?? '';
+  return fraction.length > 3 ? Number(fraction.slice(3, 9).padEnd(6, '0')) : 0;
 }
 
 function daysInMonth(year: number, month: number): number {

@@ -92,15 +92,15 @@ export function generateSeedLogs({ now, count = DEFAULT_SEED_COUNT, seed = DEFAU
   const random = mulberry32(seed);
   const nowMs = now.getTime();
   const ids = new Set<string>();
-  const drawn: { ms: number; subMs: number; id: string; log: SampleLog }[] = [];
+  const drawn: { ms: number; sub: number; id: string; log: SampleLog }[] = [];
   for (let i = 0; i < count; i++) {
     let id = randomUuid(random);
     while (ids.has(id)) id = randomUuid(random);
     ids.add(id);
     const ms = nowMs - 1 - Math.floor(random() * (SEED_WINDOW_MS - 1));
     const log = sampleLog(random, id, ms);
-    const at = precise ? preciseTime(drawn, i, ms) : { ms, subMs: 0 };
-    if (at.subMs > 0) log.timestamp = formatTicks(at);
+    const at = precise ? preciseTime(drawn, i, ms) : { ms, sub: 0 };
+    if (at.sub > 0) log.timestamp = formatTicks({ ms: at.ms, subMs: at.sub });
     else if (at.ms !== ms) log.timestamp = new Date(at.ms).toISOString();
     drawn.push({ ...at, id, log });
   }
@@ -108,10 +108,10 @@ export function generateSeedLogs({ now, count = DEFAULT_SEED_COUNT, seed = DEFAU
 }
 
 /** Every 25 logs, the next 3 share the first one's timestamp; every 10th has 7 fractional digits. Deterministic. */
-function preciseTime(drawn: readonly { ms: number; subMs: number }[], index: number, ms: number): { ms: number; subMs: number } {
+function preciseTime(drawn: readonly { ms: number; sub: number }[], index: number, ms: number): { ms: number; sub: number } {
   const leader = drawn[index - (index % 25)];
-  if (index % 25 >= 1 && index % 25 <= 3 && leader !== undefined) return { ms: leader.ms, subMs: leader.subMs };
-  return { ms, subMs: index % 10 === 3 ? 1 + ((index * 7919) % 9999) : 0 };
+  if (index % 25 >= 1 && index % 25 <= 3 && leader !== undefined) return { ms: leader.ms, sub: leader.sub };
+  return { ms, sub: index % 10 === 3 ? 1 + ((index * 7919) % 9999) : 0 };
 }
 
 /** One plausible log: a random customer, operation and status, stamped `timestampMs`. */
@@ -167,8 +167,8 @@ function describe(operation: (typeof SAMPLE_OPERATIONS)[number], status: string,
 }
 
 /** The upstream's total order: newest first, ties broken by id, descending. */
-export function compareNewestFirst(a: { ms: number; id: string; subMs?: number }, b: { ms: number; id: string; subMs?: number }): number {
+export function compareNewestFirst(a: { ms: number; sub?: number; id: string }, b: { ms: number; sub?: number; id: string }): number {
   if (a.ms !== b.ms) return b.ms - a.ms;
-  if ((a.subMs ?? 0) !== (b.subMs ?? 0)) return (b.subMs ?? 0) - (a.subMs ?? 0);
+  if ((a.sub ?? 0) !== (b.sub ?? 0)) return (b.sub ?? 0) - (a.sub ?? 0);
   return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
 }

@@ -316,6 +316,25 @@ function createControlApi({ store, faults, requests, received, resetRequests, op
           const stored = Array.isArray(body) ? body.map((log) => store.insert(asLogInput(log))) : store.insert(asLogInput(body));
           return sendJson(res, 201, stored);
         }
+        case 'POST logs/delete': {
+          // Body: one id or a list of ids.
+          const body = await readJson(req);
+          const ids = (Array.isArray(body) ? body : [body]).map((id) => {
+            if (typeof id !== 'string') throw new TypeError('ids must be strings');
+            return id;
+          });
+          return sendJson(res, 200, { deleted: store.delete(ids) });
+        }
+        case 'POST logs/update': {
+          // Body: { id, ...changes } or a list of them; unknown ids are skipped.
+          const body = await readJson(req);
+          const updated = (Array.isArray(body) ? body : [body]).flatMap((change) => {
+            const { id, ...changes } = asLogInput(change);
+            if (typeof id !== 'string') throw new TypeError('an update needs the id of a stored log');
+            return store.update(id, changes) ?? [];
+          });
+          return sendJson(res, 200, updated);
+        }
         case 'GET stats':
           return sendJson(res, 200, { requests: received(), openSockets: openSockets() });
         case 'GET requests':

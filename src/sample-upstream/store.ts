@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { normalizeUuid, parseDateTime, subMsTicks } from './params.js';
+import { normalizeUuid, parseDateTime, subMillisecondNanos } from './params.js';
 import { SAMPLE_CUSTOMERS, SAMPLE_RESELLERS, compareNewestFirst } from './seed.js';
 import type { PaginationParameters, SampleLog, SampleLogInput, SamplePage, SampleQuery } from './types.js';
 
@@ -11,8 +11,8 @@ export interface StoreEntry {
   readonly log: SampleLog;
   readonly json: string;
   readonly ms: number;
-  /** Ticks of 100 ns past `ms`: the 4th to 7th fractional digits of the timestamp. */
-  readonly subMs: number;
+  /** Nanoseconds past `ms` (the timestamp's digits finer than a millisecond), so ties and bounds are exact. */
+  readonly sub: number;
   readonly id: string;
   readonly operation: string | undefined;
   readonly status: string | undefined;
@@ -24,6 +24,13 @@ export interface StoreEntry {
 export interface SampleStore {
   /** Stores a log, filling missing fields (timestamp defaults to now); returns the stored log. */
   insert(log?: SampleLogInput): SampleLog;
+  /** Removes the logs with these ids; returns how many were stored. */
+  delete(ids: readonly string[]): number;
+  /**
+   * Changes a stored log (e.g. its status, or its timestamp, which moves it); the id
+   * stays. Returns the stored log, or undefined when no log has that id.
+   */
+  update(id: string, changes: SampleLogInput): SampleLog | undefined;
   /** Every stored log, newest first. */
   all(): SampleLog[];
   /** One page of the logs matching `query`, as the upstream would answer it. */
@@ -56,6 +63,19 @@ export function createSampleStore({ logs = [], clock = Date.now }: SampleStoreOp
   return {
     insert(input = {}) {
       const entry = add(input);
+      entries.splice(insertionIndex(entries, entry), 0, entry);
+      return entry.log;
+    },
+    delete(remove) {
+      const gone = new Set(remove.filter((id) => ids.delete(id)));
+      if (gone.size > 0) entries = entries.filter((e) => !gone.has(e.id));
+      return gone.size;
+    },
+    update(id, changes) {
+      const index = entries.findIndex((e) => e.id === id);
+      if (index === -1) return undefined;
+      const entry = toEntry(fillLog({ ...entries[index]!.log, ...changes, id }, clock()));
+      entries.splice(index, 1);
       entries.splice(insertionIndex(entries, entry), 0, entry);
       return entry.log;
     },
@@ -119,7 +139,7 @@ export function toEntry(log: SampleLog): StoreEntry {
     log,
     json: JSON.stringify(log),
     ms: parseDateTime(log.timestamp) as number,
-    subMs: subMsTicks(log.timestamp),
+    sub: subMillisecondNanos(log.timestamp),
     id: log.id,
     operation: lower(log.operation),
     status: lower(log.status),
@@ -145,14 +165,14 @@ export function insertionIndex(entries: readonly StoreEntry[], entry: StoreEntry
   return lo;
 }
 
-/** First index whose timestamp is <= ms plus subMs ticks (entries are newest first); compared at full precision. */
-function firstAtOrBefore(entries: readonly StoreEntry[], ms: number, subMs = 0): number {
+/** First index whose timestamp is <= ms + sub ns (entries are newest first). */
+function firstAtOrBefore(entries: readonly StoreEntry[], ms: number, sub = 0): number {
   let lo = 0;
   let hi = entries.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     const entry = entries[mid] as StoreEntry;
-    if (entry.ms > ms || (entry.ms === ms && entry.subMs > subMs)) lo = mid + 1;
+    if (entry.ms > ms || (entry.ms === ms && entry.sub > sub)) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -173,11 +193,11 @@ export function matchesFilters(entry: StoreEntry, query: SampleQuery): boolean {
  * date window is found by binary search; the other filters take one pass over it.
  */
 export function selectPage(entries: readonly StoreEntry[], query: SampleQuery): { page: StoreEntry[]; totalCount: number } {
-  const [startSub, endSub] = [query.startSubMs ?? 0, query.endSubMs ?? 0];
-  const from = firstAtOrBefore(entries, query.endMs, endSub);
-  const empty = query.startMs > query.endMs || (query.startMs === query.endMs && startSub > endSub);
-  // One tick before the start: both bounds are inclusive.
-  const to = empty ? from : firstAtOrBefore(entries, query.startMs, startSub - 1);
+  const from = firstAtOrBefore(entries, query.endMs, query.endSub);
+  // Just before the start: the last nanosecond before it.
+  const startSub = query.startSub ?? 0;
+  const justBefore = startSub > 0 ? firstAtOrBefore(entries, query.startMs, startSub - 1) : firstAtOrBefore(entries, query.startMs - 1, 999_999);
+  const to = Math.max(from, justBefore); // a start after the end is an empty window
   const skip = (query.pageNumber - 1) * query.pageSize;
   const hasFilters =
     query.status !== undefined ||

@@ -32,9 +32,9 @@ export interface SampleQuery {
   /** Inclusive bounds, epoch milliseconds. */
   startMs: number;
   endMs: number;
-  /** Ticks of 100 ns past startMs/endMs when the date had more than 3 fractional digits. */
-  startSubMs?: number;
-  endSubMs?: number;
+  /** Nanoseconds past startMs / endMs (the bounds' digits finer than a millisecond); absent is 0. */
+  startSub?: number;
+  endSub?: number;
   /** Lower-cased operation names; exact match. */
   operations?: readonly string[];
   /** Lower-cased status name. */

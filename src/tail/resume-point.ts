@@ -1,10 +1,11 @@
-import { badUserInput } from '../errors.js';
-import { decodeCursorArgs, type CursorCodec } from '../pagination/cursor.js';
-import { planWindows, sliceFromWindows } from '../pagination/plan.js';
+import { isAbsentCursor } from '../pagination/absent-cursor.js';
+import { idDigest } from '../pagination/boundary.js';
+import { decodeCursorArgs, type Boundary, type CursorCodec } from '../pagination/cursor.js';
+import { PAGE_SIZE } from '../settings.js';
 import type { PageWindow } from '../pagination/window.js';
 import type { AuditLogQuery, AuditLogRecord } from '../upstream/types.js';
 import type { EventCursorCodec } from './event-cursor.js';
-import { toTailItem, type ResumePoint } from './items.js';
+import type { ResumePoint } from './items.js';
 
 export type { ResumePoint };
 
@@ -18,33 +19,36 @@ export interface ResumeDeps {
   read(query: AuditLogQuery, window: PageWindow): Promise<{ items: AuditLogRecord[] }>;
 }
 
-/** How many logs after a page cursor's own are read to find those sharing its timestamp. */
-const TIE_SCAN = 100;
-
 /**
  * Where a stream resumes, from the `after` argument: the one place that knows
- * cursor formats. An event cursor carries its point; a page cursor points at a log,
- * which is read (one or two upstream calls): the stream resumes after that log and
- * after the logs sharing its timestamp that follow it in the walk's order (older in
- * upstream order, so the page reader has not seen them as newer). null for no cursor.
+ * cursor formats. An event cursor carries its point; a page cursor names a log and
+ * its timestamp, whose ties are read (one upstream call): the stream resumes after
+ * that log and after the ties that follow it in upstream order (a page walk reads
+ * them as older, so they are not newer than it). null for no cursor.
  */
 export async function resumePointFromCursor(cursor: string | null | undefined, deps: ResumeDeps): Promise<ResumePoint | null> {
-  if (cursor == null || cursor === '') return null;
+  if (isAbsentCursor(cursor)) return null;
   if (deps.events.looksLikeOne(cursor)) return deps.events.decode(cursor, deps.fingerprint);
 
-  const decoded = decodeCursorArgs(deps.pages, deps.fingerprint, { after: cursor });
-  const offset = decoded.after!;
-  const walk = decoded.window!;
-  const query: AuditLogQuery = {
-    ...deps.filterQuery,
-    startDate: new Date(walk.start).toISOString(),
-    endDate: new Date(walk.end).toISOString(),
-  };
-  const windows = planWindows(offset, offset + TIE_SCAN);
-  const pages = await Promise.all(windows.map((window) => deps.read(query, window)));
-  const items = sliceFromWindows(windows, pages.map((page) => page.items), offset, offset + TIE_SCAN).map(toTailItem);
-  const log = items[0];
-  if (log === undefined) throw badUserInput('"after" points at an audit log that is no longer there; resume without it.');
-  const ties = items.filter((item) => item.timestamp === log.timestamp).map((item) => item.record.auditLogId);
-  return { timestamp: log.timestamp, ids: ties };
+  const boundary = decodeCursorArgs(deps.pages, deps.fingerprint, { after: cursor }).after!;
+  // The logs at the boundary's exact timestamp, in upstream order (one call).
+  const query: AuditLogQuery = { ...deps.filterQuery, startDate: boundary.timestamp, endDate: boundary.timestamp };
+  const { items } = await deps.read(query, { pageNumber: 1, pageSize: PAGE_SIZE.max });
+  const ties = items.map((record) => record.auditLogId);
+  return { timestamp: boundary.timestamp, ids: seenTies(boundary, ties) };
+}
+
+/**
+ * Of the logs at a page cursor's timestamp (upstream order), those the stream counts
+ * as delivered: the cursor's own log and the ties after it, which a page walk reads as
+ * older. The ties before it are newer than the cursor's log, so the stream delivers
+ * them. When the own log is gone, the cursor's listed ties decide. Pure.
+ */
+export function seenTies(boundary: Boundary, ties: readonly string[]): string[] {
+  const own = boundary.side === 'newer' ? boundary.ids.at(-1)! : boundary.ids[0]!;
+  const at = ties.findIndex((id) => idDigest(id) === own);
+  if (at >= 0) return ties.slice(at);
+  const listed = new Set(boundary.ids);
+  // A `newer` cursor lists the ties before its own log (newer: deliver them); an `older` one those after it (seen).
+  return boundary.side === 'newer' ? ties.filter((id) => !listed.has(idDigest(id))) : ties.filter((id) => listed.has(idDigest(id)));
 }

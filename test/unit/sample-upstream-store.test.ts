@@ -198,3 +198,50 @@ describe('createSampleStore', () => {
     expect(contoso.items.every((log) => log.resellerName?.toLowerCase().includes('contoso'))).toBe(true);
   });
 });
+
+describe('createSampleStore under change', () => {
+  const base = '2026-11-20T10:15:30.123';
+  const at = (suffix: string) => `${base}${suffix}Z`;
+
+  it('keeps 7-digit timestamps as written and orders and bounds them to the tick', () => {
+    const store = createSampleStore({
+      logs: [
+        { id: 'a', timestamp: at('') },
+        { id: 'b', timestamp: at('4567') },
+        { id: 'c', timestamp: at('4568') },
+        { id: 'd', timestamp: at('4567') },
+        { id: 'e', timestamp: '2026-11-20T10:15:30.124Z' },
+      ],
+    });
+    expect(store.all().map((log) => log.id)).toEqual(['e', 'c', 'd', 'b', 'a']);
+    expect(store.all()[1]!.timestamp).toBe(at('4568'));
+    const ids = (start: string, end: string) =>
+      store.query({ ...q({ StartDate: start, EndDate: end }), pageSize: 100 }).items.map((log) => log.id);
+    expect(ids(at(''), at('4567'))).toEqual(['d', 'b', 'a']);
+    expect(ids(at('4567'), at('4567'))).toEqual(['d', 'b']);
+    expect(ids(at('4567'), at('4568'))).toEqual(['c', 'd', 'b']);
+    expect(ids(at('4568'), '2026-11-20T10:15:30.124Z')).toEqual(['e', 'c']);
+    expect(ids(at('0001'), at('4566'))).toEqual([]);
+    expect(ids(at('4569'), at('4567'))).toEqual([]);
+  });
+
+  it('deletes logs and changes them in place or, for a new timestamp, in order', () => {
+    const store = createSampleStore({
+      logs: [
+        { id: 'a', timestamp: at(''), status: 'Processing' },
+        { id: 'b', timestamp: at('5'), status: 'Processing' },
+        { id: 'c', timestamp: at('9'), status: 'Processing' },
+      ],
+    });
+    expect(store.update('b', { status: 'Succeded' })?.status).toBe('Succeded');
+    expect(store.query({ ...q({ StartDate: at(''), EndDate: at('9'), Status: 'Processing' }) }).items.map((l) => l.id)).toEqual(['c', 'a']);
+    store.update('a', { timestamp: at('99') });
+    expect(store.all().map((log) => log.id)).toEqual(['a', 'c', 'b']);
+    expect(store.update('missing', { status: 'Failed' })).toBeUndefined();
+    expect(store.delete(['c', 'missing'])).toBe(1);
+    expect(store.all().map((log) => log.id)).toEqual(['a', 'b']);
+    expect(store.size).toBe(2);
+    store.insert({ id: 'c', timestamp: at('') });
+    expect(store.size).toBe(3);
+  });
+});

@@ -56,7 +56,7 @@ describe('filters reaching the upstream', () => {
     const { sent } = await pageWithRequest({}, 25);
     expect(Object.keys(sent.query).sort()).toEqual(['EndDate', 'PageNumber', 'PageSize', 'StartDate']);
     expect(sent.query.PageNumber).toBe('1');
-    expect(sent.query.PageSize).toBe('25');
+    expect(sent.query.PageSize).toBe('26'); // the page and one more, which tells whether another follows
     expect(sent.query.StartDate).toMatch(ISO);
     expect(sent.query.EndDate).toMatch(ISO);
     // EndDate is "now" of the operation, StartDate one calendar month before it.
@@ -143,7 +143,7 @@ describe('filters reaching the upstream', () => {
     const { page, sent } = await pageWithRequest(filter, 7);
     expect(sent.query).toMatchObject({
       PageNumber: '1',
-      PageSize: '7',
+      PageSize: '8',
       Status: 'Succeded',
       Operations: 'CreateOrder|AssignLicense',
       Reseller: 'Contoso',

@@ -76,7 +76,7 @@ describe('connection arguments', () => {
       expect(page.totalCount).toBe(all.length);
       // The oldest items. With 5000 logs, `last: 2000` cannot be fetched in the two calls
       // a page may cost, so the page is cut to the longest tail one more call holds,
-      // with hasPreviousPage true (see src/pagination/tail.ts); it is never empty.
+      // with hasPreviousPage true (see docs/pagination.md); it is never empty.
       expect(page.edges.length).toBeGreaterThan(last === 1 ? 0 : 1000);
       expect(page.edges.length).toBeLessThanOrEqual(last);
       expect(page.edges.map((edge) => edge.node.auditLogId)).toEqual(all.slice(all.length - page.edges.length));
@@ -89,7 +89,8 @@ describe('connection arguments', () => {
     const { response, calls } = await run({});
     expect(response.body.errors).toBeUndefined();
     expect(calls).toBe(1);
-    expect(h.sample.requests.at(-1)!.query).toMatchObject({ PageNumber: '1', PageSize: '25' });
+    // One more than the page, which tells whether another page follows.
+    expect(h.sample.requests.at(-1)!.query).toMatchObject({ PageNumber: '1', PageSize: '26' });
     const page = response.body.data!.auditLogs;
     expect(page.edges).toHaveLength(25);
     expect(page.pageInfo.hasPreviousPage).toBe(false);

@@ -45,6 +45,7 @@ describe('a walk pinned by its cursors', () => {
 
     const first = await page({ filter: FILTER, first: PAGE_SIZE });
     const pinnedEnd = Date.parse(h.sample.requests.at(-1)!.query.EndDate!);
+    const pinnedStart = h.sample.requests.at(-1)!.query.StartDate!;
     const pages = [first];
     const inserted: string[] = [];
     let current = first;
@@ -53,8 +54,11 @@ describe('a walk pinned by its cursors', () => {
       inserted.push(...(await insertNewLogs(pinnedEnd, 3)));
       current = await page({ filter: FILTER, first: PAGE_SIZE, after: current.pageInfo.endCursor });
       pages.push(current);
-      // Every later call of the walk sends the window the first page pinned.
-      expect(Date.parse(h.sample.requests.at(-1)!.query.EndDate!)).toBe(pinnedEnd);
+      // Every later call of the walk stays inside the window the first page pinned:
+      // the same start, and the boundary log's timestamp as its end.
+      expect(h.sample.requests.at(-1)!.query.StartDate).toBe(pinnedStart);
+      expect(Date.parse(h.sample.requests.at(-1)!.query.EndDate!)).toBeLessThanOrEqual(pinnedEnd);
+      expect(h.sample.requests.at(-1)!.query.EndDate).toBe(pages.at(-2)!.edges.at(-1)!.node.timestamp);
     }
 
     const walked = pages.flatMap(ids);

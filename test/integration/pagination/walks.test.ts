@@ -110,9 +110,10 @@ describe('a forward walk through the gateway', () => {
         expect(edge.node.resellerName!.toLowerCase()).toContain('er');
       }
     });
-    // One call per page, and it is page k+1 of size `first`.
+    // One call per page: page 1 of the logs at or before the boundary, sized for the page,
+    // one more (is there a next page?) and the boundary's own log (no two logs share a timestamp here).
     expect(walk.callsPerPage.every((calls) => calls === 1)).toBe(true);
-    expect(walk.windows).toEqual(walk.pages.map((_, index) => `${index + 1}/${size}`));
+    expect(walk.windows).toEqual(walk.pages.map((_, index) => `1/${Math.min(2000, size + (index === 0 ? 1 : 2))}`));
   });
 
   it('equals the upstream queried directly with PageSize=2000 and the same pinned window', async () => {
@@ -182,10 +183,9 @@ describe('a forward walk through the gateway', () => {
 });
 
 describe('a backward walk through the gateway', () => {
-  it('from the end cursor of the last page returns the same items in the same order, page by page', async () => {
+  it('from the end cursor of the last page returns the same items in the same order, page by page, in at most two calls each', async () => {
     const size = 7;
     const forward = await walkForward(size);
-    const cursors = forward.pages.flatMap((p) => p.edges.map((e) => e.cursor));
     const total = forward.ids.length;
 
     const pages: Page[] = [];
@@ -206,19 +206,21 @@ describe('a backward walk through the gateway', () => {
     for (const current of [...pages].reverse()) {
       const start = Math.max(0, end - size);
       expect(current.edges.map((e) => e.node.auditLogId)).toEqual(forward.ids.slice(start, end));
-      // The same position of the same walk has the same cursor, whichever way it was reached.
-      expect(current.edges.map((e) => e.cursor)).toEqual(cursors.slice(start, end));
       expect(current.totalCount).toBe(total);
       expect(current.pageInfo).toEqual({
         hasPreviousPage: start > 0,
         hasNextPage: true,
-        startCursor: cursors[start],
-        endCursor: cursors[end - 1],
+        startCursor: current.edges[0]!.cursor,
+        endCursor: current.edges.at(-1)!.cursor,
       });
       end = start;
     }
     expect(end).toBe(0);
-    expect(callsPerPage.every((calls) => calls === 1)).toBe(true);
+    // The first backward page starts from a forward cursor: it learns the total of the logs
+    // newer than its boundary, then reads their tail. Backward cursors know that total, so
+    // every later page reads its tail in one call.
+    expect(callsPerPage[0]).toBeLessThanOrEqual(2);
+    expect(callsPerPage.slice(1).every((calls) => calls === 1)).toBe(true);
   });
 
   it('last without before gives the oldest items, in at most two upstream calls', async () => {

@@ -1,18 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CALLER, startHarness, type Harness } from '../../support/harness.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CALLER } from '../../support/harness.js';
+import { useHarness } from '../../support/use-harness.js';
 import type { SseSubscription } from '../../support/sse.js';
 import { idsOf, openTail, POLL_MS, sleep, TAIL_OPTIONS, waitForPolls } from './support.js';
 
-let h: Harness;
+const h = useHarness({ tail: TAIL_OPTIONS });
 const open: SseSubscription[] = [];
 
-beforeAll(async () => {
-  h = await startHarness({ tail: TAIL_OPTIONS });
-});
 afterEach(() => {
   for (const sub of open.splice(0)) sub.close();
 });
-afterAll(async () => h?.close());
 
 async function tail(variables?: Record<string, unknown>) {
   const sub = await openTail(h, CALLER, variables);

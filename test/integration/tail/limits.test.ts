@@ -1,22 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CALLER, startHarness, type Harness } from '../../support/harness.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CALLER } from '../../support/harness.js';
+import { useHarness } from '../../support/use-harness.js';
 import type { SseSubscription } from '../../support/sse.js';
 import { eventually, metric, openTail, pollsBy, TAIL_OPTIONS, waitForPolls } from './support.js';
 
-let h: Harness;
+const h = useHarness({ tail: { ...TAIL_OPTIONS, maxPerCaller: 2, max: 3, giveUpMs: 1_500 } });
 const open: SseSubscription[] = [];
 const caller = (name: string) => ({ authorization: `Bearer token-${name}`, 'x-tenant': `${name}.cloudcockpit.example` });
 
-beforeAll(async () => {
-  h = await startHarness({ tail: { ...TAIL_OPTIONS, maxPerCaller: 2, max: 3, giveUpMs: 1_500 } });
-});
 afterEach(async () => {
   h.sample.faults.clear();
   for (const sub of open.splice(0)) sub.close();
   await eventually(() => metric(h, 'gateway_tail_subscriptions'), 0);
 });
-afterAll(async () => h?.close());
 
 async function tail(headers: Record<string, string>, variables?: Record<string, unknown>) {
   const sub = await openTail(h, headers, variables);

@@ -1,19 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CALLER, startHarness, type Harness } from '../../support/harness.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CALLER } from '../../support/harness.js';
+import { useHarness } from '../../support/use-harness.js';
 import type { SseSubscription } from '../../support/sse.js';
 import { eventually, idsOf, metric, openTail, pollsBy, sleep, TAIL_OPTIONS, waitForPolls, POLL_MS } from './support.js';
 
-let h: Harness;
+const h = useHarness({ tail: TAIL_OPTIONS });
 const open: SseSubscription[] = [];
 const OTHER = { authorization: 'Bearer test-token-beta', 'x-tenant': 'beta.cloudcockpit.example' } as const;
 
-beforeAll(async () => {
-  h = await startHarness({ tail: TAIL_OPTIONS });
-});
 afterEach(() => {
   for (const sub of open.splice(0)) sub.close();
 });
-afterAll(async () => h?.close());
 
 async function tail(headers: Record<string, string>, variables?: Record<string, unknown>) {
   const sub = await openTail(h, headers, variables);

@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import { parseTimestamp } from '../upstream/decode.js';
+import type { AuditLogRecord } from '../upstream/types.js';
+
+/**
+ * Exact timestamps and compact ids, the two things a walk's position is made of.
+ * Pure. The upstream (.NET) keeps 100-ns ticks, so a timestamp is compared as whole
+ * milliseconds plus the nanoseconds its text carries past them, never as a JS Date.
+ */
+
+/** An instant to the nanosecond: epoch ms (whole) and ns past it (0..999 999). */
+export interface Instant {
+  ms: number;
+  ns: number;
+}
+
+const FRACTION = /[.,](\d+)/;
+
+/** The instant an ISO-8601 text names (digits past the 9th fractional one are dropped); null when it is not one. */
+export function instantOf(text: string): Instant | null {
+  const date = parseTimestamp(text);
+  return date === null ? null : { ms: date.getTime(), ns: subMillisecondNanos(text) };
+}
+
+/** The nanoseconds an ISO-8601 text carries past its whole millisecond (fraction digits 4 to 9). */
+function subMillisecondNanos(text: string): number {
+  // The common case, `YYYY-MM-DDTHH:mm:ss.sssZ`, has none: no scan needed.
+  if (text.length === 24 && text.charCodeAt(23) === 90 /* Z */) return 0;
+  const fraction = FRACTION.exec(text.slice(17))?.[1] ?? '';
+  return fraction.length > 3 ? Number(fraction.slice(3, 9).padEnd(6, '0')) : 0;
+}
+
+/** Negative when a is older than b, 0 when equal, positive when newer. */
+export function compareInstants(a: Instant, b: Instant): number {
+  return a.ms !== b.ms ? a.ms - b.ms : a.ns - b.ns;
+}
+
+/**
+ * The log's timestamp exactly as the upstream wrote it (the `raw` item's text), so
+ * nothing finer than a millisecond is lost when it is sent back as a bound.
+ */
+export function timestampText(record: AuditLogRecord): string {
+  const raw = record.raw.timestamp ?? record.raw.Timestamp;
+  return typeof raw === 'string' ? raw : record.timestamp.toISOString();
+}
+
+/** Bytes of an id digest: 48 bits, 8 base64url characters. */
+export const ID_DIGEST_BYTES = 6;
+
+/**
+ * A short digest of an audit log id, which cursors carry instead of the id. Ids are
+ * only ever compared among logs sharing one exact timestamp, so 48 bits make a
+ * collision vanishingly unlikely (about n²/2⁴⁹ for a tie group of n).
+ */
+export function idDigest(id: string): string {
+  return createHash('sha256').update(id).digest().subarray(0, ID_DIGEST_BYTES).toString('base64url');
+}
+
+/** What a walk needs to know of a log to place it: its exact instant, its timestamp text and its id digest. */
+export interface PlacedLog<T = AuditLogRecord> {
+  record: T;
+  text: string;
+  instant: Instant;
+  digest: string;
+}
+
+/**
+ * Places an upstream record. Its Date already holds the whole milliseconds (the
+ * decoder parsed the same text); only the digits past them are read here. The id
+ * digest is made when first needed: only ties at a cut and edge cursors need one.
+ */
+export function placeLog(record: AuditLogRecord): PlacedLog {
+  const text = timestampText(record);
+  let digest: string | undefined;
+  return {
+    record,
+    text,
+    instant: { ms: record.timestamp.getTime(), ns: subMillisecondNanos(text) },
+    get digest() {
+      return (digest ??= idDigest(record.auditLogId));
+    },
+  };
+}
