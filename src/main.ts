@@ -4,6 +4,7 @@ import { createLogger } from './logger.js';
 import { checkCursorSecret } from './cursor-secret-check.js';
 import { DEFAULT_LIVE_WRITES_EVERY_MS, startSampleUpstream } from './sample-upstream/index.js';
 import { createMetrics } from './metrics.js';
+import { labelledOperationNames } from './operation-names.js';
 import { createGateway } from './gateway.js';
 import { createGracefulShutdown } from './shutdown.js';
 import { logTracingProblems } from './tracing.js';
@@ -37,7 +38,7 @@ if (sample) {
   logger.info({ upstreamUrl }, `UPSTREAM_URL is not set: using the embedded sample upstream at ${sample.url}`);
 }
 
-const metrics = createMetrics({ processMetrics: true });
+const metrics = createMetrics({ processMetrics: true, operationNames: labelledOperationNames(config.metricsOperationNames) });
 const tracing = await createTracing(config.traceExporters);
 if (tracing.exporting) {
   logTracingProblems(logger);
