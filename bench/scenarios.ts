@@ -17,7 +17,7 @@ export const CALLER = {
  */
 export const DEPLOYED_ENV = { NODE_ENV: 'production' } as const;
 
-const FIELDS = 'id timestamp operation status customerName resellerName userName';
+export const FIELDS = 'id timestamp operation status customerName resellerName userName';
 
 export const GATEWAY_PAGE_QUERY = `query Page($first: Int!, $after: String) { auditLogs(first: $first, after: $after) { totalCount nodes { ${FIELDS} } } }`;
 const BARE_PAGE_QUERY = `query Page($pageNumber: Int!, $pageSize: Int!) { auditLogs(pageNumber: $pageNumber, pageSize: $pageSize) { totalCount items { ${FIELDS} } } }`;
