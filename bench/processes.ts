@@ -54,12 +54,14 @@ export async function startNodeServer({ name, command = process.execPath, args, 
     tail = (tail + chunk.toString('utf8')).slice(-4000);
   });
   let exited = false;
-  const exit = once(child, 'exit').then(() => {
-    exited = true;
-  });
-  // A program that cannot be started (missing, wrong libc) may report only this.
-  child.on('error', (error) => {
-    tail += `${error.message}\n`;
+  // A program that cannot be started (missing, wrong libc) may report only an 'error'.
+  const exit = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.once('error', (error) => {
+      tail += `${error.message}\n`;
+      resolve();
+    });
+  }).then(() => {
     exited = true;
   });
 

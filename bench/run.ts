@@ -300,7 +300,11 @@ async function main(): Promise<void> {
 
 /** Tailcall when its binary is there or can be installed; otherwise says so and goes on without it. */
 async function startTailcallIfThere(upstreamUrl: string): Promise<ServerProcess | undefined> {
-  const found = tailcallBinary(!options['no-tailcall']);
+  if (options['no-tailcall']) {
+    console.log('tailcall: skipped (--no-tailcall); its phases and the ratios against it are left out');
+    return undefined;
+  }
+  const found = tailcallBinary(true);
   if ('absent' in found) {
     console.log(`tailcall: ABSENT (${found.absent}); its phases and the ratios against it are skipped`);
     return undefined;

@@ -60,8 +60,8 @@ type AuditLog {
 const PAGE_QUERY = `query Page($pageNumber: Int!, $pageSize: Int!) { auditLogs(pageNumber: $pageNumber, pageSize: $pageSize) { paginationParameters { totalCount } items { ${FIELDS} } } }`;
 
 /**
- * The path of the Tailcall binary, installing it first if needed; or why it is not
- * there. `install: false` only looks.
+ * The path of the Tailcall binary, installing it first if needed (`install`); or why
+ * it is not there.
  */
 export function tailcallBinary(install: boolean): { binary: string } | { absent: string } {
   if (!existsSync(BINARY) && install) {
@@ -76,7 +76,8 @@ export function tailcallBinary(install: boolean): { binary: string } | { absent:
       return { absent: `npm ci --prefix bench failed${stderr ? `: ${stderr}` : ''}` };
     }
   }
-  return existsSync(BINARY) ? { binary: BINARY } : { absent: install ? 'npm ci --prefix bench installed no binary (not linux-x64-gnu?)' : '--no-tailcall' };
+  if (existsSync(BINARY)) return { binary: BINARY };
+  return { absent: install ? 'npm ci --prefix bench installed no binary (not linux-x64-gnu?)' : `${BINARY} is not installed` };
 }
 
 /** Starts Tailcall in front of the sample upstream, without usage tracking, logging warnings only. */
