@@ -11,6 +11,8 @@ RUN npm run build
 
 # Runtime stage: production dependencies and compiled code only, as a non-root user.
 FROM node:20-bookworm-slim AS runtime
+# deploy/kubernetes runs this image under this name: docker build -t cloudcockpit-audit-gateway:0.1.0 .
+LABEL org.opencontainers.image.title="cloudcockpit-audit-gateway"
 ENV NODE_ENV=production \
     PORT=4000 \
     HOST=0.0.0.0
@@ -18,7 +20,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
-USER node
+# The image's `node` user, by number: Kubernetes' runAsNonRoot can only check a numeric user.
+USER 1000:1000
 EXPOSE 4000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"

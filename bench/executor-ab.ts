@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { createLogger } from '../src/logger.js';
 import { createMetrics } from '../src/metrics.js';
 import { startSampleUpstream } from '../src/sample-upstream/index.js';
-import { createGateway, type Gateway } from '../src/server.js';
+import { createGateway, type Gateway } from '../src/gateway.js';
 import { createUpstreamClient } from '../src/upstream/client.js';
 import { CALLER, GATEWAY_PAGE_QUERY } from './scenarios.js';
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GatewayError } from './errors.js';
 import type { ForwardedHeaders } from './upstream/types.js';
+import { isUuid } from './uuid.js';
 
 /** What the caller sent that may go upstream: nothing else from the request ever does. */
 export interface CallerHeaders {
@@ -9,7 +10,6 @@ export interface CallerHeaders {
 }
 
 const BEARER = /^bearer +[^\s]+$/i;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function readCallerHeaders(headers: Headers): CallerHeaders {
   return { authorization: headers.get('authorization'), tenant: headers.get('x-tenant') };
@@ -18,7 +18,7 @@ export function readCallerHeaders(headers: Headers): CallerHeaders {
 /** The incoming X-Correlation-Id when it is a UUID (kept as received), else a new one. */
 export function correlationIdFrom(headers: Headers): string {
   const incoming = headers.get('x-correlation-id');
-  return incoming !== null && UUID.test(incoming) ? incoming : randomUUID();
+  return incoming !== null && isUuid(incoming) ? incoming : randomUUID();
 }
 
 /**

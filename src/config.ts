@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import type { TailSettings } from './tail/options.js';
+import { expectation, LOG_LEVELS, SETTINGS, type FlagSetting, type IntegerSetting, type Setting, type TextSetting } from './settings.js';
+
+/**
+ * The only module that reads the environment: the gateway's own variables (from the
+ * table in settings.ts) and the OpenTelemetry ones that decide the trace exporters.
+ */
 
 /** Validated start-up configuration, read once from the environment. */
 export interface Config {
@@ -10,7 +17,9 @@ export interface Config {
   introspection: boolean;
   graphiql: boolean;
   shutdownTimeoutMs: number;
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** After SIGTERM, how long requests are still served while /readyz answers 503 (load balancers stop sending first). */
+  shutdownDelayMs: number;
+  logLevel: (typeof LOG_LEVELS)[number];
   /** Key of the cursors' integrity tag. Set it per deployment so cursors cannot be forged. */
   cursorSecret: string;
   /** Cap on concurrent upstream requests of this process, and how long a call may wait for a slot. */
@@ -32,6 +41,8 @@ export interface Config {
   corsOrigins: string[];
   /** Limits on what one request may ask for (see OperationLimits). */
   limits: OperationLimits;
+  /** Live tail: poll interval, lookback, give-up time and subscription caps. */
+  tail: TailSettings;
 }
 
 /** What one HTTP request / GraphQL operation may ask for; every limit is checked before execution. */
@@ -47,15 +58,15 @@ export interface OperationLimits {
   budgetItems: number;
 }
 
-/** The defaults of OperationLimits; the README's "Production" section gives the reasons. */
+/** The defaults of OperationLimits, from the settings table. */
 export const DEFAULT_LIMITS: OperationLimits = {
-  bodyLimitBytes: 100_000,
-  maxDepth: 10,
-  maxAliases: 15,
-  maxTokens: 2_000,
-  maxDirectives: 50,
-  budgetCalls: 100,
-  budgetItems: 5_000,
+  bodyLimitBytes: SETTINGS.bodyLimitBytes.default,
+  maxDepth: SETTINGS.maxDepth.default,
+  maxAliases: SETTINGS.maxAliases.default,
+  maxTokens: SETTINGS.maxTokens.default,
+  maxDirectives: SETTINGS.maxDirectives.default,
+  budgetCalls: SETTINGS.budgetCalls.default,
+  budgetItems: SETTINGS.budgetItems.default,
 };
 
 /** A start-up problem; `message` is the one line printed before exiting non-zero. */
@@ -66,14 +77,12 @@ export class ConfigError extends Error {
   }
 }
 
-const DEFAULT_CURSOR_SECRET = 'cloudcockpit-audit-gateway-cursor-v1';
-
 const unset = (value: unknown) => (value === '' ? undefined : value);
 
-const integer = (min: number, max: number, fallback: number) =>
+const integer = ({ min, max, default: fallback }: IntegerSetting) =>
   z.preprocess(unset, z.coerce.number().int().min(min).max(max).default(fallback));
 
-const flag = (fallback: boolean) =>
+const flag = ({ default: fallback }: FlagSetting) =>
   z.preprocess(
     unset,
     z
@@ -82,113 +91,144 @@ const flag = (fallback: boolean) =>
       .transform((value) => ['true', '1', 'yes', 'on'].includes(value)),
   );
 
+/** `z.string()` defaulted to the setting's default, when it has one. */
+const text = ({ default: fallback }: TextSetting) => (fallback === undefined ? z.string() : z.string().default(fallback));
+
 const httpUrl = z
   .url({ protocol: /^https?$/ })
   .transform((value) => value.replace(/\/+$/, ''));
 
+const S = SETTINGS;
+
 const envSchema = z.object({
-  PORT: integer(0, 65535, 4000),
-  HOST: z.preprocess(unset, z.string().min(1).default('0.0.0.0')),
-  UPSTREAM_URL: z.preprocess(unset, httpUrl.optional()),
-  UPSTREAM_TIMEOUT_MS: integer(1, 600_000, 10_000),
-  INTROSPECTION: flag(true),
-  GRAPHIQL: flag(true),
-  SHUTDOWN_TIMEOUT_MS: integer(0, 600_000, 10_000),
-  LOG_LEVEL: z.preprocess(unset, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
-  CURSOR_SECRET: z.preprocess(unset, z.string().min(16).default(DEFAULT_CURSOR_SECRET)),
-  UPSTREAM_MAX_CONCURRENCY: integer(1, 10_000, 64),
-  UPSTREAM_MAX_QUEUE_MS: integer(0, 600_000, 2_000),
-  UPSTREAM_MAX_RESPONSE_BYTES: integer(1_024, 1_073_741_824, 16 * 1024 * 1024),
-  UPSTREAM_RETRIES: integer(0, 2, 2),
-  BREAKER_FAILURE_THRESHOLD: integer(1, 1_000, 5),
-  BREAKER_COOLDOWN_MS: integer(1, 3_600_000, 10_000),
-  UPSTREAM_COALESCE: flag(false),
-  UPSTREAM_CACHE_TTL_MS: integer(0, 600_000, 0),
-  UPSTREAM_CACHE_MAX_ITEMS: integer(1, 10_000_000, 10_000),
-  BODY_LIMIT_BYTES: integer(1_024, 100_000_000, DEFAULT_LIMITS.bodyLimitBytes),
-  MAX_DEPTH: integer(1, 1_000, DEFAULT_LIMITS.maxDepth),
-  MAX_ALIASES: integer(0, 10_000, DEFAULT_LIMITS.maxAliases),
-  MAX_TOKENS: integer(1, 1_000_000, DEFAULT_LIMITS.maxTokens),
-  MAX_DIRECTIVES: integer(0, 10_000, DEFAULT_LIMITS.maxDirectives),
-  UPSTREAM_BUDGET_CALLS: integer(1, 100_000, DEFAULT_LIMITS.budgetCalls),
-  UPSTREAM_BUDGET_ITEMS: integer(1, 10_000_000, DEFAULT_LIMITS.budgetItems),
-  CORS_ORIGINS: z.preprocess(
+  [S.port.env]: integer(S.port),
+  [S.host.env]: z.preprocess(unset, text(S.host).pipe(z.string().min(1))),
+  [S.upstreamUrl.env]: z.preprocess(unset, httpUrl.optional()),
+  [S.upstreamTimeoutMs.env]: integer(S.upstreamTimeoutMs),
+  [S.introspection.env]: flag(S.introspection),
+  [S.graphiql.env]: flag(S.graphiql),
+  [S.shutdownTimeoutMs.env]: integer(S.shutdownTimeoutMs),
+  [S.shutdownDelayMs.env]: integer(S.shutdownDelayMs),
+  [S.logLevel.env]: z.preprocess(unset, z.enum(LOG_LEVELS).default(S.logLevel.default as (typeof LOG_LEVELS)[number])),
+  [S.cursorSecret.env]: z.preprocess(unset, text(S.cursorSecret).pipe(z.string().min(16))),
+  [S.upstreamMaxConcurrency.env]: integer(S.upstreamMaxConcurrency),
+  [S.upstreamMaxQueueMs.env]: integer(S.upstreamMaxQueueMs),
+  [S.upstreamMaxResponseBytes.env]: integer(S.upstreamMaxResponseBytes),
+  [S.upstreamRetries.env]: integer(S.upstreamRetries),
+  [S.breakerFailureThreshold.env]: integer(S.breakerFailureThreshold),
+  [S.breakerCooldownMs.env]: integer(S.breakerCooldownMs),
+  [S.upstreamCoalesce.env]: flag(S.upstreamCoalesce),
+  [S.upstreamCacheTtlMs.env]: integer(S.upstreamCacheTtlMs),
+  [S.upstreamCacheMaxItems.env]: integer(S.upstreamCacheMaxItems),
+  [S.bodyLimitBytes.env]: integer(S.bodyLimitBytes),
+  [S.maxDepth.env]: integer(S.maxDepth),
+  [S.maxAliases.env]: integer(S.maxAliases),
+  [S.maxTokens.env]: integer(S.maxTokens),
+  [S.maxDirectives.env]: integer(S.maxDirectives),
+  [S.budgetCalls.env]: integer(S.budgetCalls),
+  [S.budgetItems.env]: integer(S.budgetItems),
+  [S.tailPollMs.env]: integer(S.tailPollMs),
+  [S.tailLookbackMs.env]: integer(S.tailLookbackMs),
+  [S.tailGiveUpMs.env]: integer(S.tailGiveUpMs),
+  [S.tailMaxPerCaller.env]: integer(S.tailMaxPerCaller),
+  [S.tailMax.env]: integer(S.tailMax),
+  [S.corsOrigins.env]: z.preprocess(
     unset,
-    z
-      .string()
-      .default('*')
+    text(S.corsOrigins)
       .transform((value) => value.split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''))
       .pipe(z.array(z.union([z.literal('*'), z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).origin)])).min(1)),
   ),
 });
 
-const expectations: Record<string, string> = {
-  PORT: 'a port number (0-65535)',
-  HOST: 'a listen address',
-  UPSTREAM_URL: 'an http(s) URL such as https://api.cloudcockpit.com',
-  UPSTREAM_TIMEOUT_MS: 'a whole number of milliseconds (1-600000)',
-  INTROSPECTION: 'true or false',
-  GRAPHIQL: 'true or false',
-  SHUTDOWN_TIMEOUT_MS: 'a whole number of milliseconds (0-600000)',
-  LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace, silent',
-  CURSOR_SECRET: 'at least 16 characters',
-  UPSTREAM_MAX_CONCURRENCY: 'a whole number (1-10000)',
-  UPSTREAM_MAX_QUEUE_MS: 'a whole number of milliseconds (0-600000)',
-  UPSTREAM_MAX_RESPONSE_BYTES: 'a whole number of bytes (1024-1073741824)',
-  UPSTREAM_RETRIES: '0, 1 or 2',
-  BREAKER_FAILURE_THRESHOLD: 'a whole number (1-1000)',
-  BREAKER_COOLDOWN_MS: 'a whole number of milliseconds (1-3600000)',
-  UPSTREAM_COALESCE: 'true or false',
-  UPSTREAM_CACHE_TTL_MS: 'a whole number of milliseconds (0-600000)',
-  UPSTREAM_CACHE_MAX_ITEMS: 'a whole number (1-10000000)',
-  BODY_LIMIT_BYTES: 'a whole number of bytes (1024-100000000)',
-  MAX_DEPTH: 'a whole number (1-1000)',
-  MAX_ALIASES: 'a whole number (0-10000)',
-  MAX_TOKENS: 'a whole number (1-1000000)',
-  MAX_DIRECTIVES: 'a whole number (0-10000)',
-  UPSTREAM_BUDGET_CALLS: 'a whole number (1-100000)',
-  UPSTREAM_BUDGET_ITEMS: 'a whole number (1-10000000)',
-  CORS_ORIGINS: '* or a comma-separated list of origins such as https://portal.example.com',
-};
+const settingsByEnv = new Map<string, Setting>(Object.values(SETTINGS).map((setting) => [setting.env, setting]));
 
 /** Reads and validates the environment; throws ConfigError listing every problem at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const names = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0])))];
-    throw new ConfigError(
-      names.map((name) => `${name} must be ${expectations[name] ?? 'valid'} (got ${JSON.stringify(env[name])})`),
-    );
+    throw new ConfigError(names.map((name) => {
+      const setting = settingsByEnv.get(name);
+      return `${name} must be ${setting ? expectation(setting) : 'valid'} (got ${JSON.stringify(env[name])})`;
+    }));
   }
-  const e = parsed.data;
+  const e = parsed.data as Record<string, any>;
+  const value = <K extends keyof typeof SETTINGS>(name: K) => e[SETTINGS[name].env];
   return {
-    port: e.PORT,
-    host: e.HOST,
-    upstreamUrl: e.UPSTREAM_URL,
-    upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
-    introspection: e.INTROSPECTION,
-    graphiql: e.GRAPHIQL,
-    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-    logLevel: e.LOG_LEVEL,
-    cursorSecret: e.CURSOR_SECRET,
-    upstreamMaxConcurrency: e.UPSTREAM_MAX_CONCURRENCY,
-    upstreamMaxQueueMs: e.UPSTREAM_MAX_QUEUE_MS,
-    upstreamMaxResponseBytes: e.UPSTREAM_MAX_RESPONSE_BYTES,
-    upstreamRetries: e.UPSTREAM_RETRIES,
-    breakerFailureThreshold: e.BREAKER_FAILURE_THRESHOLD,
-    breakerCooldownMs: e.BREAKER_COOLDOWN_MS,
-    upstreamCoalesce: e.UPSTREAM_COALESCE,
-    upstreamCacheTtlMs: e.UPSTREAM_CACHE_TTL_MS,
-    upstreamCacheMaxItems: e.UPSTREAM_CACHE_MAX_ITEMS,
-    corsOrigins: e.CORS_ORIGINS,
+    port: value('port'),
+    host: value('host'),
+    upstreamUrl: value('upstreamUrl'),
+    upstreamTimeoutMs: value('upstreamTimeoutMs'),
+    introspection: value('introspection'),
+    graphiql: value('graphiql'),
+    shutdownTimeoutMs: value('shutdownTimeoutMs'),
+    shutdownDelayMs: value('shutdownDelayMs'),
+    logLevel: value('logLevel'),
+    cursorSecret: value('cursorSecret'),
+    upstreamMaxConcurrency: value('upstreamMaxConcurrency'),
+    upstreamMaxQueueMs: value('upstreamMaxQueueMs'),
+    upstreamMaxResponseBytes: value('upstreamMaxResponseBytes'),
+    upstreamRetries: value('upstreamRetries'),
+    breakerFailureThreshold: value('breakerFailureThreshold'),
+    breakerCooldownMs: value('breakerCooldownMs'),
+    upstreamCoalesce: value('upstreamCoalesce'),
+    upstreamCacheTtlMs: value('upstreamCacheTtlMs'),
+    upstreamCacheMaxItems: value('upstreamCacheMaxItems'),
+    corsOrigins: value('corsOrigins'),
     limits: {
-      bodyLimitBytes: e.BODY_LIMIT_BYTES,
-      maxDepth: e.MAX_DEPTH,
-      maxAliases: e.MAX_ALIASES,
-      maxTokens: e.MAX_TOKENS,
-      maxDirectives: e.MAX_DIRECTIVES,
-      budgetCalls: e.UPSTREAM_BUDGET_CALLS,
-      budgetItems: e.UPSTREAM_BUDGET_ITEMS,
+      bodyLimitBytes: value('bodyLimitBytes'),
+      maxDepth: value('maxDepth'),
+      maxAliases: value('maxAliases'),
+      maxTokens: value('maxTokens'),
+      maxDirectives: value('maxDirectives'),
+      budgetCalls: value('budgetCalls'),
+      budgetItems: value('budgetItems'),
+    },
+    tail: {
+      pollMs: value('tailPollMs'),
+      lookbackMs: value('tailLookbackMs'),
+      giveUpMs: value('tailGiveUpMs'),
+      maxPerCaller: value('tailMaxPerCaller'),
+      max: value('tailMax'),
     },
   };
+}
+
+/** Where finished spans go; an empty list means spans are never recorded, only propagated. */
+export type TraceExporterKind = 'otlp-http/protobuf' | 'otlp-http/json' | 'console';
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Which exporters the standard `OTEL_*` variables ask for. Unlike the OpenTelemetry
+ * SDK's default (`otlp`), nothing is exported unless configured: `OTEL_TRACES_EXPORTER`
+ * is set, or an OTLP endpoint (`OTEL_EXPORTER_OTLP_ENDPOINT`,
+ * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) is. The exporters read their own endpoint,
+ * headers and timeout variables.
+ */
+export function traceExportersFromEnv(env: Env): TraceExporterKind[] {
+  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return [];
+  const named = env.OTEL_TRACES_EXPORTER?.trim();
+  const names = named
+    ? named.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean)
+    : env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim() || env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim()
+      ? ['otlp']
+      : [];
+  const unknown = names.filter((name) => !['otlp', 'console', 'none'].includes(name));
+  if (unknown.length > 0) {
+    throw new ConfigError([`OTEL_TRACES_EXPORTER must be otlp, console or none (got ${JSON.stringify(named)})`]);
+  }
+  if (names.includes('none')) return [];
+  const kinds: TraceExporterKind[] = [];
+  if (names.includes('otlp')) kinds.push(otlpKind(env));
+  if (names.includes('console')) kinds.push('console');
+  return kinds;
+}
+
+function otlpKind(env: Env): TraceExporterKind {
+  const variable = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL?.trim() ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL' : 'OTEL_EXPORTER_OTLP_PROTOCOL';
+  const protocol = env[variable]?.trim() || 'http/protobuf';
+  if (protocol === 'http/protobuf') return 'otlp-http/protobuf';
+  if (protocol === 'http/json') return 'otlp-http/json';
+  throw new ConfigError([`${variable} must be http/protobuf or http/json (got ${JSON.stringify(env[variable])})`]);
 }

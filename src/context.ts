@@ -4,8 +4,8 @@ import { createPageLoader, type PageLoader } from './audit-logs/page-loader.js';
 import { readCallerHeaders, requireCaller, type CallerHeaders } from './caller.js';
 import type { Logger } from './logger.js';
 import type { CursorCodec } from './pagination/cursor.js';
-import { correlationIdOf } from './plugins/use-correlation-id.js';
-import { traceHeadersOf } from './plugins/use-tracing.js';
+import { requestState } from './request-state.js';
+import type { TailHub } from './tail/index.js';
 import type { ForwardedHeaders, UpstreamClient } from './upstream/types.js';
 
 /** Long-lived collaborators shared by every request. */
@@ -13,6 +13,8 @@ export interface GatewayServices {
   upstream: UpstreamClient;
   cursors: CursorCodec;
   logger: Logger;
+  /** The live tail's pollers and streams. */
+  tail: TailHub;
 }
 
 /** Per-request state: nothing here outlives the request or is shared with another caller. */
@@ -31,15 +33,19 @@ export interface GatewayContext {
   logger: Logger;
   /** Counts what the operation cost upstream, for logs and metrics. */
   stats: { upstreamCalls: number };
+  tail: TailHub;
+  /** The HTTP request (yoga's initial context): its signal tells when the client went away. */
+  request?: Request;
 }
 
 export function createContextFactory(services: GatewayServices) {
   return ({ request }: YogaInitialContext): GatewayContext => {
-    const correlationId = correlationIdOf(request);
+    const state = requestState(request);
+    const { correlationId } = state;
     const caller = readCallerHeaders(request.headers);
     const stats = { upstreamCalls: 0 };
     // The operation span's W3C context: each upstream call continues the caller's trace.
-    const trace = traceHeadersOf(request);
+    const trace = state.trace?.headers ?? {};
     const forwardedHeaders = (): ForwardedHeaders => ({ ...requireCaller(caller, correlationId), ...trace });
     const pages = createPageLoader(services.upstream, forwardedHeaders, stats);
     const onGiveUp = (keys: readonly unknown[]) => services.logger.warn({ ids: keys.length }, 'node lookup gave up on ids in overfull time windows');
@@ -53,6 +59,7 @@ export function createContextFactory(services: GatewayServices) {
       cursors: services.cursors,
       logger: services.logger,
       stats,
+      tail: services.tail,
     };
   };
 }

@@ -55,12 +55,24 @@ export class GatewayError extends GraphQLError {
 export const badUserInput = (message: string): GatewayError => new GatewayError('BAD_USER_INPUT', message);
 
 /**
- * yoga's maskError replacement: GraphQL errors we raised on purpose pass through;
- * everything else becomes INTERNAL_SERVER_ERROR with no message details and no stack,
- * whatever NODE_ENV says.
+ * yoga's maskError replacement, applied to every error a client is sent (request,
+ * execution and subscription errors alike):
+ * - GraphQL errors we raised on purpose pass through, with what the contract withholds
+ *   taken out (`clientSafe`);
+ * - graphql-js's own errors with no code get one: BAD_USER_INPUT when the operation as
+ *   a whole was refused (no `path`: an operation type the schema does not serve, an
+ *   unknown operation name), INTERNAL_SERVER_ERROR when a field could not be completed
+ *   (a `path`: an abstract type left unresolved, a null in a non-null field), which is
+ *   a defect of ours, masked like any other;
+ * - everything else becomes INTERNAL_SERVER_ERROR with no message details and no
+ *   stack, whatever NODE_ENV says.
  */
 export function maskUnexpectedError(error: unknown, message: string): Error {
-  if (isDeliberate(error)) return error as GraphQLError;
+  if (isDeliberate(error)) {
+    const deliberate = error as GraphQLError;
+    if (deliberate.extensions.code !== undefined) return clientSafe(deliberate);
+    if (deliberate.path === undefined) return copyWithExtensions(deliberate, { ...deliberate.extensions, code: 'BAD_USER_INPUT' });
+  }
   const masked = new GraphQLError(message, {
     nodes: error instanceof GraphQLError ? error.nodes : undefined,
     path: error instanceof GraphQLError ? error.path : undefined,
@@ -77,7 +89,95 @@ export function causeOfMaskedError(error: unknown): unknown {
   return error instanceof GraphQLError ? maskedCauses.get(error) : undefined;
 }
 
-/** A GraphQLError all the way down: raised on purpose, not wrapping a crash. */
+/** What the upstream said about a server failure, withheld from the client (contract 6). */
+export interface WithheldUpstreamDetails {
+  path?: ReadonlyArray<string | number>;
+  status: number;
+  description?: string | null;
+  errors?: unknown;
+}
+
+const withheldDetails = new WeakMap<GraphQLError, WithheldUpstreamDetails>();
+
+/**
+ * A deliberate error as a client may see it:
+ * - for an upstream 5xx, `extensions.upstream` keeps `{ status, type }` only; the
+ *   upstream's description and errors (they can name its internals) are kept for the
+ *   operation's log line (`withheldFromClients`);
+ * - `extensions.originalError` (yoga puts the JSON parser's message there, which quotes
+ *   the request body) is dropped.
+ */
+function clientSafe(error: GraphQLError): GraphQLError {
+  const { originalError, upstream, ...rest } = error.extensions as Record<string, unknown> & { upstream?: UpstreamErrorDetails };
+  const serverFailure = upstream !== undefined && typeof upstream.status === 'number' && upstream.status >= 500;
+  if (originalError === undefined && !serverFailure) return error;
+  if (!serverFailure) return copyWithExtensions(error, upstream === undefined ? withoutSpecFlag(rest) : { ...withoutSpecFlag(rest), upstream });
+  const { status, type, description, errors } = upstream;
+  const safe = copyWithExtensions(error, { ...rest, upstream: type === undefined ? { status } : { status, type } });
+  if (description != null || errors != null) {
+    withheldDetails.set(safe, {
+      ...(error.path ? { path: error.path } : {}),
+      status,
+      ...(description !== undefined ? { description: description === null ? null : forLog(description) } : {}),
+      ...(errors !== undefined ? { errors: errors === null ? null : forLog(errors) } : {}),
+    });
+  }
+  return safe;
+}
+
+/** Longest withheld text logged: enough to diagnose, not a copy of an arbitrary body. */
+const MAX_WITHHELD_CHARS = 2_000;
+
+/** Upstream text as a log line may carry it: bounded, and with no bearer token in it. */
+function forLog<T>(value: T): T | string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  const scrubbed = text.replace(/bearer\s+[^\s"',;]+/gi, 'Bearer [redacted]');
+  if (scrubbed.length > MAX_WITHHELD_CHARS) return `${scrubbed.slice(0, MAX_WITHHELD_CHARS)}…`;
+  return scrubbed === text ? value : typeof value === 'string' ? scrubbed : (JSON.parse(scrubbed) as T);
+}
+
+/**
+ * The upstream details withheld from the errors of a result, for the operation's log
+ * line (with its correlation id); `{}` when none were.
+ */
+export function withheldFromClients(result: unknown): { upstreamWithheld?: WithheldUpstreamDetails[] } {
+  const parts = (Array.isArray(result) ? result : [result]) as Array<{ errors?: readonly unknown[] } | undefined>;
+  const withheld: WithheldUpstreamDetails[] = [];
+  for (const part of parts) {
+    for (const error of part?.errors ?? []) {
+      const details = error instanceof GraphQLError ? withheldDetails.get(error) : undefined;
+      // A few are enough to diagnose; a list of 100 failed ids would repeat one body.
+      if (details !== undefined && withheld.length < 3) withheld.push(details);
+    }
+  }
+  return withheld.length > 0 ? { upstreamWithheld: withheld } : {};
+}
+
+/**
+ * yoga answers a request error flagged `http.spec` with 200 to `Accept: application/json`
+ * unless `originalError` is present; with that gone, the flag goes too, so a body that
+ * is not JSON keeps its 400.
+ */
+function withoutSpecFlag(extensions: Record<string, unknown>): Record<string, unknown> {
+  const http = extensions.http as { spec?: unknown } | undefined;
+  if (http === undefined || http.spec === undefined) return extensions;
+  const { spec: _spec, ...rest } = http;
+  return { ...extensions, http: rest };
+}
+
+function copyWithExtensions(error: GraphQLError, extensions: Record<string, unknown>): GraphQLError {
+  const copy = new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    extensions,
+  });
+  if (error instanceof GatewayError) Object.defineProperty(copy, 'cause', { value: error, enumerable: false });
+  return copy;
+}
+
+/** A GraphQL error all the way down: raised on purpose, not wrapping a crash. */
 function isDeliberate(error: unknown): boolean {
   if (!(error instanceof GraphQLError)) return false;
   return error.originalError == null || isDeliberate(error.originalError);

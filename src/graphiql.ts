@@ -1,4 +1,5 @@
 import type { GraphiQLOptions } from 'graphql-yoga';
+import { graphiqlAssets, type GraphiQLAssetUrls } from './graphiql-assets.js';
 
 /** Credentials the embedded sample upstream accepts; meaningless anywhere else. */
 export const SAMPLE_HEADERS = {
@@ -48,23 +49,65 @@ export function graphiqlOptions({ sampleUpstream }: { sampleUpstream: boolean })
 }
 
 /**
- * yoga's `renderGraphiQL`: GraphiQL with its scripts, styles and editor workers inlined
- * (`@graphql-yoga/render-graphiql`), so it works without internet access (yoga's default
- * loads them from a CDN). The page is about 9 MB, so each distinct set of options is
- * rendered and encoded once, and the bundle is loaded only when GraphiQL is first
- * opened: held in memory it costs some 35 MB, which a server that never shows
- * GraphiQL (production) should not carry.
+ * yoga's `renderGraphiQL`: a page of a few KB that loads GraphiQL's scripts, styles and
+ * editor workers from the gateway's own asset routes (graphiql-assets.ts: compressed,
+ * cached for a year under content-hashed URLs), so it works without internet access
+ * (yoga's default loads them from a CDN) and a reload fetches next to nothing. What
+ * the page sets up is what `@graphql-yoga/render-graphiql` inlines, with URLs in place
+ * of the inlined code. Each distinct set of options is rendered once.
  */
-export function createGraphiQLRenderer(): (options: GraphiQLOptions) => Promise<Uint8Array<ArrayBuffer>> {
-  const rendered = new Map<string, Uint8Array<ArrayBuffer>>();
+export function createGraphiQLRenderer(): (options: GraphiQLOptions) => Promise<string> {
+  const rendered = new Map<string, string>();
   return async (options) => {
     const key = JSON.stringify(options);
     let page = rendered.get(key);
     if (page === undefined) {
-      const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql');
-      page = new TextEncoder().encode(renderGraphiQL(options)) as Uint8Array<ArrayBuffer>;
+      page = graphiqlPage(options, (await graphiqlAssets()).urls);
       rendered.set(key, page);
     }
     return page;
   };
+}
+
+/** The GraphiQL page for these options and asset URLs. Pure. */
+export function graphiqlPage(options: GraphiQLOptions, urls: GraphiQLAssetUrls): string {
+  const title = typeof options.title === 'string' ? options.title : 'GraphiQL';
+  return `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <title>${escapeHtml(title)}</title>
+    <link rel="icon" href="${escapeHtml(urls.favicon)}" />
+    <link rel="stylesheet" href="${escapeHtml(urls.css)}" />
+  </head>
+  <body id="body" class="no-focus-outline">
+    <noscript>You need to enable JavaScript to run this app.</noscript>
+    <div id="root"></div>
+    <script>
+      const workers = ${scriptJson(urls.workers)};
+      self['MonacoEnvironment'] = {
+        globalAPI: false,
+        getWorkerUrl: function (moduleId, label) {
+          return new URL(workers[label], document.baseURI).href;
+        },
+      };
+    </script>
+    <script src="${escapeHtml(urls.js)}"></script>
+    <script>
+      YogaGraphiQL.renderYogaGraphiQL(window.document.querySelector('#root'), ${scriptJson(options)});
+    </script>
+  </body>
+</html>
+`;
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+}
+
+/** JSON that cannot end the inline script it sits in. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }

@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Outcome } from './plugins/operation-record.js';
+import type { Outcome } from './request-state.js';
 import type { UpstreamCallEvent } from './upstream/types.js';
+import { labelledOperationNames } from './operation-names.js';
 
 /** States of the upstream circuit breaker, as the gauge names them. */
 export const CIRCUIT_STATES = ['closed', 'open', 'half-open'] as const;
@@ -12,8 +13,11 @@ export type CircuitStateReader = () => CircuitState | undefined;
 export interface GatewayMetricsOptions {
   /** Also export Node's process metrics (CPU, memory, event-loop lag). Once per process: main.ts. */
   processMetrics?: boolean;
-  /** Distinct operation names that get their own label value; later ones count as `other`. */
-  maxOperationNames?: number;
+  /**
+   * Operation names that get their own label value; any other counts as `other`.
+   * Default: the shipped operations and `METRICS_OPERATION_NAMES` (see operation-names.ts).
+   */
+  operationNames?: Iterable<string>;
 }
 
 export interface OperationObservation {
@@ -31,10 +35,11 @@ export interface GatewayMetrics {
   observeUpstreamCall(event: UpstreamCallEvent): void;
   /** Reports the breaker's state on every scrape (read lazily: nothing on the hot path). */
   watchCircuit(read: CircuitStateReader): void;
+  /** Items of one upstream page that lacked each mapped key (see upstream-item-keys.ts). */
+  observeMissingItemKeys(counts: ReadonlyMap<string, number>): void;
 }
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
-const DEFAULT_MAX_OPERATION_NAMES = 50;
 /** Error codes are set by the server, not the client; the cap only guards against a bug. */
 const MAX_ERROR_CODES = 50;
 
@@ -67,6 +72,12 @@ export function createMetrics(options: GatewayMetricsOptions = {}): GatewayMetri
     buckets: SECONDS,
     registers: [registry],
   });
+  const missingItemKeys = new Counter({
+    name: 'gateway_upstream_item_keys_missing_total',
+    help: 'Upstream audit-log items read that had a mapped key under neither spelling (the field then reads as null), by key.',
+    labelNames: ['key'] as const,
+    registers: [registry],
+  });
   let readCircuit: CircuitStateReader | undefined;
   new Gauge({
     name: 'gateway_upstream_circuit_state',
@@ -80,7 +91,7 @@ export function createMetrics(options: GatewayMetricsOptions = {}): GatewayMetri
     },
   });
 
-  const operationLabel = boundedLabel(options.maxOperationNames ?? DEFAULT_MAX_OPERATION_NAMES);
+  const operationLabel = knownNameLabel(new Set(options.operationNames ?? labelledOperationNames()));
   const codeLabel = boundedLabel(MAX_ERROR_CODES);
 
   return {
@@ -99,6 +110,10 @@ export function createMetrics(options: GatewayMetricsOptions = {}): GatewayMetri
     watchCircuit(read) {
       readCircuit = read;
     },
+    observeMissingItemKeys(counts) {
+      // Keys come from READ_ITEM_KEYS, a fixed list: the label set is bounded.
+      for (const [key, count] of counts) missingItemKeys.inc({ key }, count);
+    },
   };
 }
 
@@ -109,6 +124,18 @@ export function statusClass(status: number | undefined): string {
 }
 
 const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,63}$/;
+
+/**
+ * The operation label: a known name as itself, no name as `anonymous`, any other as
+ * `other`. Operation names come from clients; only the operator decides which of them
+ * become series, so no client can fill or starve the label set.
+ */
+export function knownNameLabel(known: ReadonlySet<string>): (name: string | undefined) => string {
+  return (name) => {
+    if (name === undefined || name === '') return 'anonymous';
+    return known.has(name) ? name : 'other';
+  };
+}
 
 /**
  * Keeps a label's cardinality bounded: the first `max` distinct well-formed names keep

@@ -3,7 +3,10 @@ import { OTLPTraceExporter as OtlpProtobufExporter } from '@opentelemetry/export
 import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor, ConsoleSpanExporter, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
-import { SERVICE_NAME, type TraceExporterKind, type Tracing } from './tracing.js';
+import type { TraceExporterKind } from './config.js';
+import type { Tracing } from './tracing.js';
+
+export const SERVICE_NAME = 'cloudcockpit-audit-gateway';
 
 /**
  * The OpenTelemetry SDK, for when exporters are configured: sampling per

@@ -13,14 +13,9 @@ import {
 } from '@opentelemetry/api';
 import { randomFillSync } from 'node:crypto';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { ConfigError } from './config.js';
 import { GatewayError } from './errors.js';
+import { wellFormedTracestate } from './trace-state.js';
 import type { ForwardedHeaders, UpstreamClient } from './upstream/types.js';
-
-export const SERVICE_NAME = 'cloudcockpit-audit-gateway';
-
-/** Where finished spans go; an empty list means spans are never recorded, only propagated. */
-export type TraceExporterKind = 'otlp-http/protobuf' | 'otlp-http/json' | 'console';
 
 /** The part of a tracer the gateway uses. */
 export type SpanStarter = Pick<Tracer, 'startSpan'>;
@@ -37,53 +32,6 @@ export interface Tracing {
 export interface TraceHeaders {
   traceparent?: string;
   tracestate?: string;
-}
-
-type Env = Record<string, string | undefined>;
-
-/**
- * Which exporters the standard `OTEL_*` variables ask for. Unlike the OpenTelemetry
- * SDK's default (`otlp`), nothing is exported unless configured: `OTEL_TRACES_EXPORTER`
- * is set, or an OTLP endpoint (`OTEL_EXPORTER_OTLP_ENDPOINT`,
- * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) is. The exporters read their own endpoint,
- * headers and timeout variables.
- */
-export function traceExportersFromEnv(env: Env): TraceExporterKind[] {
-  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return [];
-  const named = env.OTEL_TRACES_EXPORTER?.trim();
-  const names = named
-    ? named.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean)
-    : env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim() || env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim()
-      ? ['otlp']
-      : [];
-  const unknown = names.filter((name) => !['otlp', 'console', 'none'].includes(name));
-  if (unknown.length > 0) {
-    throw new ConfigError([`OTEL_TRACES_EXPORTER must be otlp, console or none (got ${JSON.stringify(named)})`]);
-  }
-  if (names.includes('none')) return [];
-  const kinds: TraceExporterKind[] = [];
-  if (names.includes('otlp')) kinds.push(otlpKind(env));
-  if (names.includes('console')) kinds.push('console');
-  return kinds;
-}
-
-function otlpKind(env: Env): TraceExporterKind {
-  const variable = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL?.trim() ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL' : 'OTEL_EXPORTER_OTLP_PROTOCOL';
-  const protocol = env[variable]?.trim() || 'http/protobuf';
-  if (protocol === 'http/protobuf') return 'otlp-http/protobuf';
-  if (protocol === 'http/json') return 'otlp-http/json';
-  throw new ConfigError([`${variable} must be http/protobuf or http/json (got ${JSON.stringify(env[variable])})`]);
-}
-
-/**
- * With exporters: the OpenTelemetry SDK (loaded only then: it is a sizeable part of the
- * process's memory), see tracing-export.ts. Without: a propagation-only tracer that
- * records nothing.
- */
-export async function createTracing(exporters: readonly TraceExporterKind[] = []): Promise<Tracing> {
-  if (exporters.length === 0) return { tracer: propagatingTracer(), exporting: false, shutdown: async () => {} };
-  const { createExportingTracing } = await import('./tracing-export.js');
-  return createExportingTracing(exporters);
 }
 
 /**
@@ -153,7 +101,8 @@ const ATTR_ERROR_TYPE = 'error.type';
 const propagator = new W3CTraceContextPropagator();
 
 const headersGetter = {
-  get: (carrier: Headers, key: string) => carrier.get(key) ?? undefined,
+  // The caller's tracestate only when well-formed (contract 5); see trace-state.ts.
+  get: (carrier: Headers, key: string) => (key === 'tracestate' ? wellFormedTracestate(carrier.get(key)) : (carrier.get(key) ?? undefined)),
   keys: (carrier: Headers) => [...carrier.keys()],
 };
 

@@ -1,6 +1,7 @@
 import { badUserInput } from '../errors.js';
 import { filterFingerprint } from '../pagination/cursor.js';
-import type { AuditLogQuery, AuditLogStatus, UpstreamStatus } from '../upstream/types.js';
+import { UPSTREAM_STATUS } from '../upstream/query.js';
+import type { AuditLogQuery, AuditLogStatus } from '../upstream/types.js';
 
 /** The GraphQL `AuditLogFilter` input as Pothos hands it over. */
 export interface AuditLogFilterArgs {
@@ -22,11 +23,23 @@ export interface NormalizedFilter {
   fingerprint: string;
 }
 
-const UPSTREAM_STATUS: Record<AuditLogStatus, UpstreamStatus> = {
-  PROCESSING: 'Processing',
-  SUCCEEDED: 'Succeded', // the upstream's own spelling
-  FAILED: 'Failed',
-};
+/** Longest string any filter field takes (contract 7): a longer one is no name or operation, and would only bloat the upstream URL. */
+export const MAX_FILTER_STRING_LENGTH = 256;
+
+/** BAD_USER_INPUT, before any upstream call, for a filter string longer than the limit. The message does not repeat it. */
+function assertFilterStringLengths(filter: AuditLogFilterArgs): void {
+  const named: Array<[string, string | null | undefined]> = [
+    ['reseller', filter.reseller],
+    ['customer', filter.customer],
+    ['resellerId', filter.resellerId],
+    ...(filter.operations ?? []).map((operation, index): [string, string] => [`operations[${index}]`, operation]),
+  ];
+  for (const [name, value] of named) {
+    if (typeof value === 'string' && value.length > MAX_FILTER_STRING_LENGTH) {
+      throw badUserInput(`filter.${name} is longer than ${MAX_FILTER_STRING_LENGTH} characters.`);
+    }
+  }
+}
 
 const nonEmpty = (value: string | null | undefined): string | undefined =>
   value === null || value === undefined || value === '' ? undefined : value;
@@ -34,6 +47,7 @@ const nonEmpty = (value: string | null | undefined): string | undefined =>
 /** Validates the filter and maps it onto upstream parameters; throws BAD_USER_INPUT. Pure. */
 export function normalizeFilter(input: AuditLogFilterArgs | null | undefined): NormalizedFilter {
   const filter = input ?? {};
+  assertFilterStringLengths(filter);
   const startDate = filter.startDate ?? null;
   const endDate = filter.endDate ?? null;
   if (startDate && endDate && startDate.getTime() > endDate.getTime()) {
@@ -52,7 +66,9 @@ export function normalizeFilter(input: AuditLogFilterArgs | null | undefined): N
   if (reseller !== undefined) query.reseller = reseller;
   const customer = nonEmpty(filter.customer);
   if (customer !== undefined) query.customer = customer;
-  const resellerId = nonEmpty(filter.resellerId);
+  // A UUID's case carries no meaning: one spelling upstream and in the fingerprint, so a
+  // cursor made for "1C9E…" serves "1c9e…" too.
+  const resellerId = nonEmpty(filter.resellerId)?.toLowerCase();
   if (resellerId !== undefined) query.resellerId = resellerId;
 
   const fingerprint = filterFingerprint({

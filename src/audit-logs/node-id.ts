@@ -23,6 +23,11 @@ const MAX_GLOBAL_ID_LENGTH = 512;
 const MAX_AUDIT_LOG_ID_LENGTH = 256;
 /** The largest epoch ms a JavaScript Date can hold. */
 const MAX_DATE_MS = 8.64e15;
+/**
+ * The latest timestamp an id may carry: its lookup window reaches up to a second past
+ * it (see windowAround), and that end must still be a date the upstream call can name.
+ */
+export const MAX_NODE_TIMESTAMP_MS = MAX_DATE_MS - 1000;
 const TIMESTAMP = /^\d{1,16}$/;
 
 /**
@@ -30,7 +35,7 @@ const TIMESTAMP = /^\d{1,16}$/;
  * The relay plugin wraps it as base64("AuditLog:<timestampMs>:<auditLogId>").
  */
 export function auditLogRawId(log: { timestamp: Date; auditLogId: string }): string {
-  return `${log.timestamp.getTime()}:${log.auditLogId}`;
+  return nodeKeyString({ timestampMs: log.timestamp.getTime(), auditLogId: log.auditLogId });
 }
 
 /** Parses the raw part of an AuditLog global id; BAD_USER_INPUT when it is not one we issue. Pure. */
@@ -39,7 +44,7 @@ export function parseAuditLogRawId(rawId: string): AuditLogNodeKey {
   const timestamp = colon === -1 ? '' : rawId.slice(0, colon);
   const auditLogId = colon === -1 ? '' : rawId.slice(colon + 1);
   const timestampMs = Number(timestamp);
-  if (!TIMESTAMP.test(timestamp) || timestampMs > MAX_DATE_MS) throw malformed();
+  if (!TIMESTAMP.test(timestamp) || timestampMs > MAX_NODE_TIMESTAMP_MS) throw malformed();
   if (auditLogId === '' || auditLogId.length > MAX_AUDIT_LOG_ID_LENGTH) throw malformed();
   return { timestampMs, auditLogId };
 }
@@ -80,7 +85,7 @@ export function assertNodeIdCount(count: number): void {
   if (count > MAX_NODE_IDS) throw badUserInput(`nodes(ids:) takes at most ${MAX_NODE_IDS} ids, got ${count}.`);
 }
 
-/** A stable string for one key (DataLoader cache key, lookups by id). */
+/** `<timestampMs>:<auditLogId>`: the raw part of the global id, and the key's stable string (DataLoader cache key, lookups by id). */
 export function nodeKeyString(key: AuditLogNodeKey): string {
   return `${key.timestampMs}:${key.auditLogId}`;
 }

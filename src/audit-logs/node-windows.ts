@@ -1,4 +1,5 @@
-import type { AuditLogNodeKey } from './node-id.js';
+import type { TimeWindow } from '../pagination/window.js';
+import { nodeKeyString, type AuditLogNodeKey } from './node-id.js';
 
 /**
  * Planning the upstream calls that find audit logs by global id. The upstream
@@ -6,12 +7,6 @@ import type { AuditLogNodeKey } from './node-id.js';
  * window around its timestamp and matching the upstream `id` inside it.
  * Everything here is pure; the node loader does the I/O.
  */
-
-/** [start, end] in epoch ms, both inclusive (the upstream's StartDate/EndDate). */
-export interface TimeWindow {
-  start: number;
-  end: number;
-}
 
 /** One upstream call: a page of a time window, and the keys it is meant to find. */
 export interface NodeWindowRequest {
@@ -88,7 +83,7 @@ export interface MatchableItem {
   timestamp: Date;
 }
 
-const keyOf = (auditLogId: string, timestampMs: number): string => `${timestampMs}:${auditLogId}`;
+const keyOf = (auditLogId: string, timestampMs: number): string => nodeKeyString({ timestampMs, auditLogId });
 
 /**
  * Settles the keys of `request` against the page the upstream returned for it

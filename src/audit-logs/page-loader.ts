@@ -1,5 +1,6 @@
 import { buildSearchParams } from '../upstream/query.js';
-import type { AuditLogQuery, ForwardedHeaders, PageWindow, UpstreamClient, UpstreamPage } from '../upstream/types.js';
+import type { PageWindow } from '../pagination/window.js';
+import type { AuditLogQuery, ForwardedHeaders, UpstreamClient, UpstreamPage } from '../upstream/types.js';
 
 export interface PageRequest {
   query: AuditLogQuery;

@@ -1,6 +1,7 @@
 import { createCipheriv, createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { badUserInput } from '../errors.js';
-import type { PinnedWindow } from './window.js';
+import type { TimeWindow as PinnedWindow } from './window.js';
+import { isAbsentCursor } from './absent-cursor.js';
 
 /** What a cursor carries: the walk it belongs to and a position in it. */
 export interface CursorPayload {
@@ -265,7 +266,7 @@ export interface DecodedCursorArgs {
 export function decodeCursorArgs(codec: CursorCodec, fingerprint: string, args: CursorArgs): DecodedCursorArgs {
   let window: PinnedWindow | null = null;
   const read = (name: 'after' | 'before', cursor: string | null | undefined): number | null => {
-    if (cursor == null || cursor === '') return null;
+    if (isAbsentCursor(cursor)) return null;
     const payload = codec.decode(cursor, name);
     if (payload.fingerprint !== fingerprint) {
       throw badUserInput(`"${name}" is a cursor for a different filter`);

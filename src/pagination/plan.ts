@@ -1,7 +1,8 @@
-import type { PageWindow } from '../upstream/types.js';
+import { PAGE_SIZE } from '../settings.js';
+import type { PageWindow } from './window.js';
 
 /** The upstream's largest `PageSize`. */
-export const MAX_PAGE_SIZE = 2000;
+export const MAX_PAGE_SIZE = PAGE_SIZE.max;
 
 function assertOffset(name: string, value: number): void {
   if (!Number.isSafeInteger(value) || value < 0) {

@@ -1,5 +1,5 @@
 import { badUserInput } from '../errors.js';
-import { MAX_PAGE_SIZE } from './plan.js';
+import { PAGE_SIZE } from '../settings.js';
 
 /** Relay arguments with the cursors already decoded into offsets of the walk's result set. */
 export interface SliceArgs {
@@ -18,13 +18,13 @@ export interface SliceLimits {
   max: number;
 }
 
-export const DEFAULT_SLICE_LIMITS: Readonly<SliceLimits> = { defaultFirst: 25, max: MAX_PAGE_SIZE };
+export const DEFAULT_SLICE_LIMITS: Readonly<SliceLimits> = { defaultFirst: PAGE_SIZE.default, max: PAGE_SIZE.max };
 
 /**
  * What a page of the connection is:
  * - `range`: the half-open slice [start, end) of the result set (empty when end == start);
  * - `tail`: the last `count` items at or after `lowerBound` (`last` without `before`),
- *   which needs the total first (see `planTail` / `resolveTail`).
+ *   which needs the total first (see `planTail` / `planTailFollowUp`).
  */
 export type SliceRequest =
   | { kind: 'range'; start: number; end: number }

@@ -1,4 +1,4 @@
-import type { PageWindow } from '../upstream/types.js';
+import type { PageWindow } from './window.js';
 import { MAX_PAGE_SIZE, planWindows } from './plan.js';
 
 /**

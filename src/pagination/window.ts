@@ -1,9 +1,19 @@
 import { badUserInput } from '../errors.js';
 
-/** The time window [start, end] (epoch ms, both inclusive) that pins a walk's result set. */
-export interface PinnedWindow {
+/**
+ * A time window [start, end] in epoch ms, both inclusive (the upstream's
+ * StartDate/EndDate): the one that pins a walk's result set, or the one a node
+ * lookup lists.
+ */
+export interface TimeWindow {
   start: number;
   end: number;
+}
+
+/** One `PageNumber`/`PageSize` window: items [(pageNumber-1)*pageSize, pageNumber*pageSize). */
+export interface PageWindow {
+  pageNumber: number;
+  pageSize: number;
 }
 
 /**
@@ -36,7 +46,7 @@ function time(name: string, date: Date): number {
  * window). A `startDate` after the pinned end gives an empty window; it is passed
  * on as it is.
  */
-export function pinWindow(filter: { startDate?: Date | null; endDate?: Date | null }, now: Date): PinnedWindow {
+export function pinWindow(filter: { startDate?: Date | null; endDate?: Date | null }, now: Date): TimeWindow {
   const nowMs = now.getTime();
   if (!Number.isFinite(nowMs)) throw new RangeError('now is not a valid date');
   const end = filter.endDate ? Math.min(time('endDate', filter.endDate), nowMs) : nowMs;

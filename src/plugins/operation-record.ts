@@ -1,19 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { getOperationAST, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { requestState, type OperationRecord, type Outcome } from '../request-state.js';
 
-/** What the log line, the metrics and the operation span report about one GraphQL operation. */
-export interface OperationRecord {
-  /** `performance.now()` when the operation's parameters were read. */
-  startedAt: number;
-  /** The executed operation's name; before execution, the `operationName` the client sent. */
-  name: string | undefined;
-  type: 'query' | 'mutation' | 'subscription' | undefined;
-  /** The context's upstream counter; absent when the operation failed before its context was built. */
-  stats: { upstreamCalls: number } | undefined;
-}
-
-export type Outcome = 'success' | 'partial' | 'error';
 
 export interface ResultSummary {
   outcome: Outcome;
@@ -21,11 +10,9 @@ export interface ResultSummary {
   errorCodes: string[];
 }
 
-const records = new WeakMap<Request, OperationRecord>();
-
 /** The request's operation record, or undefined when the request carried no GraphQL operation. */
 export function operationRecordOf(request: Request): OperationRecord | undefined {
-  return records.get(request);
+  return requestState(request).record;
 }
 
 /**
@@ -36,17 +23,17 @@ export function operationRecordOf(request: Request): OperationRecord | undefined
 export function useOperationRecord(): Plugin<{ stats?: { upstreamCalls: number } }> {
   return {
     onParams({ request, params }) {
-      records.set(request, {
+      requestState(request).record = {
         startedAt: performance.now(),
-        name: params.operationName ?? undefined,
+        name: typeof params.operationName === 'string' ? params.operationName : undefined,
         type: undefined,
         stats: undefined,
-      });
+      };
     },
     // Names the operation once its document is parsed, so a validation failure is named too.
     onValidate({ params, context }) {
       const request = (context as { request?: Request }).request;
-      const record = request && records.get(request);
+      const record = request && requestState(request).record;
       if (!record) return;
       const operation = getOperationAST(params.documentAST, record.name);
       if (operation) {
@@ -56,7 +43,7 @@ export function useOperationRecord(): Plugin<{ stats?: { upstreamCalls: number }
     },
     onExecute({ args }) {
       const request = (args.contextValue as { request?: Request }).request;
-      const record = request && records.get(request);
+      const record = request && requestState(request).record;
       if (!record) return;
       record.stats = args.contextValue.stats;
     },

@@ -1,18 +1,6 @@
 import type { ExecutionResult, GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { correlationIdFrom } from '../caller.js';
-
-const correlationIds = new WeakMap<Request, string>();
-
-/** The request's correlation id, decided once per HTTP request. */
-export function correlationIdOf(request: Request): string {
-  let id = correlationIds.get(request);
-  if (id === undefined) {
-    id = correlationIdFrom(request.headers);
-    correlationIds.set(request, id);
-  }
-  return id;
-}
+import { requestState } from '../request-state.js';
 
 function withCorrelationId(error: GraphQLError, correlationId: string): GraphQLError {
   if (error.extensions.correlationId === correlationId) return error;
@@ -28,7 +16,7 @@ function withCorrelationId(error: GraphQLError, correlationId: string): GraphQLE
 export function useCorrelationId(): Plugin {
   return {
     onResultProcess({ request, result }) {
-      const correlationId = correlationIdOf(request);
+      const { correlationId } = requestState(request);
       const results = (Array.isArray(result) ? result : [result]) as ExecutionResult[];
       for (const single of results) {
         if (single && Array.isArray(single.errors)) {
@@ -37,7 +25,7 @@ export function useCorrelationId(): Plugin {
       }
     },
     onResponse({ request, response }) {
-      response.headers.set('x-correlation-id', correlationIdOf(request));
+      response.headers.set('x-correlation-id', requestState(request).correlationId);
     },
   };
 }

@@ -1,9 +1,9 @@
 import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { pino } from 'pino';
-import { causeOfMaskedError } from '../errors.js';
+import { causeOfMaskedError, withheldFromClients } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { correlationIdOf } from './use-correlation-id.js';
+import { requestState } from '../request-state.js';
 import { durationMsOf, operationRecordOf, summarizeResult, type ResultSummary } from './operation-record.js';
 import { traceIdOf } from './use-tracing.js';
 
@@ -28,7 +28,7 @@ export function useOperationLog(parent: Logger): Plugin {
       if (!logger.isLevelEnabled(level)) return;
       logger[level](
         {
-          correlationId: correlationIdOf(request),
+          correlationId: requestState(request).correlationId,
           operationName: record.name?.slice(0, MAX_LOGGED_NAME) ?? null,
           operationType: record.type ?? null,
           durationMs: Math.round(durationMsOf(record) * 10) / 10,
@@ -36,6 +36,7 @@ export function useOperationLog(parent: Logger): Plugin {
           outcome: summary.outcome,
           errorCodes: summary.errorCodes,
           traceId: traceIdOf(request),
+          ...withheldFromClients(result),
           ...(level === 'error' ? { unexpected: maskedCauses(result) } : {}),
         },
         'graphql operation',

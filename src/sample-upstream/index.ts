@@ -29,6 +29,8 @@ export {
 } from './seed.js';
 export type { SampleCustomer, SampleReseller, SeedOptions } from './seed.js';
 export { errorBody } from './responses.js';
+export { startLiveWrites, DEFAULT_LIVE_WRITES_EVERY_MS } from './live-writes.js';
+export type { LiveWritesOptions } from './live-writes.js';
 export { mulberry32 } from './prng.js';
 export type {
   FieldError,

@@ -100,7 +100,8 @@ export function generateSeedLogs({ now, count = DEFAULT_SEED_COUNT, seed = DEFAU
   return drawn.sort(compareNewestFirst).map((d) => d.log);
 }
 
-function sampleLog(random: Random, id: string, timestampMs: number): SampleLog {
+/** One plausible log: a random customer, operation and status, stamped `timestampMs`. */
+export function sampleLog(random: Random, id: string, timestampMs: number): SampleLog {
   const customer = pick(random, SAMPLE_CUSTOMERS);
   const owner = SAMPLE_RESELLERS.find((r) => r.id === customer.resellerId) as SampleReseller;
   const operation = pick(random, SAMPLE_OPERATIONS);
@@ -128,7 +129,7 @@ function pickStatus(roll: number): 'Succeded' | 'Failed' | 'Processing' {
   return 'Processing';
 }
 
-/** What each operation did, as "<subject> <ref>" and a past-tense verb. */
+/** What each operation did, as "<subject> <ref>" and a past-tense verb (a data table: its rows look alike by nature). */
 const DESCRIPTIONS: Record<(typeof SAMPLE_OPERATIONS)[number], [subject: string, done: string]> = {
   CreateOrder: ['Order', 'created'],
   CancelOrder: ['Order', 'cancelled'],

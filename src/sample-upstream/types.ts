@@ -3,6 +3,8 @@
  * contract section 3 (camelCase keys, ISO-8601 UTC timestamp). Logs inserted by
  * tests may carry extra keys or nulls; they are served exactly as stored.
  */
+// The same fields as the gateway's AuditLogRecord on purpose: this is the wire shape, that
+// the decoded one, and the stand-in imports nothing from the gateway it stands in for.
 // A type alias, not an interface, so a SampleLog is assignable to SampleLogInput's Record<string, unknown>.
 export type SampleLog = {
   id: string;

@@ -3,6 +3,9 @@ import { resolveAuditLogConnection } from '../audit-logs/connection.js';
 import { AuditLogRef } from './audit-log.js';
 import { AuditLogFilterInput } from './audit-log-filter.js';
 
+/** One edge type: of every connection of audit logs, and the event of the live tail. */
+export const AuditLogEdgeRef = builder.edgeObject({ type: AuditLogRef, name: 'AuditLogEdge' });
+
 /** One connection type, shared by every field that lists audit logs. */
 export const AuditLogConnectionRef = builder.connectionObject(
   {
@@ -14,7 +17,7 @@ export const AuditLogConnectionRef = builder.connectionObject(
       }),
     }),
   },
-  { name: 'AuditLogEdge' },
+  AuditLogEdgeRef,
 );
 
 builder.queryField('auditLogs', (t) =>

@@ -7,6 +7,7 @@ import './audit-log.js';
 import './audit-log-filter.js';
 import './audit-log-connection.js';
 import './reseller.js';
+import './audit-log-subscription.js';
 
 builder.queryType({});
 

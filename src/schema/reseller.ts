@@ -2,11 +2,10 @@ import { builder } from '../builder.js';
 import { resolveAuditLogConnection } from '../audit-logs/connection.js';
 import type { AuditLogFilterArgs } from '../audit-logs/filter.js';
 import { badUserInput } from '../errors.js';
+import { isUuid } from '../uuid.js';
 import { AuditLogRef } from './audit-log.js';
 import { AuditLogConnectionRef } from './audit-log-connection.js';
 import { AuditLogFilterInput } from './audit-log-filter.js';
-
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The filter of `Reseller.auditLogs`: the caller's filter with the entity's key as
@@ -14,7 +13,7 @@ const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
  * something to pick a winner for: BAD_USER_INPUT. Pure.
  */
 export function filterForReseller(resellerId: string, filter: AuditLogFilterArgs | null | undefined): AuditLogFilterArgs {
-  if (!UUID_PATTERN.test(resellerId)) throw badUserInput('Reseller.id must be a UUID.');
+  if (!isUuid(resellerId)) throw badUserInput('Reseller.id must be a UUID.');
   const requested = filter?.resellerId;
   if (requested !== null && requested !== undefined && requested !== '' && requested.toLowerCase() !== resellerId.toLowerCase()) {
     throw badUserInput("filter.resellerId differs from the Reseller's id; leave it out or pass the same id.");

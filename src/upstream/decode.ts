@@ -1,5 +1,6 @@
 import { GatewayError } from '../errors.js';
-import type { AuditLogRecord, AuditLogStatus, UpstreamPage, UpstreamStatus } from './types.js';
+import { pickCamelOrPascal as pick } from './pick.js';
+import type { AuditLogRecord, AuditLogStatus, UpstreamPage } from './types.js';
 
 /**
  * Decoding of a `GET /v1/AuditLogs` 200 body. Pure: it reads the parsed JSON in one
@@ -15,17 +16,6 @@ const STATUS_FROM_UPSTREAM: ReadonlyMap<string, AuditLogStatus> = new Map([
   ['succeeded', 'SUCCEEDED'],
   ['failed', 'FAILED'],
 ]);
-
-const STATUS_TO_UPSTREAM: Readonly<Record<AuditLogStatus, UpstreamStatus>> = {
-  PROCESSING: 'Processing',
-  SUCCEEDED: 'Succeded', // sic: the upstream's spelling
-  FAILED: 'Failed',
-};
-
-/** The upstream's spelling of a status, for the `Status` query parameter. */
-export function mapStatusToUpstream(status: AuditLogStatus): UpstreamStatus {
-  return STATUS_TO_UPSTREAM[status];
-}
 
 /**
  * Decodes one upstream page.
@@ -92,7 +82,7 @@ const INT32_MAX = 2_147_483_647;
 function readTotalCount(body: Record<string, unknown>): number {
   const pagination = pick(body, 'paginationParameters', 'PaginationParameters');
   let value: unknown = isPlainObject(pagination) ? pick(pagination, 'totalCount', 'TotalCount') : null;
-  if (value === null) value = pick(body, 'totalCount', 'TotalCount');
+  if (value === null || value === undefined) value = pick(body, 'totalCount', 'TotalCount');
   // The upstream documents totalCount as int32; a larger value is not of its shape.
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > INT32_MAX) {
     throw badResponse('The upstream response has a missing or invalid totalCount.');
@@ -101,7 +91,7 @@ function readTotalCount(body: Record<string, unknown>): number {
 }
 
 function decodeStatus(value: unknown, onUnknownStatus?: (value: unknown) => void): AuditLogStatus | null {
-  if (value === null) return null;
+  if (value === null || value === undefined) return null;
   const status = typeof value === 'string' ? STATUS_FROM_UPSTREAM.get(value.toLowerCase()) : undefined;
   if (status !== undefined) return status;
   onUnknownStatus?.(value);
@@ -264,13 +254,6 @@ function daysInMonth(year: number, month: number): number {
 
 function optionalString(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
-}
-
-/** The camelCase key's value, else the PascalCase key's; null when neither is set. */
-function pick(obj: Record<string, unknown>, camel: string, pascal: string): unknown {
-  const value = obj[camel];
-  if (value !== undefined && value !== null) return value;
-  return obj[pascal] ?? null;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

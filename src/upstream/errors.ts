@@ -1,4 +1,6 @@
 import { GatewayError, type UpstreamErrorDetails } from '../errors.js';
+import { pickCamelOrPascal as pick } from './pick.js';
+import { classifyStatus, type StatusRule } from './status.js';
 
 /**
  * Mapping of upstream failures onto the contract's error codes (contract section 6).
@@ -12,37 +14,34 @@ export type ResponseHeaders = Record<string, string | string[] | undefined>;
 /** The longest `Retry-After` we pass on, so the value stays a safe integer. */
 const MAX_RETRY_AFTER_SECONDS = 7 * 24 * 60 * 60;
 
+/** A non-200 upstream response, read once: its contract error, how it is classified, and its `Retry-After`. */
+export interface StatusFailure {
+  error: GatewayError;
+  rule: StatusRule;
+  /** Seconds the upstream asked us to wait, when it said so. */
+  retryAfterSeconds?: number;
+}
+
 /**
- * The GatewayError for a non-200 upstream response.
+ * The GatewayError for a non-200 upstream response (see `statusFailure`).
  *
  * `body` is the response body as read: text (or a Buffer), which is parsed when it is
  * JSON, or an already parsed value; anything that is not a JSON object contributes
  * nothing but the status to `extensions.upstream`.
  */
-export function errorForStatus(
-  status: number,
-  body: unknown,
-  headers: ResponseHeaders,
-  now: number = Date.now(),
-): GatewayError {
+export function errorForStatus(status: number, body: unknown, headers: ResponseHeaders, now: number = Date.now()): GatewayError {
+  return statusFailure(status, body, headers, now).error;
+}
+
+/** Classifies a non-200 response (status.ts) and parses its `Retry-After`, once. */
+export function statusFailure(status: number, body: unknown, headers: ResponseHeaders, now: number = Date.now()): StatusFailure {
+  const rule = classifyStatus(status);
   const upstream = upstreamDetails(status, body);
-  switch (status) {
-    case 400:
-      return new GatewayError('BAD_USER_INPUT', 'The audit-log service rejected the request.', { upstream });
-    case 401:
-      return new GatewayError('UNAUTHENTICATED', 'The audit-log service rejected the credentials.', { upstream });
-    case 403:
-      return new GatewayError('FORBIDDEN', 'Access to these audit logs is forbidden.', { upstream });
-    case 429: {
-      const retryAfterSeconds = parseRetryAfter(header(headers, 'retry-after'), now);
-      return new GatewayError('RATE_LIMITED', 'Too many requests to the audit-log service; retry later.', {
-        upstream,
-        ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
-      });
-    }
-    default:
-      return new GatewayError('UPSTREAM_ERROR', 'The audit-log service failed to handle the request.', { upstream });
-  }
+  const retryAfterSeconds = parseRetryAfter(header(headers, 'retry-after'), now);
+  // Only a 429 passes the wait on to the client: there it is the client's to honour.
+  const passOn = rule.code === 'RATE_LIMITED' && retryAfterSeconds !== undefined ? { retryAfterSeconds } : {};
+  const error = new GatewayError(rule.code, rule.message, { upstream, ...passOn });
+  return { error, rule, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) };
 }
 
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
@@ -113,11 +112,6 @@ function parseBody(body: unknown): unknown {
   } catch {
     return undefined;
   }
-}
-
-/** The camelCase key's value if present, else the PascalCase key's; undefined when neither is. */
-function pick(obj: Record<string, unknown>, camel: string, pascal: string): unknown {
-  return Object.hasOwn(obj, camel) ? obj[camel] : Object.hasOwn(obj, pascal) ? obj[pascal] : undefined;
 }
 
 /** A header's first value, looked up case-insensitively. */

@@ -1,4 +1,12 @@
-import type { AuditLogQuery, PageWindow } from './types.js';
+import type { PageWindow } from '../pagination/window.js';
+import type { AuditLogQuery, AuditLogStatus, UpstreamStatus } from './types.js';
+
+/** The upstream's spelling of each status, for the `Status` parameter. */
+export const UPSTREAM_STATUS: Readonly<Record<AuditLogStatus, UpstreamStatus>> = {
+  PROCESSING: 'Processing',
+  SUCCEEDED: 'Succeded', // sic: the upstream's own spelling
+  FAILED: 'Failed',
+};
 
 /** The upstream endpoint, relative to the base URL's path. */
 const AUDIT_LOGS_PATH = '/v1/AuditLogs';

@@ -1,3 +1,4 @@
+import { SETTINGS } from '../settings.js';
 import { upstreamCallKey } from './call-key.js';
 import type { ListAuditLogsRequest, UpstreamClient, UpstreamPage } from './types.js';
 
@@ -15,8 +16,6 @@ interface Entry {
   expiresAt: number;
 }
 
-export const DEFAULT_CACHE_MAX_ITEMS = 10_000;
-
 /**
  * A short-lived cache of successful upstream pages, keyed like coalescing
  * (`upstreamCallKey`: credentials and query), so one caller is never served
@@ -27,7 +26,7 @@ export const DEFAULT_CACHE_MAX_ITEMS = 10_000;
 export function withResponseCache(upstream: UpstreamClient, options: ResponseCacheOptions): UpstreamClient {
   const { ttlMs } = options;
   if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new RangeError('ttlMs must be a positive number');
-  const maxItems = options.maxItems ?? DEFAULT_CACHE_MAX_ITEMS;
+  const maxItems = options.maxItems ?? SETTINGS.upstreamCacheMaxItems.default;
   const now = options.now ?? Date.now;
   // Map order is insertion order: the first entries are the oldest.
   const entries = new Map<string, Entry>();

@@ -4,11 +4,14 @@
  *
  * Only failures that say nothing about the request itself are retried, and only
  * because `GET /v1/AuditLogs` is idempotent: a connection refused or reset before an
- * answer, and 502/503/504. A timeout is never retried (the deadline is spent), nor a
+ * answer, and the statuses status.ts marks retryable (502/503/504). A timeout is never retried (the deadline is spent), nor a
  * 500 (the upstream ran the request and failed on it) or any other 4xx. A 429 or 503
  * that names a `Retry-After` is retried after exactly that wait, and only when the
  * wait plus a useful attempt fits in what is left of the deadline.
  */
+
+import { SETTINGS } from '../settings.js';
+import { classifyStatus } from './status.js';
 
 export interface RetryPolicy {
   /** Retries after the first attempt (so attempts = retries + 1). */
@@ -22,7 +25,7 @@ export interface RetryPolicy {
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-  retries: 2,
+  retries: SETTINGS.upstreamRetries.default,
   baseDelayMs: 100,
   maxDelayMs: 1_000,
   minAttemptMs: 100,
@@ -42,9 +45,6 @@ export type RetryDecision =
 
 /** Socket failures before any answer: the request cannot have been half-handled in a way a GET cares about. */
 const RETRYABLE_TRANSPORT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
-const RETRYABLE_STATUSES = new Set([502, 503, 504]);
-/** Statuses whose `Retry-After` we honour. */
-const RETRY_AFTER_STATUSES = new Set([429, 503]);
 
 export interface RetryInput {
   failure: AttemptFailure;
@@ -62,7 +62,7 @@ export function decideRetry({ failure, attempt, remainingMs, random, policy }: R
   if (attempt > policy.retries) return { retry: false, reason: 'out-of-retries' };
 
   const retryAfterMs =
-    failure.kind === 'status' && RETRY_AFTER_STATUSES.has(failure.status) && failure.retryAfterSeconds !== undefined
+    failure.kind === 'status' && classifyStatus(failure.status).honoursRetryAfter && failure.retryAfterSeconds !== undefined
       ? failure.retryAfterSeconds * 1000
       : undefined;
   const delayMs = retryAfterMs ?? backoffDelay(attempt, random, policy);
@@ -74,10 +74,10 @@ export function isRetryable(failure: AttemptFailure): boolean {
   switch (failure.kind) {
     case 'transport':
       return failure.code !== undefined && RETRYABLE_TRANSPORT_CODES.has(failure.code);
-    case 'status':
-      // A 429 is retried only on the upstream's own word of when.
-      if (failure.status === 429) return failure.retryAfterSeconds !== undefined;
-      return RETRYABLE_STATUSES.has(failure.status);
+    case 'status': {
+      const { retry } = classifyStatus(failure.status);
+      return retry === 'always' || (retry === 'with-retry-after' && failure.retryAfterSeconds !== undefined);
+    }
     default:
       return false;
   }

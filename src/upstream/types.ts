@@ -1,3 +1,5 @@
+import type { PageWindow } from '../pagination/window.js';
+
 /** Upstream spelling of the status values (sic: "Succeded"). */
 export type UpstreamStatus = 'Processing' | 'Succeded' | 'Failed';
 
@@ -15,12 +17,6 @@ export interface AuditLogQuery {
   reseller?: string;
   customer?: string;
   resellerId?: string;
-}
-
-/** One `PageNumber`/`PageSize` window: items [(pageNumber-1)*pageSize, pageNumber*pageSize). */
-export interface PageWindow {
-  pageNumber: number;
-  pageSize: number;
 }
 
 /** The caller's credentials and correlation id, forwarded as received. */
@@ -67,7 +63,12 @@ export interface UpstreamClientState {
   totals: { retries: number; breakerRejections: number; queueTimeouts: number };
 }
 
-/** An upstream item, decoded. `raw` is the item exactly as received. */
+/**
+ * An upstream item, decoded. `raw` is the item exactly as received.
+ * Deliberately the same fields as sample-upstream's SampleLog: that one is the wire
+ * shape the stand-in serves (strings, upstream spelling), this one what the gateway
+ * decodes it into (a Date, our status enum); the stand-in shares no code with the gateway.
+ */
 export interface AuditLogRecord {
   auditLogId: string;
   timestamp: Date;

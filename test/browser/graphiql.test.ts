@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
-import { createGateway } from '../../src/server.js';
+import { createGateway } from '../../src/gateway.js';
+import { startLiveWrites } from '../../src/sample-upstream/index.js';
 import { createUpstreamClient } from '../../src/upstream/client.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { useHarness } from '../support/use-harness.js';
 
 /** Debian's `chromium` package; CHROMIUM_PATH points elsewhere. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -34,13 +35,13 @@ if (!AVAILABLE && !REQUIRED) {
 }
 
 describe.skipIf(!AVAILABLE && !REQUIRED)('GraphiQL in headless Chromium, on the sample upstream', () => {
-  let harness: Harness;
+  // A short live-tail poll interval (test-only option) for the subscription test.
+  const harness = useHarness({ tail: { pollMs: 300, testOnlyMinPollMs: 50 } });
   let browser: BrowserContext;
   let profile: string;
 
   beforeAll(async () => {
     expect(AVAILABLE, `REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM} (apt-get install -y chromium)`).toBe(true);
-    harness = await startHarness();
     profile = mkdtempSync(join(tmpdir(), 'graphiql-profile-'));
     // A fresh profile every run: no stored tabs or headers from an earlier session.
     browser = await chromium.launchPersistentContext(profile, {
@@ -62,7 +63,6 @@ describe.skipIf(!AVAILABLE && !REQUIRED)('GraphiQL in headless Chromium, on the 
 
   afterAll(async () => {
     await browser?.close();
-    await harness?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
@@ -110,6 +110,51 @@ describe.skipIf(!AVAILABLE && !REQUIRED)('GraphiQL in headless Chromium, on the 
     await page.screenshot({ path: SCREENSHOT });
     expect(existsSync(SCREENSHOT)).toBe(true);
     expect(offsite).toEqual([]);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+
+  it('runs the live-tail subscription and shows the logs the sample upstream writes', async () => {
+    const page = await browser.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${harness.url}/graphql`);
+    const queryEditor = page.locator('.graphiql-query-editor');
+    // Whatever the tab holds (this profile already ran the default query), the editor is ready once it shows a line.
+    await expect.poll(() => textOf(queryEditor), { timeout: 30_000 }).toMatch(/^1/);
+    // Replace the default query (typed as one insertion, so the editor adds no closing brackets).
+    await queryEditor.click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.insertText('subscription Live { auditLogAdded { node { auditLogId operation customerName } } }');
+    await expect.poll(() => textOf(queryEditor)).toContain('subscription Live');
+    const response = page.locator('.graphiql-response');
+    // GraphiQL learns the new operation's name a moment after the edit: until then it
+    // refuses to run ("Cannot infer operation"), so run again until it starts.
+    await expect
+      .poll(
+        async () => {
+          await page.locator('.graphiql-execute-button').click();
+          await page.waitForTimeout(500);
+          return textOf(response);
+        },
+        { timeout: 30_000 },
+      )
+      .not.toContain('Cannot infer operation');
+
+    // The sample upstream writes logs on its own, as it does when embedded.
+    const stopWrites = startLiveWrites(harness.sample.store, { everyMs: 400, clock: Date.now });
+    try {
+      await expect.poll(() => textOf(response), { timeout: 30_000 }).toContain('"auditLogAdded"');
+      const shown = await textOf(response);
+      // The id on screen is one the sample upstream wrote after the subscription began.
+      const written = harness.sample.store.all().slice(0, 50).map((log) => log.id);
+      const id = /"auditLogId": "([0-9a-f-]{36})"/.exec(shown)?.[1];
+      expect(written).toContain(id);
+      expect(shown).not.toContain('"errors"');
+    } finally {
+      stopWrites();
+    }
     expect(pageErrors).toEqual([]);
     await page.close();
   });

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_RESELLERS } from '../../src/sample-upstream/seed.js';
 import type { RecordedRequest } from '../../src/sample-upstream/index.js';
 import { CALLER } from '../support/harness.js';
+import { subscribe } from '../support/sse.js';
 import { startSupergraph, type Supergraph } from './support/supergraph.js';
 
 /**
@@ -15,7 +16,8 @@ import { startSupergraph, type Supergraph } from './support/supergraph.js';
 let s: Supergraph;
 
 beforeAll(async () => {
-  s = await startSupergraph();
+  // A short live-tail poll interval (test-only option) for the subscription test.
+  s = await startSupergraph({ tail: { pollMs: 250, testOnlyMinPollMs: 50 } });
 });
 
 afterEach(() => {
@@ -153,5 +155,48 @@ describe('a supergraph with the audit-log subgraph and a directory', () => {
     const { body, upstream } = await throughSupergraph(`{ auditLogs(first: 1) { totalCount } }`, undefined, headers);
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', correlationId: headers['x-correlation-id'] });
     expect(upstream).toHaveLength(0);
+  });
+
+  it('streams the live tail through the gateway over SSE, with the caller\'s headers upstream', async () => {
+    const headers = caller();
+    const before = s.auditLogs.sample.requests.length;
+    const tail = await subscribe(
+      s.url,
+      `subscription { auditLogAdded(filter: { operations: ["CreateOrder"] }) { cursor node { auditLogId operation } } }`,
+      undefined,
+      headers,
+    );
+    expect(tail.status).toBe(200);
+    try {
+      // Wait for the subgraph's first poll, then write one log that matches and one that does not.
+      const deadline = Date.now() + 30_000;
+      while (!s.auditLogs.sample.requests.slice(before).some((r) => r.query.PageSize === '2000')) {
+        if (Date.now() > deadline) throw new Error('the subgraph never polled');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      s.auditLogs.sample.store.insert({ operation: 'CancelOrder' });
+      const log = s.auditLogs.sample.store.insert({ operation: 'CreateOrder' });
+      await tail.waitForResults(1, 30_000);
+      expect(tail.results[0]!.errors).toBeUndefined();
+      expect(tail.results[0]!.data!.auditLogAdded.node).toEqual({ auditLogId: log.id, operation: 'CreateOrder' });
+      expect(tail.results[0]!.data!.auditLogAdded.cursor).toEqual(expect.any(String));
+      // The subgraph's polls carry the caller's credentials (the poller's own correlation id), nothing else of the caller's.
+      const polls = s.auditLogs.sample.requests.slice(before).filter((r) => r.query.PageSize === '2000');
+      for (const { headers: got } of polls) {
+        expect(got.authorization).toBe(headers.authorization);
+        expect(got['x-tenant']).toBe(headers['x-tenant']);
+        expect(got.cookie).toBeUndefined();
+        expect(got['x-other']).toBeUndefined();
+      }
+    } finally {
+      tail.close();
+    }
+  });
+
+  it('ends a live tail refused by the subgraph with its typed error', async () => {
+    const tail = await subscribe(s.url, `subscription { auditLogAdded(filter: { startDate: "2026-01-01T00:00:00Z" }) { cursor } }`, undefined, caller());
+    await tail.finished;
+    expect(tail.results.length).toBeGreaterThan(0);
+    expect(tail.results[0]!.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 });

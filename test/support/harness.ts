@@ -5,13 +5,15 @@ import { Writable } from 'node:stream';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { request } from 'undici';
-import type { Config, OperationLimits } from '../../src/config.js';
+import { loadConfig, type Config, type OperationLimits } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics, type GatewayMetrics } from '../../src/metrics.js';
 import { startSampleUpstream, type SampleUpstream, type SampleUpstreamOptions } from '../../src/sample-upstream/index.js';
-import { createGateway } from '../../src/server.js';
-import { createUpstreamClient, type UpstreamClientOptions } from '../../src/upstream/client.js';
+import { createGateway } from '../../src/gateway.js';
+import type { UpstreamClientOptions } from '../../src/upstream/client.js';
+import { createUpstream } from '../../src/create-upstream.js';
 import type { SpanStarter } from '../../src/tracing.js';
+import type { TailOptions } from '../../src/tail/index.js';
 import type { UpstreamClient } from '../../src/upstream/types.js';
 
 export const CALLER = {
@@ -38,7 +40,7 @@ export interface Harness {
   url: string;
   sample: SampleUpstream;
   upstream: UpstreamClient;
-  /** The gateway's metrics (also served at /metrics), fed by the upstream client's `onCall` as in main.ts. */
+  /** The gateway's metrics (also served at /metrics), fed by the upstream side as in main.ts. */
   metrics: GatewayMetrics;
   /** Every log line the gateway wrote, as text. */
   logs: string[];
@@ -65,6 +67,8 @@ export interface HarnessOptions {
   upstreamOptions?: Partial<Omit<UpstreamClientOptions, 'baseUrl'>>;
   /** Operation limits over the defaults. */
   limits?: Partial<OperationLimits>;
+  /** Live-tail options (tests may poll faster than production through `testOnlyMinPollMs`). */
+  tail?: TailOptions;
   /** Wraps the real upstream client, e.g. to make it fail in a way no upstream response can. */
   wrapUpstream?: (client: UpstreamClient) => UpstreamClient;
 }
@@ -81,24 +85,23 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
   });
   const logger = createLogger('debug', sink);
-  const timeoutMs = options.config?.upstreamTimeoutMs ?? 2_000;
   const metrics = createMetrics();
-  const client = createUpstreamClient({ baseUrl: options.upstreamUrl ?? sample.url, timeoutMs, logger, onCall: metrics.observeUpstreamCall, ...options.upstreamOptions });
-  const upstream = options.wrapUpstream ? options.wrapUpstream(client) : client;
-  const gateway = createGateway({
-    config: {
-      introspection: true,
-      graphiql: true,
-      cursorSecret: 'test-cursor-secret-0123456789',
-      ...options.config,
-      limits: { ...options.config?.limits, ...options.limits },
-    },
-    upstream,
+  const config: Config = {
+    ...loadConfig({}),
+    upstreamTimeoutMs: 2_000,
+    cursorSecret: 'test-cursor-secret-0123456789',
+    ...options.config,
+  };
+  config.limits = { ...config.limits, ...options.config?.limits, ...options.limits };
+  const built = createUpstream(config, {
+    baseUrl: options.upstreamUrl ?? sample.url,
     logger,
-    sampleUpstream: true,
     metrics,
     tracer: options.tracer,
+    clientOptions: options.upstreamOptions,
   });
+  const upstream = options.wrapUpstream ? options.wrapUpstream(built) : built;
+  const gateway = createGateway({ config: { ...config, tail: { ...config.tail, ...options.tail } }, upstream, logger, sampleUpstream: true, metrics, tracer: options.tracer });
   const server: Server = createServer(gateway);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_COST_TABLE, estimateUpstreamCost, overBudget, type CostTable } from '../../src/audit-logs/budget.js';
+import { DEFAULT_COST_TABLE, estimateUpstreamCost, overBudget, type CostTable } from '../../src/limits/budget.js';
 
 const cost = (query: string, variables?: Record<string, unknown>, operationName?: string, costTable?: CostTable) =>
   estimateUpstreamCost({ document: parse(query), variables, operationName, costTable });

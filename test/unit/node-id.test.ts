@@ -7,6 +7,7 @@ import {
   auditLogRawId,
   decodeNodeGlobalId,
   MAX_NODE_IDS,
+  MAX_NODE_TIMESTAMP_MS,
   parseAuditLogRawId,
 } from '../../src/audit-logs/node-id.js';
 import { GatewayError } from '../../src/errors.js';
@@ -41,7 +42,7 @@ describe('AuditLog global ids', () => {
   it('round-trip any upstream id and timestamp', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 0, max: 8.64e15 }),
+        fc.integer({ min: 0, max: MAX_NODE_TIMESTAMP_MS }),
         fc.string({ minLength: 1, maxLength: 256 }),
         (timestampMs, auditLogId) => {
           const id = encodeGlobalID('AuditLog', auditLogRawId({ timestamp: new Date(timestampMs), auditLogId }));
@@ -49,6 +50,13 @@ describe('AuditLog global ids', () => {
         },
       ),
     );
+  });
+
+  it('refuses a time whose lookup window would end past the largest date', () => {
+    expect(() => parseAuditLogRawId(`${MAX_NODE_TIMESTAMP_MS}:a`)).not.toThrow();
+    for (const timestampMs of [MAX_NODE_TIMESTAMP_MS + 1, 8.64e15, 8.64e15 + 1]) {
+      expect(() => parseAuditLogRawId(`${timestampMs}:a`)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }));
+    }
   });
 
   it.each([

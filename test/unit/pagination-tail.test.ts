@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { PageWindow } from '../../src/upstream/types.js';
+import type { PageWindow } from '../../src/pagination/window.js';
 import { MAX_PAGE_SIZE, sliceFromWindows } from '../../src/pagination/plan.js';
 import { planTail, planTailFollowUp } from '../../src/pagination/tail.js';
 

@@ -182,14 +182,19 @@ describe('createSampleStore', () => {
     expect(page.paginationParameters).toEqual({ totalPages: 4, totalCount: 40, hasPreviousPage: true, hasNextPage: true });
   });
 
-  it('serves a 25-item page from 5000 logs quickly', () => {
+  // Its speed (the benchmark's upstream must be far faster than the gateway) is measured by `npm run bench:micro`.
+  it('serves 25-item pages from 5000 logs, filtered and paged, the same on every call', () => {
     const store = createSampleStore({ logs: generateSeedLogs({ now: NOW }) });
     const queries = [q(), q({ Status: 'Failed' }), q({ Reseller: 'contoso', PageNumber: '3' })];
-    for (let i = 0; i < 200; i++) for (const query of queries) store.queryJson(query);
-    const start = performance.now();
-    const rounds = 1000;
-    for (let i = 0; i < rounds; i++) store.queryJson(queries[i % queries.length]!);
-    const perQueryMs = (performance.now() - start) / rounds;
-    expect(perQueryMs).toBeLessThan(0.5);
+    for (const query of queries) {
+      const page = JSON.parse(store.queryJson(query)) as { items: SampleLog[]; paginationParameters: { totalCount: number } };
+      expect(page.items).toHaveLength(25);
+      expect(page.paginationParameters.totalCount).toBeGreaterThan(75);
+      expect(store.queryJson(query)).toBe(JSON.stringify(page)); // repeatable: cached or not, the same text
+    }
+    const failed = JSON.parse(store.queryJson(queries[1]!)) as { items: SampleLog[] };
+    expect(failed.items.every((log) => log.status === 'Failed')).toBe(true);
+    const contoso = JSON.parse(store.queryJson(queries[2]!)) as { items: SampleLog[] };
+    expect(contoso.items.every((log) => log.resellerName?.toLowerCase().includes('contoso'))).toBe(true);
   });
 });

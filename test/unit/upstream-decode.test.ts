@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { GatewayError } from '../../src/errors.js';
-import { decodeAuditLogPage, mapStatusToUpstream, parseTimestamp } from '../../src/upstream/decode.js';
+import { decodeAuditLogPage, parseTimestamp } from '../../src/upstream/decode.js';
+import { UPSTREAM_STATUS } from '../../src/upstream/query.js';
 
 const camelItem = {
   id: '9b2f6a0e-6a43-4c1e-9d1a-2f0d6b1c7e55',
@@ -262,12 +263,13 @@ describe('decodeAuditLogPage', () => {
     expect(decodeAuditLogPage(page([{ ...camelItem, status: 'Weird' }])).items[0]!.status).toBeNull();
   });
 
-  it('decodes a 2000-item page quickly', () => {
+  // How fast is measured by `npm run bench:micro`.
+  it('decodes a 2000-item page, every item in order', () => {
     const items = Array.from({ length: 2000 }, (_, i) => ({ ...camelItem, id: `id-${i}` }));
-    const started = performance.now();
     const result = decodeAuditLogPage(page(items, 100_000));
     expect(result.items).toHaveLength(2000);
-    expect(performance.now() - started).toBeLessThan(200);
+    expect(result.items.map((item) => item.auditLogId)).toEqual(items.map((item) => item.id));
+    expect(result.totalCount).toBe(100_000);
   });
 
   it('never throws anything but UPSTREAM_BAD_RESPONSE, whatever JSON it is given', () => {
@@ -465,10 +467,10 @@ describe('parseTimestamp against the regular-expression grammar', () => {
   });
 });
 
-describe('mapStatusToUpstream', () => {
+describe('UPSTREAM_STATUS', () => {
   it('uses the upstream spelling', () => {
-    expect(mapStatusToUpstream('PROCESSING')).toBe('Processing');
-    expect(mapStatusToUpstream('SUCCEEDED')).toBe('Succeded');
-    expect(mapStatusToUpstream('FAILED')).toBe('Failed');
+    expect(UPSTREAM_STATUS.PROCESSING).toBe('Processing');
+    expect(UPSTREAM_STATUS.SUCCEEDED).toBe('Succeded');
+    expect(UPSTREAM_STATUS.FAILED).toBe('Failed');
   });
 });

@@ -23,7 +23,7 @@ export interface GatewayProcess {
  * signal), listening on a free loopback port. LOG_LEVEL stays `info` at least:
  * the "ready" line tells the port.
  */
-export async function startGatewayProcess(env: Record<string, string>): Promise<GatewayProcess> {
+export async function startGatewayProcess(env: Record<string, string>, { listenTimeoutMs = 30_000 } = {}): Promise<GatewayProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -39,7 +39,7 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
     createInterface({ input: child.stdout! }).on('line', onLine);
     createInterface({ input: child.stderr! }).on('line', onLine);
     void exited.then((code) => reject(new Error(`the gateway exited (${code}) before listening:\n${output.join('\n')}`)));
-    setTimeout(() => reject(new Error(`the gateway did not listen within 30 s:\n${output.join('\n')}`)), 30_000).unref();
+    setTimeout(() => reject(new Error(`the gateway did not listen within ${listenTimeoutMs} ms:\n${output.join('\n')}`)), listenTimeoutMs).unref();
   });
   const url = await listening;
   return {

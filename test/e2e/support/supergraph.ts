@@ -5,10 +5,10 @@ import { createGatewayRuntime, type GatewayRuntime } from '@graphql-hive/gateway
 import { assertCompositionSuccess, composeServices } from '@theguild/federation-composition';
 import { parse } from 'graphql';
 import { request } from 'undici';
-import { startHarness, type Harness } from '../../support/harness.js';
+import { startHarness, type Harness, type HarnessOptions } from '../../support/harness.js';
 import { startDirectorySubgraph, type DirectorySubgraph } from './directory-subgraph.js';
 
-/** The caller headers the supergraph must pass on to the audit-log subgraph (as in the README). */
+/** The caller headers the supergraph must pass on to the audit-log subgraph (as in docs/federation.md). */
 export const PROPAGATED_HEADERS = ['authorization', 'x-tenant', 'x-correlation-id'] as const;
 
 export interface GatewayResponse {
@@ -44,8 +44,8 @@ async function fetchSubgraphSdl(url: string): Promise<string> {
  * and served by Hive Gateway in-process on a real port-0 HTTP server, configured
  * to propagate the three caller headers to subgraphs.
  */
-export async function startSupergraph(): Promise<Supergraph> {
-  const auditLogs = await startHarness();
+export async function startSupergraph(options: HarnessOptions = {}): Promise<Supergraph> {
+  const auditLogs = await startHarness(options);
   const directory = await startDirectorySubgraph();
   let gateway: GatewayRuntime | undefined;
   let server: Server | undefined;

@@ -7,12 +7,13 @@ import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'graphql';
 import { createCompiledQueries } from '../../../src/execution/compiled-execution.js';
+import { loadConfig } from '../../../src/config.js';
+import { createUpstream } from '../../../src/create-upstream.js';
 import { createLogger } from '../../../src/logger.js';
 import { createMetrics } from '../../../src/metrics.js';
 import { startSampleUpstream, type FaultAction, type SampleUpstream } from '../../../src/sample-upstream/index.js';
 import { schema } from '../../../src/schema/index.js';
-import { createGateway } from '../../../src/server.js';
-import { createUpstreamClient } from '../../../src/upstream/client.js';
+import { createGateway } from '../../../src/gateway.js';
 import type { UpstreamClient } from '../../../src/upstream/types.js';
 
 /**
@@ -35,22 +36,22 @@ let sample: SampleUpstream;
 let compiled: Served;
 let standard: Served;
 
-/** One gateway as main.ts builds it, with a client that crashes on CRASHING_CUSTOMER (an unexpected error to mask). */
+/** One gateway as main.ts builds it, with an upstream that crashes on CRASHING_CUSTOMER (an unexpected error to mask). */
 async function serve(compiledExecution: boolean): Promise<Served> {
   const metrics = createMetrics();
   const logger = createLogger('warn', new Writable({ write: (_chunk, _encoding, done) => done() }));
-  const client = createUpstreamClient({ baseUrl: sample.url, timeoutMs: 2_000, logger, onCall: metrics.observeUpstreamCall, retry: { retries: 0 } });
+  // No retries: one fault of the sample upstream is one failed call for each gateway.
+  const config = { ...loadConfig({}), upstreamRetries: 0, cursorSecret: 'compare-cursor-secret-0123456789' };
+  const client = createUpstream(config, { baseUrl: sample.url, logger, metrics });
   const upstream: UpstreamClient = {
+    ...client,
     listAuditLogs: async (call) => {
       if (call.query.customer === CRASHING_CUSTOMER) throw new TypeError('cannot read properties of undefined');
       return client.listAuditLogs(call);
     },
-    probe: () => client.probe(),
-    state: () => client.state(),
-    close: () => client.close(),
   };
   const gateway = createGateway({
-    config: { introspection: true, graphiql: false, cursorSecret: 'compare-cursor-secret-0123456789' },
+    config: { ...config, introspection: true, graphiql: false },
     upstream,
     logger,
     metrics,

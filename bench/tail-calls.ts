@@ -1,0 +1,72 @@
+/**
+ * `npx tsx bench/tail-calls.ts`: upstream calls per minute made by the live tail.
+ *
+ * The real gateway (in-process, port 0) in front of the real sample upstream; for each
+ * scenario it opens the subscriptions over SSE, counts the upstream requests over a
+ * short measured run at TAIL_POLL_MS=1000 (the smallest allowed), and scales the count
+ * to one minute, and to the default interval of 5000 ms. Bounded: four runs of
+ * --seconds each (default 15), at most 100 open streams.
+ */
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import { createLogger } from '../src/logger.js';
+import { createMetrics } from '../src/metrics.js';
+import { startSampleUpstream } from '../src/sample-upstream/index.js';
+import { loadConfig } from '../src/config.js';
+import { createUpstream } from '../src/create-upstream.js';
+import { createGateway } from '../src/gateway.js';
+import { subscribe, type SseSubscription } from '../test/support/sse.js';
+
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '15' } } });
+const seconds = Number(values.seconds);
+const POLL_MS = 1_000;
+
+const sample = await startSampleUpstream({ liveWritesEveryMs: 2_000 });
+const metrics = createMetrics();
+const logger = createLogger('silent');
+const upstream = createUpstream(loadConfig({}), { baseUrl: sample.url, logger, metrics });
+const gateway = createGateway({
+  config: { introspection: false, graphiql: false, cursorSecret: 'bench-cursor-secret-0123456789', tail: { pollMs: POLL_MS, maxPerCaller: 1_000, max: 1_000 } },
+  upstream,
+  logger,
+  metrics,
+});
+const server = createServer(gateway);
+server.listen(0, '127.0.0.1');
+await once(server, 'listening');
+const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+const TAIL = 'subscription { auditLogAdded(filter: { status: SUCCEEDED }) { cursor node { auditLogId } } }';
+
+const caller = (i: number) => ({ authorization: `Bearer bench-token-${i}`, 'x-tenant': `tenant-${i}.example` });
+
+async function measure(label: string, callers: number, perCaller: number) {
+  const subs: SseSubscription[] = [];
+  for (let c = 0; c < callers; c++) for (let s = 0; s < perCaller; s++) subs.push(await subscribe(endpoint, TAIL, undefined, caller(c)));
+  // Let every poller make its first poll, then count.
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  const before = sample.requests.length;
+  const started = Date.now();
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1_000));
+  const calls = sample.requests.length - before;
+  const elapsedMin = (Date.now() - started) / 60_000;
+  const events = subs.reduce((sum, sub) => sum + sub.results.length, 0);
+  for (const sub of subs) sub.close();
+  await Promise.all(subs.map((sub) => sub.finished));
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const perMinute = calls / elapsedMin;
+  return { label, subscriptions: subs.length, calls, perMinuteAt1s: Math.round(perMinute), perMinuteAt5s: Math.round(perMinute / 5), events };
+}
+
+const rows = [];
+rows.push(await measure('1 subscriber, one caller and filter', 1, 1));
+rows.push(await measure('10 subscribers, one caller and filter', 1, 10));
+rows.push(await measure('100 subscribers, one caller and filter', 1, 100));
+rows.push(await measure('10 callers with different tokens, 1 each', 10, 1));
+console.table(rows);
+
+server.closeAllConnections();
+server.close();
+await upstream.close();
+await sample.close();

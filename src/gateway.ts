@@ -1,0 +1,124 @@
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { DEFAULT_LIMITS, type Config, type OperationLimits } from './config.js';
+import { createContextFactory, type GatewayContext } from './context.js';
+import { maskUnexpectedError } from './errors.js';
+import { useCompiledExecution } from './execution/compiled-execution.js';
+import type { Logger } from './logger.js';
+import { createCursorCodec } from './pagination/cursor.js';
+import { useBodyLimit } from './plugins/use-body-limit.js';
+import { useCorrelationId } from './plugins/use-correlation-id.js';
+import { useInputErrorCodes } from './plugins/use-input-error-codes.js';
+import { useIntrospectionSwitch } from './plugins/use-introspection-switch.js';
+import { useJsonBodiesOnly } from './plugins/use-json-bodies-only.js';
+import { useRequestParamChecks } from './plugins/use-request-param-checks.js';
+import { useOperationLimits } from './plugins/use-operation-limits.js';
+import { useReadiness } from './plugins/use-readiness.js';
+import { useUpstreamBudget } from './limits/use-upstream-budget.js';
+import { createMetrics, type GatewayMetrics } from './metrics.js';
+import { useOperationRecord } from './plugins/operation-record.js';
+import { useMetrics } from './plugins/use-metrics.js';
+import { useOperationLog } from './plugins/use-operation-log.js';
+import { useTracing } from './plugins/use-tracing.js';
+import { propagatingTracer, type SpanStarter } from './tracing.js';
+import { schema } from './schema/index.js';
+import { createGraphiQLRenderer, graphiqlOptions } from './graphiql.js';
+import { createTailHub, type TailOptions } from './tail/index.js';
+import { useGraphiQLAssets } from './graphiql-assets.js';
+import type { UpstreamClient } from './upstream/types.js';
+
+export interface GatewayOptions {
+  config: Pick<Config, 'introspection' | 'graphiql' | 'cursorSecret'> & {
+    limits?: Partial<OperationLimits>;
+    corsOrigins?: string[];
+    /** Live tail: poll interval, lookback, caps (TAIL_* settings). */
+    tail?: TailOptions;
+  };
+  /** The upstream side as `createUpstream` builds it (traced, shared as configured). */
+  upstream: UpstreamClient;
+  logger: Logger;
+  /** True when the gateway runs on the embedded sample upstream (GraphiQL then pre-fills its headers). */
+  sampleUpstream?: boolean;
+  /** True once shutdown has begun: /readyz answers 503. */
+  draining?: () => boolean;
+  /** Served at /metrics; pass the same object to `createUpstream`. Default: a fresh registry. */
+  metrics?: GatewayMetrics;
+  /** Spans per operation (upstream calls: pass the same tracer to `createUpstream`). Default: propagate W3C trace context, record nothing. */
+  tracer?: SpanStarter;
+  /** Queries run as compiled functions (same responses, less CPU); false: the standard executor only. */
+  compiledExecution?: boolean;
+}
+
+export type Gateway = YogaServerInstance<Record<string, unknown>, GatewayContext>;
+
+/** Builds the gateway; it does not listen (the caller decides: tests use port 0 or `.fetch`). */
+export function createGateway({
+  config,
+  upstream,
+  logger,
+  sampleUpstream = false,
+  draining,
+  metrics = createMetrics(),
+  tracer = propagatingTracer(),
+  compiledExecution = true,
+}: GatewayOptions): Gateway {
+  const cursors = createCursorCodec(config.cursorSecret);
+  const limits: OperationLimits = { ...DEFAULT_LIMITS, ...config.limits };
+  const tail = createTailHub({ options: config.tail, upstream, cursors, cursorSecret: config.cursorSecret, logger, registry: metrics.registry });
+  return createYoga<Record<string, unknown>, GatewayContext>({
+    schema,
+    context: createContextFactory({ upstream, cursors, logger, tail }),
+    graphqlEndpoint: '/graphql',
+    healthCheckEndpoint: '/healthz',
+    landingPage: false,
+    cors: corsOptions(config.corsOrigins ?? ['*']),
+    // One operation per request, JSON bodies of bounded size (see useJsonBodiesOnly).
+    batching: false,
+    multipart: false,
+    // Checked by useBodyLimit below, without yoga's per-request TransformStream.
+    maxRequestBodySize: false,
+    graphiql: config.graphiql ? graphiqlOptions({ sampleUpstream }) : false,
+    renderGraphiQL: createGraphiQLRenderer(),
+    maskedErrors: { maskError: maskUnexpectedError },
+    logging: {
+      debug: (...args) => logger.debug(args.map(String).join(' ')),
+      info: (...args) => logger.info(args.map(String).join(' ')),
+      warn: (...args) => logger.warn(args.map(String).join(' ')),
+      error: (...args) => logger.error({ err: args.find((a) => a instanceof Error) }, args.filter((a) => !(a instanceof Error)).map(String).join(' ') || 'error'),
+    },
+    plugins: [
+      useCorrelationId(),
+      // The record first: the log line, the metrics and the span read it.
+      useOperationRecord(),
+      useOperationLog(logger),
+      useMetrics(metrics),
+      useTracing(tracer),
+      useReadiness({ upstream, draining }),
+      ...(config.graphiql ? [useGraphiQLAssets()] : []),
+      useJsonBodiesOnly(),
+      useRequestParamChecks(),
+      useIntrospectionSwitch(config.introspection),
+      useOperationLimits({ limits, blockFieldSuggestions: !config.introspection }),
+      useUpstreamBudget({ calls: limits.budgetCalls, items: limits.budgetItems }),
+      useInputErrorCodes(),
+      // After every request parser, so it bounds whichever one is chosen.
+      useBodyLimit(limits.bodyLimitBytes),
+      ...(compiledExecution ? [useCompiledExecution()] : []),
+    ],
+  });
+}
+
+/**
+ * Browsers may call from the configured origins. No credentials: the gateway reads no
+ * cookies, callers authenticate with their own Authorization header. The correlation id
+ * is exposed so a frontend can quote it in a bug report.
+ */
+function corsOptions(origins: string[]) {
+  return {
+    origin: origins.includes('*') ? undefined : origins,
+    credentials: false,
+    methods: ['GET', 'POST', 'OPTIONS'],
+    allowedHeaders: ['authorization', 'content-type', 'accept', 'x-tenant', 'x-correlation-id', 'traceparent', 'tracestate'],
+    exposedHeaders: ['x-correlation-id'],
+    maxAge: 600,
+  };
+}

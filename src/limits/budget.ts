@@ -1,0 +1,227 @@
+import {
+  getOperationAST,
+  Kind,
+  valueFromASTUntyped,
+  type DirectiveNode,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import { isAbsentCursor } from '../pagination/absent-cursor.js';
+import { PAGE_SIZE } from '../settings.js';
+
+/**
+ * The upstream budget of one GraphQL operation, estimated from the document and
+ * variables alone, before anything executes. Pure.
+ *
+ * Every field that reaches the upstream is counted where it appears, per field and
+ * per alias, even when identical requests would be merged at run time: the budget
+ * bounds what a caller may ask for, not what deduplication happens to save.
+ * Arguments that the resolvers reject anyway (a `first` out of range, a malformed
+ * list) count as nothing here, so the caller gets the resolver's precise error.
+ */
+
+export interface UpstreamCost {
+  /** Upstream calls, at most. */
+  calls: number;
+  /** Audit-log items asked for. */
+  items: number;
+}
+
+/**
+ * The cost of one field, given its argument values (literals and variables resolved).
+ * `perType`, when set, multiplies the cost of the field's sub-selections by type
+ * condition: `_entities` runs its `... on Reseller { auditLogs }` once per Reseller
+ * representation.
+ */
+export interface FieldCost extends UpstreamCost {
+  perType?: (typeCondition: string | undefined) => number;
+}
+
+export type FieldCostRule = (args: Readonly<Record<string, unknown>>) => FieldCost;
+
+/**
+ * The extension point: field name → cost rule. Fields not listed cost nothing and
+ * pass their parent's multiplier on. A field name is matched on any parent type
+ * (`auditLogs` is both `Query.auditLogs` and `Reseller.auditLogs`).
+ */
+export type CostTable = Readonly<Record<string, FieldCostRule>>;
+
+const FREE: FieldCost = { calls: 0, items: 0 };
+
+/** A connection page: one call when `first` without a cursor (one window), two otherwise at most. */
+export const connectionCost: FieldCostRule = (args) => {
+  const first = pageSize(args.first);
+  const last = pageSize(args.last);
+  if (first === null || last === null) return FREE; // out of range: BAD_USER_INPUT before any call
+  const items = first ?? last ?? PAGE_SIZE.default;
+  const oneWindow = last === undefined && isAbsentCursor(args.after) && isAbsentCursor(args.before);
+  return { calls: oneWindow ? 1 : 2, items };
+};
+
+/** `node(id:)`: one lookup, at most one call. */
+export const nodeCost: FieldCostRule = () => ({ calls: 1, items: 1 });
+
+/** `nodes(ids:)`: one lookup per id, each at most one call (lookups that share a window share it at run time). */
+export const nodesCost: FieldCostRule = (args) => {
+  const ids = args.ids;
+  const count = Array.isArray(ids) ? ids.length : ids === undefined || ids === null ? 0 : 1;
+  return { calls: count, items: count };
+};
+
+/**
+ * `_entities(representations:)`: each AuditLog representation is a node lookup; each
+ * other representation (a Reseller) costs what its sub-selection costs, once per
+ * representation of that type.
+ */
+export const entitiesCost: FieldCostRule = (args) => {
+  const representations = Array.isArray(args.representations) ? args.representations : [];
+  const byType = new Map<string, number>();
+  for (const representation of representations) {
+    const typename = typeof representation === 'object' && representation !== null ? (representation as { __typename?: unknown }).__typename : undefined;
+    if (typeof typename === 'string') byType.set(typename, (byType.get(typename) ?? 0) + 1);
+  }
+  const auditLogs = byType.get('AuditLog') ?? 0;
+  return {
+    calls: auditLogs,
+    items: auditLogs,
+    perType: (typeCondition) => (typeCondition === undefined ? representations.length : (byType.get(typeCondition) ?? 0)),
+  };
+};
+
+/** What reaches the upstream in this schema. */
+export const DEFAULT_COST_TABLE: CostTable = {
+  auditLogs: connectionCost,
+  node: nodeCost,
+  nodes: nodesCost,
+  _entities: entitiesCost,
+};
+
+export interface EstimateInput {
+  document: DocumentNode;
+  operationName?: string | null;
+  variables?: Readonly<Record<string, unknown>> | null;
+  costTable?: CostTable;
+}
+
+/** The planned upstream calls and items of the operation that would run. */
+export function estimateUpstreamCost({ document, operationName, variables, costTable = DEFAULT_COST_TABLE }: EstimateInput): UpstreamCost {
+  const operation = getOperationAST(document, operationName ?? undefined);
+  if (!operation) return { calls: 0, items: 0 };
+
+  const values: Record<string, unknown> = {};
+  for (const definition of operation.variableDefinitions ?? []) {
+    if (definition.defaultValue) values[definition.variable.name.value] = valueFromASTUntyped(definition.defaultValue);
+  }
+  for (const [name, value] of Object.entries(variables ?? {})) if (value !== undefined) values[name] = value;
+
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  return costOf(operation.selectionSet, { factor: 1 }, { fragments, values, costTable, spreading: new Set() });
+}
+
+export interface Budget {
+  calls: number;
+  items: number;
+}
+
+/** Which limit an estimate breaks, if any (calls first: it is the upstream's load). */
+export function overBudget(cost: UpstreamCost, budget: Budget): { limit: 'calls' | 'items'; planned: number; max: number } | undefined {
+  if (cost.calls > budget.calls) return { limit: 'calls', planned: cost.calls, max: budget.calls };
+  if (cost.items > budget.items) return { limit: 'items', planned: cost.items, max: budget.items };
+  return undefined;
+}
+
+interface Walk {
+  fragments: Map<string, FragmentDefinitionNode>;
+  values: Record<string, unknown>;
+  costTable: CostTable;
+  /** Fragments being expanded on the current path; a cycle (invalid anyway) is not followed. */
+  spreading: Set<string>;
+}
+
+/** How many times a selection set runs, and, right under `_entities`, by which type. */
+interface Scope {
+  factor: number;
+  perType?: (typeCondition: string | undefined) => number;
+}
+
+function costOf(selectionSet: SelectionSetNode, scope: Scope, walk: Walk): UpstreamCost {
+  const total = { calls: 0, items: 0 };
+  const add = (cost: UpstreamCost): void => {
+    total.calls += cost.calls;
+    total.items += cost.items;
+  };
+  for (const selection of selectionSet.selections) {
+    if (!isIncluded(selection.directives, walk.values)) continue;
+    switch (selection.kind) {
+      case Kind.FIELD:
+        add(fieldCost(selection, scope, walk));
+        break;
+      case Kind.INLINE_FRAGMENT:
+        add(costOf(selection.selectionSet, narrow(scope, selection.typeCondition?.name.value), walk));
+        break;
+      case Kind.FRAGMENT_SPREAD: {
+        const name = selection.name.value;
+        const fragment = walk.fragments.get(name);
+        if (!fragment || walk.spreading.has(name)) break;
+        walk.spreading.add(name);
+        add(costOf(fragment.selectionSet, narrow(scope, fragment.typeCondition.name.value), walk));
+        walk.spreading.delete(name);
+        break;
+      }
+    }
+  }
+  return total;
+}
+
+function fieldCost(field: FieldNode, scope: Scope, walk: Walk): UpstreamCost {
+  const name = field.name.value;
+  if (name.startsWith('__')) return FREE; // __typename, introspection
+  const times = scope.factor * (scope.perType ? scope.perType(undefined) : 1);
+  const rule = walk.costTable[name];
+  const own = rule ? rule(argumentValues(field, walk.values)) : FREE;
+  const total = { calls: own.calls * times, items: own.items * times };
+  if (field.selectionSet && times > 0) {
+    const nested = costOf(field.selectionSet, { factor: times, perType: own.perType }, walk);
+    total.calls += nested.calls;
+    total.items += nested.items;
+  }
+  return total;
+}
+
+/** A type condition right under a `perType` field picks that type's multiplier. */
+function narrow(scope: Scope, typeCondition: string | undefined): Scope {
+  if (!scope.perType || typeCondition === undefined) return scope;
+  return { factor: scope.factor * scope.perType(typeCondition) };
+}
+
+function argumentValues(field: FieldNode, values: Record<string, unknown>): Record<string, unknown> {
+  const args: Record<string, unknown> = {};
+  for (const argument of field.arguments ?? []) {
+    args[argument.name.value] = valueFromASTUntyped(argument.value, values);
+  }
+  return args;
+}
+
+/** `@skip(if: true)` and `@include(if: false)` leave a selection out, as execution will. */
+function isIncluded(directives: readonly DirectiveNode[] | undefined, values: Record<string, unknown>): boolean {
+  for (const directive of directives ?? []) {
+    const name = directive.name.value;
+    if (name !== 'skip' && name !== 'include') continue;
+    const condition = directive.arguments?.find((argument) => argument.name.value === 'if');
+    const value = condition ? valueFromASTUntyped(condition.value, values) : undefined;
+    if (name === 'skip' && value === true) return false;
+    if (name === 'include' && value === false) return false;
+  }
+  return true;
+}
+
+/** undefined: not given; null: given but invalid (the resolver rejects it); else the size. */
+function pageSize(value: unknown): number | undefined | null {
+  if (value === undefined || value === null) return undefined;
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= PAGE_SIZE.max ? value : null;
+}

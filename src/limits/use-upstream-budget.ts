@@ -1,0 +1,41 @@
+import { GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { DEFAULT_COST_TABLE, estimateUpstreamCost, overBudget, type Budget, type CostTable } from './budget.js';
+
+const LIMIT_NAMES = { calls: 'UPSTREAM_BUDGET_CALLS', items: 'UPSTREAM_BUDGET_ITEMS' } as const;
+const WHAT = { calls: 'upstream calls', items: 'audit-log items' } as const;
+
+/**
+ * Stops an operation over the upstream budget before it executes, so it makes no
+ * upstream call at all: BAD_USER_INPUT naming the limit, the planned amount and the
+ * maximum (also in `extensions.budget`).
+ */
+export function useUpstreamBudget(budget: Budget, costTable: CostTable = DEFAULT_COST_TABLE): Plugin {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const cost = estimateUpstreamCost({
+        document: args.document,
+        operationName: args.operationName,
+        variables: args.variableValues,
+        costTable,
+      });
+      const over = overBudget(cost, budget);
+      if (!over) return;
+      const message =
+        `The operation asks for ${over.planned} ${WHAT[over.limit]}; one operation may ask for at most ${over.max} ` +
+        `(${LIMIT_NAMES[over.limit]}). Ask for fewer or smaller pages, or split the operation.`;
+      setResultAndStopExecution({
+        errors: [
+          new GraphQLError(message, {
+            extensions: {
+              code: 'BAD_USER_INPUT',
+              budget: { limit: LIMIT_NAMES[over.limit], planned: over.planned, max: over.max },
+              // Rejected before execution: 400 for application/graphql-response+json, 200 for application/json.
+              http: { spec: true, status: 400 },
+            },
+          }),
+        ],
+      });
+    },
+  };
+}

@@ -1,0 +1,257 @@
+import { createHash } from 'node:crypto';
+import type { Registry } from 'prom-client';
+import { normalizeFilter, type AuditLogFilterArgs } from '../audit-logs/filter.js';
+import { badUserInput, GatewayError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { CursorCodec } from '../pagination/cursor.js';
+import { MAX_PAGE_SIZE } from '../pagination/plan.js';
+import type { PageWindow } from '../pagination/window.js';
+import type { AuditLogQuery, ForwardedHeaders, UpstreamClient, UpstreamPage } from '../upstream/types.js';
+import { createEventCursorCodec } from './event-cursor.js';
+import { advanceMark, freshOldestFirst, isAfter, RecentIds, toTailItem, type ResumePoint, type TailItem } from './items.js';
+import { instantOf, type Instant } from './instant.js';
+import { forgetBeforeMs } from './lookback.js';
+import { createTailMetrics } from './metrics.js';
+import { resolveTailSettings, type TailOptions, type TailSettings } from './options.js';
+import { Poller, type PollBatch, type PollerListener } from './poller.js';
+import { resumePointFromCursor } from './resume-point.js';
+import { TailStream, type TailEvent } from './stream.js';
+
+/** What a subscription brings from its request. */
+export interface TailRequest {
+  headers: ForwardedHeaders;
+  filter: AuditLogFilterArgs | null | undefined;
+  after: string | null | undefined;
+  /** Reads with the request's own headers (and counts them as the operation's calls). */
+  read(query: AuditLogQuery, window: PageWindow): Promise<UpstreamPage>;
+  /** Aborts when the client goes away. */
+  signal?: AbortSignal;
+}
+
+export interface TailHubOptions {
+  options?: TailOptions;
+  upstream: UpstreamClient;
+  /** The page-cursor codec; event cursors are signed with the same secret under their own label. */
+  cursors: CursorCodec;
+  cursorSecret: string;
+  logger: Logger;
+  registry: Registry;
+}
+
+export interface TailHub {
+  readonly settings: TailSettings;
+  /** Opens a stream, or throws the GraphQL error that refuses it (before any event). */
+  subscribe(request: TailRequest): Promise<AsyncIterableIterator<TailEvent>>;
+  /** Completes every stream and stops every poller; later subscriptions complete at once. */
+  close(): void;
+  /** Open subscriptions and running pollers, as of now. */
+  stats(): { subscriptions: number; pollers: number };
+}
+
+/** Catching up further back than this many logs is refused (contract section 8). */
+export const MAX_CATCH_UP = MAX_PAGE_SIZE;
+
+const hubs = new Set<TailHub>();
+
+/** Completes every open live-tail stream of this process (SIGTERM). */
+export function closeAll(): void {
+  for (const hub of [...hubs]) hub.close();
+}
+
+/** A short, one-way name for a secret-bearing key: safe in logs and maps. */
+const hashOf = (...parts: string[]) => createHash('sha256').update(parts.join('\u0000')).digest('base64url').slice(0, 16);
+
+interface PollerEntry {
+  poller: Poller;
+  subscribers: number;
+}
+
+export function createTailHub({ options, upstream, cursors, cursorSecret, logger, registry }: TailHubOptions): TailHub {
+  const settings = resolveTailSettings(options);
+  const clock = Date.now;
+  const events = createEventCursorCodec(cursorSecret);
+  const metrics = createTailMetrics(registry);
+  const pollers = new Map<string, PollerEntry>();
+  const perCaller = new Map<string, number>();
+  const streams = new Set<TailStream>();
+  let open = 0;
+  let closed = false;
+
+  const reserve = (callerKey: string): (() => void) => {
+    const mine = perCaller.get(callerKey) ?? 0;
+    if (open >= settings.max || mine >= settings.maxPerCaller) {
+      const which = open >= settings.max ? `TAIL_MAX (${settings.max})` : `TAIL_MAX_PER_CALLER (${settings.maxPerCaller})`;
+      throw new GatewayError('RATE_LIMITED', `Too many open live-tail subscriptions: at most ${which}. Close one first.`);
+    }
+    open += 1;
+    perCaller.set(callerKey, mine + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      open -= 1;
+      const left = (perCaller.get(callerKey) ?? 1) - 1;
+      if (left > 0) perCaller.set(callerKey, left);
+      else perCaller.delete(callerKey);
+    };
+  };
+
+  const joinPoller = (key: string, request: TailRequest, filterQuery: Omit<AuditLogQuery, 'startDate' | 'endDate'>, listener: PollerListener) => {
+    let entry = pollers.get(key);
+    if (entry === undefined) {
+      const poller = new Poller({
+        key,
+        authorization: request.headers.authorization,
+        tenant: request.headers.tenant,
+        filterQuery,
+        settings,
+        upstream,
+        logger,
+        clock,
+        onPoll: metrics.polled,
+      });
+      entry = { poller, subscribers: 0 };
+      pollers.set(key, entry);
+      metrics.pollerStarted();
+    }
+    entry.subscribers += 1;
+    entry.poller.listeners.add(listener);
+    const joined = entry;
+    return () => {
+      joined.poller.listeners.delete(listener);
+      joined.subscribers -= 1;
+      if (joined.subscribers === 0 && pollers.get(key) === joined) {
+        pollers.delete(key);
+        joined.poller.stop('last subscriber left');
+        metrics.pollerStopped();
+      }
+    };
+  };
+
+  const subscribe = async (request: TailRequest): Promise<AsyncIterableIterator<TailEvent>> => {
+    const { headers } = request;
+    if (request.filter?.startDate != null || request.filter?.endDate != null) {
+      throw badUserInput('filter.startDate and filter.endDate are not allowed on a live tail: it has no end.');
+    }
+    const filter = normalizeFilter(request.filter);
+    if (closed) {
+      // Shutting down: the subscription completes at once, with no event.
+      const done = new TailStream(() => {});
+      done.end('server shutting down');
+      return done;
+    }
+    const callerKey = hashOf(headers.authorization, headers.tenant);
+    const pollerKey = hashOf(headers.authorization, headers.tenant, filter.fingerprint);
+    const release = reserve(callerKey);
+    let leave: (() => void) | undefined;
+    let stream: TailStream | undefined;
+    try {
+      const resume = await resumePointFromCursor(request.after, {
+        fingerprint: filter.fingerprint,
+        filterQuery: filter.query,
+        events,
+        pages: cursors,
+        read: request.read,
+      });
+      const openedAt = clock();
+      const delivered = new RecentIds();
+      let mark: ResumePoint | null = resume;
+      // Until the first poll after joining, only logs after the start count: the poller's
+      // first reads return logs that were there before this subscription began.
+      const start: { instant: Instant; ids: ReadonlySet<string> } = resume
+        ? { instant: instantOf(resume.timestamp)!, ids: new Set(resume.ids) }
+        : { instant: { ms: openedAt - 1, subMs: 999_999 }, ids: new Set() };
+      let pollsSeen = 0;
+      let catchingUp: PollBatch[] | null = resume ? [] : null;
+      let count = 0;
+
+      const deliver = (items: readonly TailItem[]) => {
+        for (const item of items) {
+          if (delivered.has(item.record.auditLogId)) continue;
+          delivered.add(item);
+          mark = advanceMark(mark, [item]);
+          stream!.push({ edge: { cursor: events.encode(filter.fingerprint, mark!), node: item.record } });
+          count += 1;
+          metrics.delivered(1);
+        }
+      };
+      const onBatch = (batch: PollBatch) => {
+        if (catchingUp) return void catchingUp.push(batch);
+        pollsSeen += 1;
+        deliver(pollsSeen === 1 ? batch.fresh.filter((item) => isAfter(item, start)) : batch.fresh);
+        // Past this, no poll can return an id again (the poller's window never reaches further back).
+        delivered.forgetBefore(forgetBeforeMs(clock(), settings.lookbackMs) - settings.giveUpMs - settings.pollMs);
+      };
+
+      stream = new TailStream((reason) => {
+        streams.delete(stream!);
+        leave?.();
+        release();
+        metrics.subscriptionEnded();
+        logger.info({ tail: pollerKey, correlationId: headers.correlationId, reason, delivered: count, openMs: clock() - openedAt }, 'live tail ended');
+      });
+      const opened = stream;
+      streams.add(opened);
+      metrics.subscriptionOpened();
+      leave = joinPoller(pollerKey, request, filter.query, {
+        onBatch,
+        onFailure: (error) => opened.end(`upstream ${error.code}`, { error: forCaller(error, headers.correlationId) }),
+      });
+      request.signal?.addEventListener('abort', () => opened.end('client went away'), { once: true });
+
+      if (resume) {
+        // Catch up: every log after the resume point, read with the caller's own headers.
+        const query: AuditLogQuery = {
+          ...filter.query,
+          startDate: new Date(start.instant.ms).toISOString(),
+          endDate: new Date(clock()).toISOString(),
+        };
+        const page = await request.read(query, { pageNumber: 1, pageSize: MAX_CATCH_UP });
+        const items = page.items.map(toTailItem).filter((item) => isAfter(item, start));
+        if (page.totalCount - (page.items.length - items.length) > MAX_CATCH_UP) {
+          throw badUserInput(`"after" is more than ${MAX_CATCH_UP} logs back; resume from a later cursor or without one.`);
+        }
+        deliver(freshOldestFirst(items, () => false));
+        const buffered = catchingUp ?? [];
+        catchingUp = null;
+        for (const batch of buffered) onBatch(batch);
+      }
+      logger.info(
+        { tail: pollerKey, correlationId: headers.correlationId, resumed: resume !== null, caughtUp: count, pollerCorrelationId: pollers.get(pollerKey)?.poller.correlationId },
+        'live tail opened',
+      );
+      return opened;
+    } catch (error) {
+      if (stream) {
+        // Refused after it was set up: undo it quietly (the error is the answer).
+        stream.end('refused');
+      } else {
+        release();
+      }
+      throw error;
+    }
+  };
+
+  const hub: TailHub = {
+    settings,
+    subscribe,
+    close() {
+      closed = true;
+      hubs.delete(hub);
+      for (const stream of [...streams]) stream.end('server shutting down');
+    },
+    stats: () => ({ subscriptions: open, pollers: pollers.size }),
+  };
+  hubs.add(hub);
+  return hub;
+}
+
+/** The poller's error, as this subscriber's own (its correlation id), with the same code and details. */
+function forCaller(error: GatewayError, correlationId: string): GatewayError {
+  const copy = new GatewayError(error.code, error.message, {
+    upstream: error.extensions.upstream as never,
+    retryAfterSeconds: error.extensions.retryAfterSeconds as number | undefined,
+  });
+  (copy as { extensions: Record<string, unknown> }).extensions = { ...copy.extensions, correlationId };
+  return copy;
+}

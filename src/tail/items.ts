@@ -1,0 +1,97 @@
+import type { AuditLogRecord } from '../upstream/types.js';
+import { compareInstants, instantOf, type Instant } from './instant.js';
+
+/** An audit log as the tail handles it: the record, its exact timestamp text and instant. */
+export interface TailItem {
+  record: AuditLogRecord;
+  /** The timestamp exactly as the upstream sent it. */
+  timestamp: string;
+  instant: Instant;
+}
+
+/**
+ * Where a stream stands: every log after `timestamp`, and those at exactly
+ * `timestamp` whose id is not in `ids`, are still to be delivered.
+ */
+export interface ResumePoint {
+  timestamp: string;
+  ids: string[];
+}
+
+export function toTailItem(record: AuditLogRecord): TailItem {
+  const raw = record.raw;
+  const text = typeof raw.timestamp === 'string' ? raw.timestamp : typeof raw.Timestamp === 'string' ? raw.Timestamp : record.timestamp.toISOString();
+  // The decoder accepted this text, so it has an instant; fall back to the Date's for safety.
+  const instant = instantOf(text) ?? { ms: record.timestamp.getTime(), subMs: 0 };
+  return { record, timestamp: text, instant };
+}
+
+/** True when `item` comes after `point`: later, or at the same instant and not yet delivered. Pure. */
+export function isAfter(item: TailItem, point: { instant: Instant; ids: ReadonlySet<string> }): boolean {
+  const order = compareInstants(item.instant, point.instant);
+  return order > 0 || (order === 0 && !point.ids.has(item.record.auditLogId));
+}
+
+/**
+ * The items of one read (upstream order: newest first) that `known` does not hold,
+ * each once, oldest first. Equal timestamps keep the reverse of the upstream's order,
+ * which is the same on every call. Pure.
+ */
+export function freshOldestFirst(newestFirst: readonly TailItem[], known: (id: string) => boolean): TailItem[] {
+  const taken = new Set<string>();
+  const fresh: Array<{ item: TailItem; position: number }> = [];
+  newestFirst.forEach((item, position) => {
+    const id = item.record.auditLogId;
+    if (known(id) || taken.has(id)) return;
+    taken.add(id);
+    fresh.push({ item, position });
+  });
+  fresh.sort((a, b) => compareInstants(a.item.instant, b.item.instant) || b.position - a.position);
+  return fresh.map(({ item }) => item);
+}
+
+/**
+ * Ids seen recently, with the millisecond of their timestamp, so that an id read
+ * again by a later overlapping poll is recognised and ids too old to be read again
+ * are forgotten (memory bounded by the lookback window).
+ */
+export class RecentIds {
+  readonly #ms = new Map<string, number>();
+
+  has(id: string): boolean {
+    return this.#ms.has(id);
+  }
+
+  add(item: TailItem): void {
+    this.#ms.set(item.record.auditLogId, item.instant.ms);
+  }
+
+  /** Forgets ids whose timestamp is before `ms`: no later read can return them. */
+  forgetBefore(ms: number): void {
+    for (const [id, at] of this.#ms) if (at < ms) this.#ms.delete(id);
+  }
+
+  get size(): number {
+    return this.#ms.size;
+  }
+}
+
+/**
+ * The high-water mark of a stream after `items` were delivered on top of `mark`:
+ * the latest timestamp delivered and the ids delivered at exactly it. A late log
+ * (older than the mark) leaves it where it is. Pure.
+ */
+export function advanceMark(mark: ResumePoint | null, items: readonly TailItem[]): ResumePoint | null {
+  let current = mark;
+  let currentInstant = mark ? instantOf(mark.timestamp) : null;
+  for (const item of items) {
+    const order = currentInstant === null ? 1 : compareInstants(item.instant, currentInstant);
+    if (order > 0) {
+      current = { timestamp: item.timestamp, ids: [item.record.auditLogId] };
+      currentInstant = item.instant;
+    } else if (order === 0 && current && !current.ids.includes(item.record.auditLogId)) {
+      current = { timestamp: current.timestamp, ids: [...current.ids, item.record.auditLogId] };
+    }
+  }
+  return current;
+}

@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import { GatewayError, type ErrorCode } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { MAX_PAGE_SIZE } from '../pagination/plan.js';
+import type { AuditLogQuery, UpstreamClient } from '../upstream/types.js';
+import { backoffDelayMs, givesUp, pollFailureAction } from './backoff.js';
+import { freshOldestFirst, RecentIds, toTailItem, type TailItem } from './items.js';
+import { forgetBeforeMs, pollWindow } from './lookback.js';
+import type { TailSettings } from './options.js';
+
+/** What a poller hands its subscribers after each successful poll. */
+export interface PollBatch {
+  /** Logs no earlier poll of this poller returned, oldest first. */
+  fresh: TailItem[];
+  /** Increases by one per successful poll. */
+  sequence: number;
+}
+
+export interface PollerListener {
+  onBatch(batch: PollBatch): void;
+  /** The poller stopped for good with this error (401/403/400, or gave up). */
+  onFailure(error: GatewayError): void;
+}
+
+export interface PollerOptions {
+  /** Short hash of the credentials and filter: what logs and metrics name the poller by. */
+  key: string;
+  authorization: string;
+  tenant: string;
+  filterQuery: Omit<AuditLogQuery, 'startDate' | 'endDate'>;
+  settings: TailSettings;
+  upstream: UpstreamClient;
+  logger: Logger;
+  clock: () => number;
+  onPoll(outcome: 'ok' | ErrorCode): void;
+}
+
+/** Pages one poll may read when the lookback window holds more than one page of logs. */
+const MAX_PAGES_PER_POLL = 5;
+
+/**
+ * Polls the upstream for one (credentials, filter) and tells its listeners about
+ * logs it has not seen before. Each poll reads the lookback window, newest first;
+ * ids already seen within the window are remembered, so a log is reported once
+ * however many overlapping polls return it. Failures back off; 401/403/400 and
+ * TAIL_GIVE_UP_MS without a successful poll stop it.
+ */
+export class Poller {
+  readonly listeners = new Set<PollerListener>();
+  readonly #options: PollerOptions;
+  readonly #seen = new RecentIds();
+  /** One correlation id for all of this poller's calls, logged when it starts. */
+  readonly #correlationId = randomUUID();
+  #timer: NodeJS.Timeout | undefined;
+  #inFlight: AbortController | undefined;
+  #stopped = false;
+  #previousEndMs: number | null = null;
+  #lastSuccessMs: number;
+  #failures = 0;
+  #sequence = 0;
+
+  constructor(options: PollerOptions) {
+    this.#options = options;
+    this.#lastSuccessMs = options.clock();
+    options.logger.info({ tail: options.key, correlationId: this.#correlationId }, 'live tail poller started');
+    this.#schedule(0);
+  }
+
+  get correlationId(): string {
+    return this.#correlationId;
+  }
+
+  /** Stops polling: no timer left, the call in flight aborted. */
+  stop(reason: string): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    this.#inFlight?.abort();
+    this.#options.logger.info({ tail: this.#options.key, reason }, 'live tail poller stopped');
+  }
+
+  #schedule(delayMs: number): void {
+    if (this.#stopped) return;
+    this.#timer = setTimeout(() => void this.#poll(), delayMs);
+  }
+
+  async #poll(): Promise<void> {
+    const { settings, upstream, clock, filterQuery } = this.#options;
+    const window = pollWindow(clock(), settings.lookbackMs, this.#previousEndMs);
+    const query: AuditLogQuery = {
+      ...filterQuery,
+      startDate: new Date(window.startMs).toISOString(),
+      endDate: new Date(window.endMs).toISOString(),
+    };
+    const abort = new AbortController();
+    this.#inFlight = abort;
+    const headers = { authorization: this.#options.authorization, tenant: this.#options.tenant, correlationId: this.#correlationId };
+    try {
+      const items: TailItem[] = [];
+      for (let pageNumber = 1; pageNumber <= MAX_PAGES_PER_POLL; pageNumber++) {
+        const page = await upstream.listAuditLogs({ query, window: { pageNumber, pageSize: MAX_PAGE_SIZE }, headers, signal: abort.signal });
+        for (const record of page.items) items.push(toTailItem(record));
+        if (page.items.length < MAX_PAGE_SIZE || pageNumber * MAX_PAGE_SIZE >= page.totalCount) break;
+        if (pageNumber === MAX_PAGES_PER_POLL) {
+          this.#options.logger.warn({ tail: this.#options.key, totalCount: page.totalCount }, 'live tail: lookback window holds more logs than one poll reads');
+        }
+      }
+      if (this.#stopped) return;
+      this.#options.onPoll('ok');
+      const fresh = freshOldestFirst(items, (id) => this.#seen.has(id));
+      for (const item of fresh) this.#seen.add(item);
+      this.#seen.forgetBefore(forgetBeforeMs(window.endMs, settings.lookbackMs));
+      this.#previousEndMs = window.endMs;
+      this.#lastSuccessMs = clock();
+      this.#failures = 0;
+      this.#sequence += 1;
+      const batch = { fresh, sequence: this.#sequence };
+      for (const listener of [...this.listeners]) listener.onBatch(batch);
+      this.#schedule(settings.pollMs);
+    } catch (error) {
+      if (this.#stopped) return;
+      const failure = error instanceof GatewayError ? error : new GatewayError('INTERNAL_SERVER_ERROR', 'The live tail could not poll.', { cause: error });
+      this.#options.onPoll(failure.code);
+      this.#failures += 1;
+      const end = pollFailureAction(failure.code) === 'end' || givesUp(clock(), this.#lastSuccessMs, settings.giveUpMs);
+      this.#options.logger.warn(
+        { tail: this.#options.key, code: failure.code, failures: this.#failures, ending: end, correlationId: this.#correlationId },
+        'live tail poll failed',
+      );
+      if (end) {
+        for (const listener of [...this.listeners]) listener.onFailure(failure);
+        return;
+      }
+      const retryAfter = failure.extensions.retryAfterSeconds;
+      const delay = backoffDelayMs(this.#failures, settings.pollMs, typeof retryAfter === 'number' ? retryAfter : undefined);
+      // Never sleep past the give-up moment: the stream ends then, not a backoff later.
+      const untilGiveUp = this.#lastSuccessMs + settings.giveUpMs - clock();
+      this.#schedule(Math.max(0, Math.min(delay, untilGiveUp)));
+    } finally {
+      if (this.#inFlight === abort) this.#inFlight = undefined;
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { GraphQLClient } from 'graphql-request';
+import { describe, expect, it } from 'vitest';
+import { getSdk } from '../../../examples/generated/sdk.js';
+import { walkAuditLogs, type WalkSummary } from '../../../examples/walk-audit-logs.js';
+import { CALLER } from '../../support/harness.js';
+import { useHarness } from '../../support/use-harness.js';
+
+const run = promisify(execFile);
+
+describe('the example client (graphql-request + the generated SDK)', () => {
+  const harness = useHarness();
+
+  async function example(args: string[]): Promise<string> {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'examples/walk-audit-logs.ts', ...args], {
+      env: { ...process.env, GATEWAY_URL: `${harness.url}/graphql`, AUTHORIZATION: CALLER.authorization, X_TENANT: CALLER['x-tenant'] },
+      timeout: 60_000,
+    });
+    return stdout;
+  }
+
+  it('walks every page of a filter with after and reports what the gateway holds', async () => {
+    const sdk = getSdk(new GraphQLClient(`${harness.url}/graphql`, { headers: { ...CALLER } }));
+    const { auditLogs: expected } = await sdk.FilteredAuditLogs({ filter: { status: 'FAILED', operations: ['CreateOrder', 'CancelOrder'] }, first: 1 });
+    expect(expected.totalCount).toBeGreaterThan(14); // enough for several pages of 7
+
+    const before = harness.sample.requests.length;
+    const summary = JSON.parse(
+      await example(['--status', 'failed', '--operation', 'CreateOrder', '--operation', 'CancelOrder', '--page-size', '7', '--json']),
+    ) as WalkSummary & { newestRefetched: { id: string; operation: string } | null };
+
+    expect(summary.totalCount).toBe(expected.totalCount);
+    expect(summary.logs).toBe(expected.totalCount);
+    expect(summary.distinctIds).toBe(expected.totalCount);
+    expect(summary.pages).toBe(Math.ceil(expected.totalCount / 7));
+    expect(Object.keys(summary.byStatus)).toEqual(['FAILED']);
+    expect(Object.keys(summary.byOperation).sort()).toEqual(['CancelOrder', 'CreateOrder']);
+    expect(summary.newest! >= summary.oldest!).toBe(true);
+    // The newest log, refetched by global id through node(id:).
+    expect(summary.newestRefetched?.id).toBe(expected.nodes[0]!.id);
+    // A constant page size walks with one upstream call per page, plus one for the refetch.
+    expect(harness.sample.requests.length - before).toBe(summary.pages + 1);
+  });
+
+  it('prints a readable summary by default', async () => {
+    const text = await example(['--customer', 'Fabrikam', '--page-size', '50']);
+    expect(text).toMatch(/^Walked \d+ pages: (\d+) audit logs \(totalCount \1\)/m);
+    expect(text).toContain('By operation:');
+    expect(text).toContain('Newest, refetched by id:');
+    expect(text).not.toContain('Warning');
+  });
+
+  it('exposes the walk as a function over the typed SDK', async () => {
+    const sdk = getSdk(new GraphQLClient(`${harness.url}/graphql`, { headers: { ...CALLER } }));
+    const seen: string[] = [];
+    const summary = await walkAuditLogs(sdk, { status: 'PROCESSING', reseller: 'Contoso' }, 25, (log) => seen.push(log.id));
+    expect(summary.logs).toBe(summary.totalCount);
+    expect(new Set(seen).size).toBe(summary.totalCount);
+  });
+});

@@ -1,0 +1,98 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startSampleUpstream, type SampleUpstream } from '../../../src/sample-upstream/index.js';
+import { createUpstreamClient, type UpstreamClientOptions } from '../../../src/upstream/client.js';
+import type { ListAuditLogsRequest, UpstreamClient } from '../../../src/upstream/types.js';
+import { CLOCK_SLACK_MS, SCHEDULING_MARGIN_MS } from '../../support/timing.js';
+
+/** The cap on concurrent upstream requests and its bounded wait, against the sample upstream. */
+
+let sample: SampleUpstream;
+let clients: UpstreamClient[] = [];
+
+beforeAll(async () => {
+  sample = await startSampleUpstream();
+});
+
+afterAll(async () => {
+  await sample.close();
+});
+
+beforeEach(() => {
+  sample.faults.clear();
+  sample.resetRequests();
+});
+
+afterEach(async () => {
+  await Promise.all(clients.map((c) => c.close()));
+  clients = [];
+});
+
+function client(options: Partial<UpstreamClientOptions>): UpstreamClient {
+  const c = createUpstreamClient({ baseUrl: sample.url, timeoutMs: 3000, breaker: false, ...options });
+  clients.push(c);
+  return c;
+}
+
+const request = (pageNumber: number): ListAuditLogsRequest => {
+  const now = Date.now();
+  return {
+    query: { startDate: new Date(now - 30 * 86_400_000).toISOString(), endDate: new Date(now).toISOString() },
+    window: { pageNumber, pageSize: 2 },
+    headers: { authorization: 'Bearer cap', tenant: 'cap.example', correlationId: '1d1f7a52-8d3c-4a8f-9a57-1b2f3c4d5e6f' },
+  };
+};
+
+describe('concurrency cap', () => {
+  it('never has more than maxConcurrency requests at the upstream; the others wait their turn', async () => {
+    const delayMs = 150;
+    sample.faults.add({ action: { type: 'delay', ms: delayMs } });
+    const c = client({ maxConcurrency: 3, maxQueueMs: 10_000 });
+    let peak = 0;
+    const watcher = setInterval(() => (peak = Math.max(peak, c.state().inFlight)), 5);
+    const pages = await Promise.all(Array.from({ length: 9 }, (_, i) => c.listAuditLogs(request(i + 1))));
+    clearInterval(watcher);
+    expect(pages.every((page) => page.items.length === 2)).toBe(true);
+    expect(peak).toBe(3);
+    expect(sample.openSockets()).toBeLessThanOrEqual(3);
+    // Three waves of three: the last requests arrived at least two delays after the first.
+    const arrivals = sample.requests.map((r) => r.receivedAt).sort((a, b) => a - b);
+    expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThanOrEqual(2 * delayMs - CLOCK_SLACK_MS);
+    expect(c.state()).toMatchObject({ inFlight: 0, queued: 0 });
+  });
+
+  it('fails a call that waited maxQueueMs for a slot with UPSTREAM_UNAVAILABLE, without an upstream request', async () => {
+    const maxQueueMs = 100;
+    // The slot frees long after maxQueueMs, even counting the margin a busy machine needs.
+    sample.faults.add({ action: { type: 'delay', ms: maxQueueMs + SCHEDULING_MARGIN_MS + 400 } });
+    const reported: number[] = [];
+    const c = client({ maxConcurrency: 1, maxQueueMs, timeoutMs: 10_000, onCall: (event) => reported.push(event.status ?? 0) });
+    const first = c.listAuditLogs(request(1));
+    const started = performance.now();
+    const second = await c.listAuditLogs(request(2)).catch((error: unknown) => error as { code: string; message: string });
+    const waited = performance.now() - started;
+    expect(second).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+    expect((second as { message: string }).message).toMatch(/in flight/);
+    // It waited maxQueueMs for the slot, then gave up instead of waiting for the slot to free.
+    expect(waited).toBeGreaterThanOrEqual(maxQueueMs - CLOCK_SLACK_MS);
+    expect(waited).toBeLessThan(maxQueueMs + SCHEDULING_MARGIN_MS);
+    expect((await first).items).toHaveLength(2);
+    expect(sample.requests).toHaveLength(1);
+    expect(c.state().totals.queueTimeouts).toBe(1);
+    // onCall reports upstream requests: the shed call made none.
+    expect(reported).toEqual([200]);
+  });
+
+  it('keeps the deadline while waiting when it comes before maxQueueMs', async () => {
+    sample.faults.add({ times: 1, action: { type: 'hang' } });
+    const c = client({ maxConcurrency: 1, maxQueueMs: 5000, timeoutMs: 300 });
+    const blocker = c.listAuditLogs(request(1)).catch((error: unknown) => error as { code: string });
+    const started = performance.now();
+    const queued = await c.listAuditLogs(request(2)).catch((error: unknown) => error as { code: string });
+    expect(queued).toMatchObject({ code: 'UPSTREAM_TIMEOUT' });
+    // Ended at the 300 ms deadline, long before maxQueueMs.
+    const waited = performance.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(300 - CLOCK_SLACK_MS);
+    expect(waited).toBeLessThan(300 + SCHEDULING_MARGIN_MS);
+    expect(await blocker).toMatchObject({ code: 'UPSTREAM_TIMEOUT' });
+  });
+});

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CURSOR_SECRET } from '../../src/settings.js';
+import { checkCursorSecret } from '../../src/cursor-secret-check.js';
+
+const SECRET = 'a-deployment-secret-0123456789';
+
+describe('checkCursorSecret', () => {
+  it.each([
+    [{ NODE_ENV: 'production', UPSTREAM_URL: 'https://api.cloudcockpit.com' }, 'refuse'],
+    [{ NODE_ENV: 'production', UPSTREAM_URL: 'https://api.cloudcockpit.com', CURSOR_SECRET: DEFAULT_CURSOR_SECRET }, 'refuse'],
+    [{ NODE_ENV: 'production', UPSTREAM_URL: 'https://api.cloudcockpit.com', CURSOR_SECRET: SECRET }, 'ok'],
+    [{ NODE_ENV: 'production' }, 'ok'],
+    [{ NODE_ENV: 'production', UPSTREAM_URL: '' }, 'ok'],
+    [{ UPSTREAM_URL: 'https://api.cloudcockpit.com' }, 'warn'],
+    [{ NODE_ENV: 'test', UPSTREAM_URL: 'https://api.cloudcockpit.com', CURSOR_SECRET: '' }, 'warn'],
+    [{}, 'ok'],
+  ])('%j: %s', (env, kind) => {
+    expect(checkCursorSecret(env).kind).toBe(kind);
+  });
+});
