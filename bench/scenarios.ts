@@ -154,7 +154,8 @@ export async function startGateway(upstreamUrl: string, options: GatewayStart = 
   return startNodeServer({
     name,
     args: [...nodeArgs, `${dist}/main.js`],
-    env: { ...DEPLOYED_ENV, UPSTREAM_URL: upstreamUrl, ...env },
+    // In production the gateway refuses to start without its own cursor secret.
+    env: { ...DEPLOYED_ENV, UPSTREAM_URL: upstreamUrl, CURSOR_SECRET: 'bench-cursor-secret-0123456789', ...env },
     port: await freePort(),
     readyPath: '/healthz',
   });
