@@ -43,6 +43,8 @@ export interface Config {
   upstreamCacheTtlMs: number;
   upstreamCacheMaxItems: number;
   /** Browser origins allowed by CORS; `['*']` allows any (the gateway reads no cookies either way). */
+  /** Operation names /metrics labels by name besides the shipped ones, as configured (comma-separated). */
+  metricsOperationNames: string;
   corsOrigins: string[];
   /** Limits on what one request may ask for (see OperationLimits). */
   limits: OperationLimits;
@@ -142,6 +144,7 @@ const envSchema = z.object({
   [S.tailGiveUpMs.env]: integer(S.tailGiveUpMs),
   [S.tailMaxPerCaller.env]: integer(S.tailMaxPerCaller),
   [S.tailMax.env]: integer(S.tailMax),
+  [S.metricsOperationNames.env]: z.preprocess(unset, text(S.metricsOperationNames)),
   [S.corsOrigins.env]: z.preprocess(
     unset,
     text(S.corsOrigins)
@@ -191,6 +194,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     upstreamCoalesce: value('upstreamCoalesce'),
     upstreamCacheTtlMs: value('upstreamCacheTtlMs'),
     upstreamCacheMaxItems: value('upstreamCacheMaxItems'),
+    metricsOperationNames: value('metricsOperationNames'),
     corsOrigins: value('corsOrigins'),
     limits: {
       bodyLimitBytes: value('bodyLimitBytes'),

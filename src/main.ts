@@ -5,6 +5,7 @@ import { checkCursorSecret } from './cursor-secret-check.js';
 import { DEFAULT_LIVE_WRITES_EVERY_MS, startSampleUpstream } from './sample-upstream/index.js';
 import { replayDirectory, startReplayServer } from './replay/index.js';
 import { createMetrics } from './metrics.js';
+import { labelledOperationNames } from './operation-names.js';
 import { createGateway } from './gateway.js';
 import { createGracefulShutdown } from './shutdown.js';
 import { logTracingProblems } from './tracing.js';
@@ -42,7 +43,7 @@ const replay = replayDir === undefined ? undefined : await startReplayServer({ d
 if (replay) upstreamUrl = replay.url;
 if (replay) logger.info({ replayDir, upstreamUrl }, `serving recorded upstream responses from ${replayDir}`);
 
-const metrics = createMetrics({ processMetrics: true });
+const metrics = createMetrics({ processMetrics: true, operationNames: labelledOperationNames(config.metricsOperationNames) });
 const tracing = await createTracing(config.traceExporters);
 if (tracing.exporting) {
   logTracingProblems(logger);
