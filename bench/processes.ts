@@ -27,20 +27,24 @@ export async function freePort(): Promise<number> {
 
 export interface StartOptions {
   name: string;
+  /** The program to run; default this Node.js. */
+  command?: string;
   args: string[];
   env: Record<string, string>;
   port: number;
   /** Path that answers 2xx once the server is ready. */
   readyPath: string;
+  /** A JSON body to POST to `readyPath` instead of a GET (for servers with no health route). */
+  readyBody?: string;
 }
 
 /**
- * Starts `node <args>` with the given environment and waits until `readyPath`
- * answers. Its stdout is read and dropped (the gateway's log lines cost what they
+ * Starts `node <args>` (or `command <args>`) with the given environment and waits
+ * until `readyPath` answers. Its stdout is read and dropped (the gateway's log lines cost what they
  * cost in production, but must not fill a pipe and stall it).
  */
-export async function startNodeServer({ name, args, env, port, readyPath }: StartOptions): Promise<ServerProcess> {
-  const child: ChildProcess = spawn(process.execPath, args, {
+export async function startNodeServer({ name, command = process.execPath, args, env, port, readyPath, readyBody }: StartOptions): Promise<ServerProcess> {
+  const child: ChildProcess = spawn(command, args, {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -50,7 +54,14 @@ export async function startNodeServer({ name, args, env, port, readyPath }: Star
     tail = (tail + chunk.toString('utf8')).slice(-4000);
   });
   let exited = false;
-  const exit = once(child, 'exit').then(() => {
+  // A program that cannot be started (missing, wrong libc) may report only an 'error'.
+  const exit = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.once('error', (error) => {
+      tail += `${error.message}\n`;
+      resolve();
+    });
+  }).then(() => {
     exited = true;
   });
 
@@ -63,7 +74,11 @@ export async function startNodeServer({ name, args, env, port, readyPath }: Star
       throw new Error(`${name} did not become ready within 30 s:\n${tail}`);
     }
     try {
-      const response = await request(`${url}${readyPath}`, { headersTimeout: 1000, bodyTimeout: 1000 });
+      const response = await request(`${url}${readyPath}`, {
+        headersTimeout: 1000,
+        bodyTimeout: 1000,
+        ...(readyBody === undefined ? {} : { method: 'POST', body: readyBody, headers: { 'content-type': 'application/json' } }),
+      });
       await response.body.dump();
       if (response.statusCode < 300) break;
     } catch {

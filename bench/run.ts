@@ -1,14 +1,16 @@
 /**
  * `npm run bench`: what the gateway adds on top of the REST API it wraps.
  *
- * Starts the sample upstream, the gateway (`node dist/main.js`) and the bare
- * baseline (bench/bare-server.ts) as separate processes on loopback, loads each
- * with autocannon at concurrency 1 and 32 after a warm-up, and prints requests/s,
- * latency, errors, the server's CPU per request and peak RSS, and the ratios
- * against the targets of the performance issue. Results go to bench/results/.
+ * Starts the sample upstream, the gateway (`node dist/main.js`), the bare
+ * baseline (bench/bare-server.ts) and Tailcall (bench/tailcall.ts) as separate
+ * processes on loopback, loads each with autocannon at concurrency 1 and 32 after
+ * a warm-up, and prints requests/s, latency, errors, the server's CPU per request
+ * and peak RSS, and the ratios against the targets of the performance issue.
+ * Results go to bench/results/.
  *
  * Options: --quick (short phases, for trying the harness), --seconds N, --warmup N,
- * --no-build, --no-variants (skip the gateway-with-switches phases).
+ * --no-build, --no-variants (skip the gateway-with-switches phases), --no-tailcall
+ * (neither install nor run Tailcall).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,6 +20,7 @@ import { runLoad, type LoadResult, type Target } from './load.js';
 import { cpuMs, machineLoad, othersBetween, peakRssMb, resetPeakRss, snapshot, type MachineLoad } from './proc-stats.js';
 import type { ServerProcess } from './processes.js';
 import { printReport, ratiosOf, type PhaseResult, type WalkSummary } from './report.js';
+import { startTailcall, tailcallBinary, tailcallTarget } from './tailcall.js';
 import {
   bareTarget,
   cursorOfItem,
@@ -41,12 +44,13 @@ const { values: options } = parseArgs({
     warmup: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
     'no-variants': { type: 'boolean', default: false },
+    'no-tailcall': { type: 'boolean', default: false },
   },
 });
 const SECONDS = Number(options.seconds ?? (options.quick ? 2 : 4));
 const WARMUP = Number(options.warmup ?? (options.quick ? 1 : 2));
 const CONCURRENCIES = [1, 32] as const;
-const WALK_PAGES = 20;
+const WALK_PAGES = 10;
 /** Rounds of the 25-item phases at concurrency 32. */
 const ROUNDS = options.quick ? 1 : 3;
 const WALK_REPEATS = options.quick ? 2 : 5;
@@ -55,11 +59,14 @@ const WALK_REPEATS = options.quick ? 2 : 5;
  * The gateway again with one switch flipped, each measured on the 25-item page: the
  * cost (or gain) of a feature, apart from the default configuration the targets are about.
  */
-const VARIANTS: Array<{ name: string; env: Record<string, string> }> = [
+const VARIANTS: Array<{ name: string; env?: Record<string, string>; nodeArgs?: string[] }> = [
   { name: 'coalescing on', env: { UPSTREAM_COALESCE: 'true' } },
   { name: 'response cache 1 s', env: { UPSTREAM_CACHE_TTL_MS: '1000' } },
   // The one feature a switch turns off: the per-operation log line is at info.
   { name: 'LOG_LEVEL=warn', env: { LOG_LEVEL: 'warn' } },
+  // V8's young generation against peak RSS: smaller semi-spaces hold less garbage, collect more often.
+  { name: 'semi-space 8 MB', nodeArgs: ['--max-semi-space-size=8'] },
+  { name: 'old space 128 MB', nodeArgs: ['--max-old-space-size=128'] },
 ];
 
 function build(): void {
@@ -158,6 +165,8 @@ async function main(): Promise<void> {
     servers.push(gateway);
     const bare = await startBare(sample.url);
     servers.push(bare);
+    const tailcall = await startTailcallIfThere(sample.url);
+    if (tailcall) servers.push(tailcall);
     // The servers still running (a variant's gateway is stopped once measured).
     const ownPids = () => servers.map((s) => s.pid).filter((pid) => existsSync(`/proc/${pid}`));
 
@@ -177,11 +186,22 @@ async function main(): Promise<void> {
       throw new Error('the direct call, the bare baseline and the gateway do not serve the same 25-item page');
     }
     if (ids2000!.length !== 2000 || gatewayIds2000!.length !== 2000) throw new Error('the 2000-item pages are not full');
+    const tailcall25 = tailcall ? tailcallTarget(tailcall.url, 25, 3) : undefined;
+    if (tailcall25) {
+      if (idsOf(await sendOnce(tailcall25)).join() !== ids25!.join()) throw new Error('Tailcall does not serve the same 25 items');
+      // No cache, no deduplication: every request is one upstream call, as it is for the gateway.
+      for (const [name, target] of [['tailcall', tailcall25], ['gateway', gateway25]] as const) {
+        const calls = await upstreamCallsFor(sample.url, target, 10);
+        if (calls !== 10) throw new Error(`${name} made ${calls} upstream calls for 10 requests`);
+      }
+      console.log('tailcall: the same 25 items, one upstream call per request');
+    }
 
     const specs: PhaseSpec[] = [
       { scenario: 'direct REST, 25 items', target: direct25, server: sample },
       { scenario: 'bare yoga, 25 items', target: bare25, server: bare, upstream: sample },
       { scenario: 'gateway, 25 items', target: gateway25, server: gateway, upstream: sample },
+      ...(tailcall && tailcall25 ? [{ scenario: 'tailcall, 25 items', target: tailcall25, server: tailcall, upstream: sample }] : []),
       { scenario: 'direct REST, 2000 items', target: direct2000, server: sample },
       { scenario: 'gateway, 2000 items', target: gateway2000, server: gateway, upstream: sample },
     ];
@@ -222,29 +242,30 @@ async function main(): Promise<void> {
       medianMs: times[Math.floor(times.length / 2)]!,
       runs: times.length,
     };
-    console.log(`  20-page walk: ${walkSummary.medianMs.toFixed(1)} ms (median of ${times.length}), ${calls} upstream calls`);
-    const gatewayPeakRssMb = Math.max(...phases.filter((p) => p.server === gateway.name).map((p) => p.peakRssMb));
+    console.log(`  ${WALK_PAGES}-page walk: ${walkSummary.medianMs.toFixed(1)} ms (median of ${times.length}), ${calls} upstream calls`);
+    // The target is about the c=32 run of the 25-item page (all its rounds); the 2000-item page is reported beside it.
+    const gatewayPeakRssMb = Math.max(
+      ...rounds.flat().filter((p) => p.server === gateway.name).map((p) => p.peakRssMb),
+    );
 
     await bare.stop();
     await gateway.stop();
+    await tailcall?.stop();
 
     const variants: PhaseResult[] = [];
     if (!options['no-variants']) {
       for (const variant of VARIANTS) {
         console.log(`gateway, ${variant.name}:`);
-        const server = await startGateway(sample.url, { env: variant.env, name: `gateway (${variant.name})` });
+        const server = await startGateway(sample.url, { env: variant.env, nodeArgs: variant.nodeArgs, name: `gateway (${variant.name})` });
         servers.push(server);
         const cursor = await cursorOfItem(server.url, 50);
         const target = gatewayTarget(server.url, 25, cursor);
         await sendOnce(target);
         await settle(ownPids());
         await resetUpstreamCalls(sample.url);
-        for (const connections of CONCURRENCIES) {
-          const result = await measure({ scenario: `gateway, 25 items, ${variant.name}`, target, server, upstream: sample }, connections, ownPids());
-          variants.push(result);
-        }
+        variants.push(await measure({ scenario: `gateway, 25 items, ${variant.name}`, target, server, upstream: sample }, 32, ownPids()));
         const calls = await upstreamCalls(sample.url);
-        const measured = variants.slice(-CONCURRENCIES.length);
+        const measured = variants.slice(-1);
         const responses = measured.reduce((sum, p) => sum + p.responses + p.warmupResponses, 0);
         for (const p of measured) p.upstreamCallsPerRequest = calls / responses;
         console.log(`    upstream calls per request: ${(calls / responses).toFixed(3)}`);
@@ -255,7 +276,7 @@ async function main(): Promise<void> {
     const loadAfter = await machineLoad(ownPids());
     console.log(describeLoad('machine after', loadAfter));
 
-    const ratios = ratiosOf(phases, walkSummary, gatewayPeakRssMb);
+    const ratios = ratiosOf(phases, walkSummary, gatewayPeakRssMb, tailcall !== undefined);
     const result = {
       startedAt: startedAt.toISOString(),
       machine: machine(),
@@ -275,6 +296,32 @@ async function main(): Promise<void> {
   } finally {
     await stopAll();
   }
+}
+
+/** Tailcall when its binary is there or can be installed; otherwise says so and goes on without it. */
+async function startTailcallIfThere(upstreamUrl: string): Promise<ServerProcess | undefined> {
+  if (options['no-tailcall']) {
+    console.log('tailcall: skipped (--no-tailcall); its phases and the ratios against it are left out');
+    return undefined;
+  }
+  const found = tailcallBinary(true);
+  if ('absent' in found) {
+    console.log(`tailcall: ABSENT (${found.absent}); its phases and the ratios against it are skipped`);
+    return undefined;
+  }
+  try {
+    return await startTailcall(found.binary, upstreamUrl);
+  } catch (error) {
+    console.log(`tailcall: ABSENT (it did not start: ${(error as Error).message.split('\n').slice(0, 3).join(' ')}); its phases and the ratios against it are skipped`);
+    return undefined;
+  }
+}
+
+/** Upstream calls the sample upstream counted while `target` was sent `requests` times, one after the other. */
+async function upstreamCallsFor(sampleUrl: string, target: Target, requests: number): Promise<number> {
+  await resetUpstreamCalls(sampleUrl);
+  for (let i = 0; i < requests; i++) await sendOnce(target);
+  return upstreamCalls(sampleUrl);
 }
 
 function describeLoad(label: string, load: MachineLoad): string {

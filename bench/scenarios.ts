@@ -17,7 +17,7 @@ export const CALLER = {
  */
 export const DEPLOYED_ENV = { NODE_ENV: 'production' } as const;
 
-const FIELDS = 'id timestamp operation status customerName resellerName userName';
+export const FIELDS = 'id timestamp operation status customerName resellerName userName';
 
 export const GATEWAY_PAGE_QUERY = `query Page($first: Int!, $after: String) { auditLogs(first: $first, after: $after) { totalCount nodes { ${FIELDS} } } }`;
 const BARE_PAGE_QUERY = `query Page($pageNumber: Int!, $pageSize: Int!) { auditLogs(pageNumber: $pageNumber, pageSize: $pageSize) { totalCount items { ${FIELDS} } } }`;
@@ -154,7 +154,8 @@ export async function startGateway(upstreamUrl: string, options: GatewayStart = 
   return startNodeServer({
     name,
     args: [...nodeArgs, `${dist}/main.js`],
-    env: { ...DEPLOYED_ENV, UPSTREAM_URL: upstreamUrl, ...env },
+    // In production the gateway refuses to start without its own cursor secret.
+    env: { ...DEPLOYED_ENV, UPSTREAM_URL: upstreamUrl, CURSOR_SECRET: 'bench-cursor-secret-0123456789', ...env },
     port: await freePort(),
     readyPath: '/healthz',
   });

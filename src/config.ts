@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { REPLAY_URL } from './replay/url.js';
+import type { UpstreamDialect } from './upstream/dialect.js';
+import { FIELD_MAP_SETTING, STATUS_MAP_SETTING } from './upstream/dialect-settings.js';
 import type { TailSettings } from './tail/options.js';
 import { expectation, LOG_LEVELS, SETTINGS, type FlagSetting, type IntegerSetting, type Setting, type TextSetting } from './settings.js';
 
@@ -11,8 +14,10 @@ import { expectation, LOG_LEVELS, SETTINGS, type FlagSetting, type IntegerSettin
 export interface Config {
   port: number;
   host: string;
-  /** Base URL of the CloudCockpit API; undefined means "start the embedded sample upstream". */
+  /** Base URL of the CloudCockpit API; undefined means "start the embedded sample upstream"; `replay:<dir>` serves a recording. */
   upstreamUrl: string | undefined;
+  /** How the upstream differs from the documented API, as `npm run probe` reports it (docs/real-api.md). */
+  upstreamDialect: UpstreamDialect;
   upstreamTimeoutMs: number;
   introspection: boolean;
   graphiql: boolean;
@@ -40,6 +45,8 @@ export interface Config {
   upstreamCacheTtlMs: number;
   upstreamCacheMaxItems: number;
   /** Browser origins allowed by CORS; `['*']` allows any (the gateway reads no cookies either way). */
+  /** Operation names /metrics labels by name besides the shipped ones, as configured (comma-separated). */
+  metricsOperationNames: string;
   corsOrigins: string[];
   /** Limits on what one request may ask for (see OperationLimits). */
   limits: OperationLimits;
@@ -105,8 +112,13 @@ const S = SETTINGS;
 const envSchema = z.object({
   [S.port.env]: integer(S.port),
   [S.host.env]: z.preprocess(unset, text(S.host).pipe(z.string().min(1))),
-  [S.upstreamUrl.env]: z.preprocess(unset, httpUrl.optional()),
+  [S.upstreamUrl.env]: z.preprocess(unset, z.union([REPLAY_URL, httpUrl]).optional()),
   [S.upstreamTimeoutMs.env]: integer(S.upstreamTimeoutMs),
+  [S.upstreamStartDateExclusive.env]: flag(S.upstreamStartDateExclusive),
+  [S.upstreamEndDateExclusive.env]: flag(S.upstreamEndDateExclusive),
+  [S.upstreamFieldMap.env]: FIELD_MAP_SETTING,
+  [S.upstreamStatusMap.env]: STATUS_MAP_SETTING,
+  [S.upstreamKeyCase.env]: z.preprocess(unset, z.enum(['camel', 'pascal']).default('camel')),
   [S.introspection.env]: flag(S.introspection),
   [S.graphiql.env]: flag(S.graphiql),
   [S.shutdownTimeoutMs.env]: integer(S.shutdownTimeoutMs),
@@ -135,6 +147,7 @@ const envSchema = z.object({
   [S.tailGiveUpMs.env]: integer(S.tailGiveUpMs),
   [S.tailMaxPerCaller.env]: integer(S.tailMaxPerCaller),
   [S.tailMax.env]: integer(S.tailMax),
+  [S.metricsOperationNames.env]: z.preprocess(unset, text(S.metricsOperationNames)),
   [S.corsOrigins.env]: z.preprocess(
     unset,
     text(S.corsOrigins)
@@ -162,6 +175,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: value('host'),
     upstreamUrl: value('upstreamUrl'),
     upstreamTimeoutMs: value('upstreamTimeoutMs'),
+    upstreamDialect: {
+      startDateExclusive: value('upstreamStartDateExclusive'),
+      endDateExclusive: value('upstreamEndDateExclusive'),
+      fieldMap: value('upstreamFieldMap'),
+      statusMap: value('upstreamStatusMap'),
+      keyCase: value('upstreamKeyCase'),
+    },
     introspection: value('introspection'),
     graphiql: value('graphiql'),
     shutdownTimeoutMs: value('shutdownTimeoutMs'),
@@ -178,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     upstreamCoalesce: value('upstreamCoalesce'),
     upstreamCacheTtlMs: value('upstreamCacheTtlMs'),
     upstreamCacheMaxItems: value('upstreamCacheMaxItems'),
+    metricsOperationNames: value('metricsOperationNames'),
     corsOrigins: value('corsOrigins'),
     limits: {
       bodyLimitBytes: value('bodyLimitBytes'),

@@ -3,7 +3,9 @@ import { ConfigError, loadConfig, traceExportersFromEnv, type Config, type Trace
 import { createLogger } from './logger.js';
 import { checkCursorSecret } from './cursor-secret-check.js';
 import { DEFAULT_LIVE_WRITES_EVERY_MS, startSampleUpstream } from './sample-upstream/index.js';
+import { replayDirectory, startReplayServer } from './replay/index.js';
 import { createMetrics } from './metrics.js';
+import { labelledOperationNames } from './operation-names.js';
 import { createGateway } from './gateway.js';
 import { createGracefulShutdown } from './shutdown.js';
 import { logTracingProblems } from './tracing.js';
@@ -36,14 +38,24 @@ if (sample) {
   upstreamUrl = sample.url;
   logger.info({ upstreamUrl }, `UPSTREAM_URL is not set: using the embedded sample upstream at ${sample.url}`);
 }
+const replayDir = replayDirectory(upstreamUrl);
+const replay = replayDir === undefined ? undefined : await startReplayServer({ dir: replayDir });
+if (replay) upstreamUrl = replay.url;
+if (replay) logger.info({ replayDir, upstreamUrl }, `serving recorded upstream responses from ${replayDir}`);
 
-const metrics = createMetrics({ processMetrics: true });
+const metrics = createMetrics({ processMetrics: true, operationNames: labelledOperationNames(config.metricsOperationNames) });
 const tracing = await createTracing(config.traceExporters);
 if (tracing.exporting) {
   logTracingProblems(logger);
   logger.info({ exporters: config.traceExporters }, 'exporting traces');
 }
-const upstream = createUpstream(config, { baseUrl: upstreamUrl!, logger, metrics, tracer: tracing.tracer });
+const upstream = createUpstream(config, {
+  baseUrl: upstreamUrl!,
+  logger,
+  metrics,
+  tracer: tracing.tracer,
+  clientOptions: { dialect: config.upstreamDialect },
+});
 /** Set on SIGTERM/SIGINT: /readyz answers 503 from then on. */
 let shuttingDown = false;
 const gateway = createGateway({
@@ -69,6 +81,7 @@ const shutdown = createGracefulShutdown({
     { name: 'the upstream pool', close: () => upstream.close() },
     { name: 'the trace exporter', close: () => tracing.shutdown() },
     { name: 'the sample upstream', close: async () => sample?.close() },
+    { name: 'the replay server', close: async () => replay?.close() },
   ],
 });
 

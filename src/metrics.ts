@@ -15,7 +15,7 @@ export interface GatewayMetricsOptions {
   processMetrics?: boolean;
   /**
    * Operation names that get their own label value; any other counts as `other`.
-   * Default: the shipped operations and `METRICS_OPERATION_NAMES` (see operation-names.ts).
+   * Default: the shipped operations (pass `labelledOperationNames(config.metricsOperationNames)` for the configured ones too).
    */
   operationNames?: Iterable<string>;
 }

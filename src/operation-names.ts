@@ -6,9 +6,6 @@
 /** The operations shipped in `operations/` (a unit test keeps this list and the folder equal). */
 export const SHIPPED_OPERATION_NAMES: readonly string[] = ['AuditLogById', 'FilteredAuditLogs', 'WalkAuditLogs'];
 
-/** Comma-separated operation names of the deployment's own clients, labelled by name too. */
-export const OPERATION_NAMES_VARIABLE = 'METRICS_OPERATION_NAMES';
-
 /** A GraphQL name of at most 64 characters; the only shape a label value may take. */
 export const LABELLED_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,63}$/;
 
@@ -16,13 +13,13 @@ export const LABELLED_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,63}$/;
 export const MAX_LABELLED_NAMES = 500;
 
 /**
- * The shipped names and those of `METRICS_OPERATION_NAMES`. Entries that are not
- * GraphQL names could never name an operation, so they are left out.
+ * The shipped names and those configured (`METRICS_OPERATION_NAMES`, comma-separated).
+ * Entries that are not GraphQL names could never name an operation, so they are left out.
  */
-export function labelledOperationNames(env: Record<string, string | undefined> = process.env): Set<string> {
-  const configured = (env[OPERATION_NAMES_VARIABLE] ?? '')
+export function labelledOperationNames(configured = ''): Set<string> {
+  const names = configured
     .split(',')
     .map((name) => name.trim())
     .filter((name) => LABELLED_NAME.test(name) && name !== 'anonymous' && name !== 'other');
-  return new Set([...SHIPPED_OPERATION_NAMES, ...configured].slice(0, MAX_LABELLED_NAMES));
+  return new Set([...SHIPPED_OPERATION_NAMES, ...names].slice(0, MAX_LABELLED_NAMES));
 }

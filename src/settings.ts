@@ -65,8 +65,14 @@ export const DEFAULT_CURSOR_SECRET = 'cloudcockpit-audit-gateway-cursor-v1';
 export const SETTINGS = {
   port: integer('PORT', 4000, 0, 65535, 'listen port', { expect: 'a port number (0-65535)' }),
   host: text('HOST', '0.0.0.0', 'a listen address', 'listen address'),
-  upstreamUrl: text('UPSTREAM_URL', undefined, 'an http(s) URL such as https://api.cloudcockpit.com', 'base URL of the CloudCockpit API; unset starts the embedded sample upstream'),
+  upstreamUrl: text('UPSTREAM_URL', undefined, 'an http(s) URL such as https://api.cloudcockpit.com, or replay:<directory>', 'base URL of the CloudCockpit API; unset starts the embedded sample upstream; replay:<directory> serves a recording'),
   upstreamTimeoutMs: integer('UPSTREAM_TIMEOUT_MS', 10_000, 1, 600_000, 'deadline for one upstream call: slot wait, attempts and backoffs together', ms),
+  // How the upstream differs from the documented API, as `npm run probe` reports it (docs/real-api.md).
+  upstreamStartDateExclusive: flag('UPSTREAM_START_DATE_EXCLUSIVE', false, 'the upstream leaves out logs at exactly StartDate: send it one tick (100 ns) earlier'),
+  upstreamEndDateExclusive: flag('UPSTREAM_END_DATE_EXCLUSIVE', false, 'the upstream leaves out logs at exactly EndDate: send it one tick (100 ns) later'),
+  upstreamFieldMap: text('UPSTREAM_FIELD_MAP', '', 'ourKey:theirKey pairs such as timestamp:createdAt,operation:action', 'item keys the upstream names otherwise'),
+  upstreamStatusMap: text('UPSTREAM_STATUS_MAP', '', 'STATUS:Spelling pairs such as SUCCEEDED:Success,FAILED:Error', 'status spellings of the upstream; the first of each is sent as the Status filter'),
+  upstreamKeyCase: text('UPSTREAM_KEY_CASE', 'camel', 'camel or pascal', 'casing of the upstream item keys (both are read; the probe checks against this)'),
   introspection: flag('INTROSPECTION', true, 'false turns introspection off'),
   graphiql: flag('GRAPHIQL', true, 'false turns GraphiQL off'),
   shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000, 'how long SIGTERM waits for in-flight operations', ms),
@@ -96,6 +102,7 @@ export const SETTINGS = {
   tailGiveUpMs: integer('TAIL_GIVE_UP_MS', 120_000, 1_000, 86_400_000, 'a live tail that has not polled successfully for this long ends with the last error', ms),
   tailMaxPerCaller: integer('TAIL_MAX_PER_CALLER', 5, 1, 100_000, 'open subscriptions per Authorization + X-Tenant'),
   tailMax: integer('TAIL_MAX', 1_000, 1, 1_000_000, 'open subscriptions in all'),
+  metricsOperationNames: text('METRICS_OPERATION_NAMES', '', 'comma-separated GraphQL operation names', 'operation names /metrics labels by name besides those in operations/; any other name counts as `other`'),
   corsOrigins: text('CORS_ORIGINS', '*', '* or a comma-separated list of origins such as https://portal.example.com', 'browser origins allowed by CORS'),
 } as const satisfies Record<string, Setting>;
 

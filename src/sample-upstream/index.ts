@@ -41,3 +41,5 @@ export type {
   SampleQuery,
   UpstreamErrorBody,
 } from './types.js';
+export { SAMPLE_VARIANTS, parseVariantNames } from './variants.js';
+export type { SampleVariant, SampleVariantName } from './variants.js';

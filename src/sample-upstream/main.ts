@@ -4,6 +4,7 @@
  * HOST (default 127.0.0.1). Prints one JSON line with the URL once listening.
  */
 import { startSampleUpstream } from './server.js';
+import { parseVariantNames } from './variants.js';
 
 const rawPort = process.env.PORT ?? '0';
 const port = /^\d+$/.test(rawPort) ? Number(rawPort) : Number.NaN;
@@ -13,7 +14,10 @@ if (!(port >= 0 && port <= 65535)) {
 }
 const host = process.env.HOST || '127.0.0.1';
 
-const upstream = await startSampleUpstream({ port, host });
+// SAMPLE_PRECISE=true: ties and 7-digit timestamps; SAMPLE_VARIANTS=end-exclusive,…: see variants.ts.
+const precise = process.env.SAMPLE_PRECISE === 'true';
+const variant = parseVariantNames(process.env.SAMPLE_VARIANTS ?? '');
+const upstream = await startSampleUpstream({ port, host, precise, variant });
 process.stdout.write(`${JSON.stringify({ sampleUpstream: 'listening', url: upstream.url })}\n`);
 
 const stop = (): void => {

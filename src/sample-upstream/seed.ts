@@ -1,4 +1,5 @@
 import { mulberry32, pick, randomUuid, type Random } from './prng.js';
+import { formatTicks } from '../upstream/ticks.js';
 import type { SampleLog } from './types.js';
 
 export interface SampleReseller {
@@ -78,6 +79,8 @@ export interface SeedOptions {
   count?: number;
   /** Default 20261120. */
   seed?: number;
+  /** Also some logs that share one timestamp and some with 7 fractional digits, as the real API has. */
+  precise?: boolean;
 }
 
 /**
@@ -85,19 +88,30 @@ export interface SeedOptions {
  * (timestamp, then id, both descending). Every timestamp is strictly before
  * `now`, so a log inserted "now" sorts first.
  */
-export function generateSeedLogs({ now, count = DEFAULT_SEED_COUNT, seed = DEFAULT_SEED }: SeedOptions): SampleLog[] {
+export function generateSeedLogs({ now, count = DEFAULT_SEED_COUNT, seed = DEFAULT_SEED, precise = false }: SeedOptions): SampleLog[] {
   const random = mulberry32(seed);
   const nowMs = now.getTime();
   const ids = new Set<string>();
-  const drawn: { ms: number; id: string; log: SampleLog }[] = [];
+  const drawn: { ms: number; sub: number; id: string; log: SampleLog }[] = [];
   for (let i = 0; i < count; i++) {
     let id = randomUuid(random);
     while (ids.has(id)) id = randomUuid(random);
     ids.add(id);
     const ms = nowMs - 1 - Math.floor(random() * (SEED_WINDOW_MS - 1));
-    drawn.push({ ms, id, log: sampleLog(random, id, ms) });
+    const log = sampleLog(random, id, ms);
+    const at = precise ? preciseTime(drawn, i, ms) : { ms, sub: 0 };
+    if (at.sub > 0) log.timestamp = formatTicks({ ms: at.ms, subMs: at.sub });
+    else if (at.ms !== ms) log.timestamp = new Date(at.ms).toISOString();
+    drawn.push({ ...at, id, log });
   }
   return drawn.sort(compareNewestFirst).map((d) => d.log);
+}
+
+/** Every 25 logs, the next 3 share the first one's timestamp; every 10th has 7 fractional digits. Deterministic. */
+function preciseTime(drawn: readonly { ms: number; sub: number }[], index: number, ms: number): { ms: number; sub: number } {
+  const leader = drawn[index - (index % 25)];
+  if (index % 25 >= 1 && index % 25 <= 3 && leader !== undefined) return { ms: leader.ms, sub: leader.sub };
+  return { ms, sub: index % 10 === 3 ? 1 + ((index * 7919) % 9999) : 0 };
 }
 
 /** One plausible log: a random customer, operation and status, stamped `timestampMs`. */

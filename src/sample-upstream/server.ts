@@ -7,6 +7,7 @@ import { errorBody, isBodilessStatus } from './responses.js';
 import { generateSeedLogs } from './seed.js';
 import { createSampleStore, paginate, type SampleStore } from './store.js';
 import type { SampleLogInput, SampleQuery } from './types.js';
+import { variantBody, variantParams, type SampleVariant } from './variants.js';
 
 export interface RecordedRequest {
   method: string;
@@ -40,6 +41,10 @@ export interface SampleUpstreamOptions {
   liveWritesEveryMs?: number;
   /** `requests` keeps only the latest this many, so long benchmarks do not grow memory. Default 10000. */
   maxRecordedRequests?: number;
+  /** Seeded logs also share timestamps and carry 7 fractional digits (see seed.ts). */
+  precise?: boolean;
+  /** Differ from the documented API in these ways (see variants.ts). */
+  variant?: SampleVariant;
 }
 
 export interface SampleUpstream {
@@ -66,7 +71,7 @@ export async function startSampleUpstream(options: SampleUpstreamOptions = {}): 
   const { port = 0, host = '127.0.0.1', maxRecordedRequests = 10_000 } = options;
   const clock = options.clock ?? shiftedClock(options.now);
   const store = createSampleStore({
-    logs: options.logs ?? generateSeedLogs({ now: new Date(clock()), count: options.count, seed: options.seed }),
+    logs: options.logs ?? generateSeedLogs({ now: new Date(clock()), count: options.count, seed: options.seed, precise: options.precise }),
     clock,
   });
   const faults = createFaultController(options.faultSeed);
@@ -90,9 +95,10 @@ export async function startSampleUpstream(options: SampleUpstreamOptions = {}): 
       const body = errorBody(400, correlationId, [{ field: 'X-Tenant', message: 'The X-Tenant header is required.' }]);
       return sendJson(res, 400, body, correlationId);
     }
-    const parsed = parseAuditLogQuery(params, clock());
+    const adapted = variantParams(params, options.variant);
+    const parsed = Array.isArray(adapted) ? { ok: false as const, errors: adapted } : parseAuditLogQuery(adapted, clock());
     if (!parsed.ok) return sendJson(res, 400, errorBody(400, correlationId, parsed.errors), correlationId);
-    send(res, 200, store.queryJson(parsed.query), jsonHeaders(correlationId));
+    send(res, 200, variantBody(store.queryJson(parsed.query), options.variant, received.count), jsonHeaders(correlationId));
   };
 
   const applyFault = (action: FaultAction, req: IncomingMessage, res: ServerResponse, params: URLSearchParams): void => {

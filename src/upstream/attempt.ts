@@ -2,7 +2,7 @@ import type { Dispatcher, Pool } from 'undici';
 import { GatewayError } from '../errors.js';
 import { NEUTRAL, tenantKey, type ScopedOutcome } from './breakers.js';
 import type { ConcurrencyLimiter } from './concurrency.js';
-import { decodeAuditLogPage } from './decode.js';
+import { decodeUpstreamPage, type UpstreamDialect } from './dialect.js';
 import type { Deadline } from './deadline.js';
 import { errorCode, errorForTransportFailure, statusFailure } from './errors.js';
 import { readText, requestWithin, socketReleased } from './http.js';
@@ -25,6 +25,8 @@ export interface AttemptParts {
   maxQueueMs: number;
   maxResponseBytes: number;
   logger: AttemptLogger;
+  /** How this upstream's 200 bodies differ from the documented ones. */
+  dialect: UpstreamDialect;
   /** Counted here: calls shed because no slot came free in time. */
   totals: { queueTimeouts: number };
 }
@@ -94,7 +96,7 @@ async function readErrorResponse(response: Dispatcher.ResponseData): Promise<Att
 async function readPage(
   response: Dispatcher.ResponseData,
   correlationId: string,
-  { maxResponseBytes, logger }: AttemptParts,
+  { maxResponseBytes, logger, dialect }: AttemptParts,
 ): Promise<UpstreamPage> {
   const status = response.statusCode;
   const text = await readText(response.body, maxResponseBytes, response.headers['content-length']);
@@ -109,7 +111,7 @@ async function readPage(
   let unknownStatuses = 0;
   const unknownSamples = new Set<string>();
   try {
-    return decodeAuditLogPage(body, (value) => {
+    return decodeUpstreamPage(body, dialect, (value) => {
       unknownStatuses++;
       if (unknownSamples.size < MAX_UNKNOWN_STATUS_SAMPLES) unknownSamples.add(describe(value));
     });

@@ -5,6 +5,7 @@ import { createBreakers } from './breakers.js';
 import type { BreakerConfig } from './circuit-breaker.js';
 import { createConcurrencyLimiter } from './concurrency.js';
 import { requestWithin } from './http.js';
+import { DOCUMENTED_DIALECT, type UpstreamDialect } from './dialect.js';
 import { createPipeline } from './pipeline.js';
 import { auditLogsPath } from './query.js';
 import { reportAttempt } from './report.js';
@@ -36,6 +37,8 @@ export interface UpstreamClientOptions {
   onCall?: (event: UpstreamCallEvent) => void;
   /** Source of the backoff jitter, [0, 1). */
   random?: () => number;
+  /** How this upstream differs from the documented one (exclusive dates, key names, status spellings). */
+  dialect?: UpstreamDialect;
 }
 
 const DEFAULT_BREAKER: BreakerConfig = {
@@ -62,6 +65,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   const basePath = auditLogsPath(baseUrl);
   const logger = options.logger ?? silentLogger;
   const maxConcurrency = options.maxConcurrency ?? SETTINGS.upstreamMaxConcurrency.default;
+  const dialect = options.dialect ?? DOCUMENTED_DIALECT;
 
   const limiter = createConcurrencyLimiter(maxConcurrency);
   const breakers =
@@ -88,7 +92,9 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     basePath,
     timeoutMs,
     breakers,
+    dialect,
     attemptOnce: createAttempt({
+      dialect,
       pool,
       limiter,
       maxQueueMs: options.maxQueueMs ?? SETTINGS.upstreamMaxQueueMs.default,

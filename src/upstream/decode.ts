@@ -10,7 +10,7 @@ import type { AuditLogRecord, AuditLogStatus, UpstreamPage } from './types.js';
  * camelCase first and PascalCase second (`timestamp`, then `Timestamp`).
  */
 
-const STATUS_FROM_UPSTREAM: ReadonlyMap<string, AuditLogStatus> = new Map([
+export const STATUS_FROM_UPSTREAM: ReadonlyMap<string, AuditLogStatus> = new Map([
   ['processing', 'PROCESSING'],
   ['succeded', 'SUCCEEDED'], // the upstream's spelling
   ['succeeded', 'SUCCEEDED'],

@@ -3,6 +3,7 @@ import type { Breakers } from './breakers.js';
 import type { AttemptResult } from './attempt.js';
 import { startDeadline, type Deadline } from './deadline.js';
 import { errorForTransportFailure } from './errors.js';
+import type { UpstreamDialect } from './dialect.js';
 import { buildSearchParams } from './query.js';
 import { retryLoop, type RetryLoopParts } from './retry-loop.js';
 import type { ListAuditLogsRequest, UpstreamPage } from './types.js';
@@ -13,6 +14,8 @@ export interface PipelineParts {
   /** Deadline of one call: slot wait, every attempt and every backoff together. */
   timeoutMs: number;
   breakers: Breakers | undefined;
+  /** How this upstream differs from the documented one; adapts every query sent. */
+  dialect: UpstreamDialect;
   /** One attempt: slot → request → read → decode or classify (attempt.ts). Never throws. */
   attemptOnce(path: string, request: ListAuditLogsRequest, deadline: Deadline): Promise<AttemptResult>;
   retry: Omit<RetryLoopParts, 'report'>;
@@ -27,7 +30,7 @@ export interface PipelineParts {
  */
 export function createPipeline(parts: PipelineParts): (request: ListAuditLogsRequest) => Promise<UpstreamPage> {
   return async function listAuditLogs(request) {
-    const path = `${parts.basePath}?${buildSearchParams(request.query, request.window)}`;
+    const path = `${parts.basePath}?${buildSearchParams(request.query, request.window, parts.dialect)}`;
     const deadline = startDeadline(parts.timeoutMs, request.signal);
     if (deadline.signal.aborted) throw errorForTransportFailure(deadline.signal.reason);
 

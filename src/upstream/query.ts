@@ -1,3 +1,4 @@
+import { DOCUMENTED_DIALECT, toUpstreamQuery, type UpstreamDialect } from './dialect.js';
 import type { PageWindow } from '../pagination/window.js';
 import type { AuditLogQuery, AuditLogStatus, UpstreamStatus } from './types.js';
 
@@ -30,8 +31,10 @@ export function auditLogsPath(baseUrl: URL): string {
  * `StartDate` and `EndDate` are always sent (they pin a walk's result set); an
  * optional filter that is undefined, null or the empty string is left out.
  * A window that is not a pair of positive integers is a programming error and throws.
+ * `dialect` adapts the dates and status to this upstream (see dialect.ts).
  */
-export function buildSearchParams(query: AuditLogQuery, window: PageWindow): string {
+export function buildSearchParams(query: AuditLogQuery, window: PageWindow, dialect: UpstreamDialect = DOCUMENTED_DIALECT): string {
+  query = toUpstreamQuery(query, dialect);
   assertPositiveInteger(window.pageNumber, 'pageNumber');
   assertPositiveInteger(window.pageSize, 'pageSize');
 

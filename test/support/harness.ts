@@ -8,6 +8,7 @@ import { request } from 'undici';
 import { loadConfig, type Config, type OperationLimits } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics, type GatewayMetrics } from '../../src/metrics.js';
+import { labelledOperationNames } from '../../src/operation-names.js';
 import { startSampleUpstream, type SampleUpstream, type SampleUpstreamOptions } from '../../src/sample-upstream/index.js';
 import { createGateway } from '../../src/gateway.js';
 import type { UpstreamClientOptions } from '../../src/upstream/client.js';
@@ -85,7 +86,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
   });
   const logger = createLogger('debug', sink);
-  const metrics = createMetrics();
   const config: Config = {
     ...loadConfig({}),
     upstreamTimeoutMs: 2_000,
@@ -93,6 +93,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...options.config,
   };
   config.limits = { ...config.limits, ...options.config?.limits, ...options.limits };
+  const metrics = createMetrics({ operationNames: labelledOperationNames(config.metricsOperationNames) });
   const built = createUpstream(config, {
     baseUrl: options.upstreamUrl ?? sample.url,
     logger,

@@ -1,22 +1,10 @@
 import { request } from 'undici';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../../support/harness.js';
+import { expect, it } from 'vitest';
+import { useHarness } from '../../support/use-harness.js';
 
 /** No client can fill the operation label of /metrics: only shipped or configured names get a series. */
 
-let h: Harness;
-const savedNames = process.env.METRICS_OPERATION_NAMES;
-
-beforeAll(async () => {
-  process.env.METRICS_OPERATION_NAMES = 'OpsDashboard';
-  h = await startHarness();
-});
-
-afterAll(async () => {
-  await h.close();
-  if (savedNames === undefined) delete process.env.METRICS_OPERATION_NAMES;
-  else process.env.METRICS_OPERATION_NAMES = savedNames;
-});
+const h = useHarness({ config: { metricsOperationNames: 'OpsDashboard' } });
 
 async function operationLabels(): Promise<Set<string>> {
   const response = await request(`${h.url}/metrics`);

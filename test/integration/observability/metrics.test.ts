@@ -1,5 +1,5 @@
 import { request } from 'undici';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { useHarness } from '../../support/use-harness.js';
 
 const page = (name: string) => /* GraphQL */ `query ${name} { auditLogs(first: 3) { totalCount } }`;
@@ -11,16 +11,8 @@ function sample(text: string, series: string): number | undefined {
 }
 
 describe('GET /metrics', () => {
-  const savedNames = process.env.METRICS_OPERATION_NAMES;
   // The names this file's operations use get their own label (others count as `other`).
-  beforeAll(() => {
-    process.env.METRICS_OPERATION_NAMES = 'MetricsPage,MetricsForbidden,MetricsInvalid,MetricsDropped,MetricsSlow';
-  });
-  afterAll(() => {
-    if (savedNames === undefined) delete process.env.METRICS_OPERATION_NAMES;
-    else process.env.METRICS_OPERATION_NAMES = savedNames;
-  });
-  const harness = useHarness();
+  const harness = useHarness({ config: { metricsOperationNames: 'MetricsPage,MetricsForbidden,MetricsInvalid,MetricsDropped,MetricsSlow' } });
   afterEach(() => harness.sample.faults.clear());
 
   async function scrape(): Promise<string> {

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { checkBadToken, checkOrder, checkPagination, checkStatuses, percentile, runChecks } from '../../src/probe/checks.js';
+import type { ProbeExchange, ProbeRun } from '../../src/probe/exchange.js';
+import { analyseItemKeys } from '../../src/probe/item-keys.js';
+import { formatReport } from '../../src/probe/report.js';
+import { createScrubber } from '../../src/replay/scrub.js';
+import { normaliseQuery } from '../../src/replay/recording.js';
+import { DOCUMENTED_DIALECT } from '../../src/upstream/dialect.js';
+
+const item = (id: string, timestamp: string, status = 'Succeded') => ({ id, timestamp, status, operation: 'CreateOrder' });
+
+function page(number: number, items: object[], pagination: object, size = 20): ProbeExchange {
+  return {
+    name: `page-${number}`,
+    query: { PageNumber: String(number), PageSize: String(size) },
+    credentials: 'given',
+    status: 200,
+    body: { items, paginationParameters: pagination },
+    ms: 10,
+  };
+}
+
+describe('the checks, over recorded exchanges', () => {
+  it('see pagination that does not add up', () => {
+    const run: ProbeRun = {
+      exchanges: [page(1, [item('a', '2026-01-02T00:00:00Z')], { totalCount: 30, totalPages: 1, hasNextPage: false, hasPreviousPage: false })],
+    };
+    const result = checkPagination(run);
+    expect(result.verdict).toBe('differs');
+    expect(result.saw).toMatch(/totalPages 1, expected 2/);
+    expect(result.saw).toMatch(/1 items, expected 20/);
+  });
+
+  it('see logs out of order across pages', () => {
+    const run: ProbeRun = {
+      exchanges: [
+        page(1, [item('a', '2026-01-03T00:00:00Z'), item('b', '2026-01-02T00:00:00Z')], {}, 2),
+        page(2, [item('c', '2026-01-02T00:00:00.0000001Z')], {}, 2),
+      ],
+    };
+    const analysis = analyseItemKeys([], DOCUMENTED_DIALECT);
+    const result = checkOrder(run, { ...analysis, findings: [{ key: 'timestamp', found: 'camel', as: 'timestamp', missingIn: 0 }] });
+    expect(result.verdict).toBe('differs');
+    expect(result.saw).toMatch(/2026-01-02T00:00:00.0000001Z follows/);
+  });
+
+  it('guess status spellings, and leave an unguessable one to be mapped by hand', () => {
+    const items = [item('a', '2026-01-01T00:00:00Z', 'Success'), item('b', '2026-01-01T00:00:00Z', 'Weird')];
+    const result = checkStatuses(items, analyseItemKeys(items, DOCUMENTED_DIALECT), DOCUMENTED_DIALECT);
+    expect(result.verdict).toBe('differs');
+    expect(result.settings).toEqual({ UPSTREAM_STATUS_MAP: 'SUCCEEDED:Success' });
+    expect(result.gateway).toMatch(/no guess for Weird/);
+  });
+
+  it('guess a renamed timestamp by its values when the name is not a known one', () => {
+    const items = [{ id: 'a', whenItHappened: '2026-01-01T00:00:00Z', operation: 'X', status: 'Failed' }];
+    const analysis = analyseItemKeys(items, DOCUMENTED_DIALECT);
+    expect(analysis.fieldMap).toEqual({ timestamp: 'whenItHappened' });
+  });
+
+  it('tell a 403 for a bad token from the expected 401', () => {
+    const run: ProbeRun = { exchanges: [{ name: 'bad-token', query: {}, credentials: 'invalid', status: 403, body: '', ms: 1 }] };
+    expect(checkBadToken(run)).toMatchObject({ verdict: 'differs', gateway: expect.stringMatching(/FORBIDDEN/) });
+  });
+
+  it('report unknown, not ok, for what was never tried, and exit 2 when the run stopped early', () => {
+    const run: ProbeRun = { exchanges: [{ ...page(1, [], {}), status: 429, body: '' }], stoppedBecause: 'the upstream answered 429 (too many requests)' };
+    const results = runChecks(run, DOCUMENTED_DIALECT);
+    expect(results.filter((r) => r.verdict === 'ok').map((r) => r.title)).toEqual(['latency']);
+    const report = formatReport('http://upstream', run, results);
+    expect(report.exitCode).toBe(2);
+    expect(report.lines[0]).toMatch(/stopped early: the upstream answered 429/);
+  });
+
+  it('percentiles are nearest-rank', () => {
+    expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 50)).toBe(5);
+    expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 90)).toBe(9);
+    expect(percentile([7], 99)).toBe(7);
+  });
+});
+
+describe('recording', () => {
+  it('scrubs secrets, personal fields and e-mail addresses with stable fakes', () => {
+    const scrub = createScrubber({ secrets: ['tok-123456', 'tenant.example'] });
+    const body = scrub.json({
+      items: [
+        { UserName: 'Alice Smith', details: 'mail bob@corp.example about tenant.example', Actor: 'x' },
+        { userName: 'Alice Smith', note: 'token tok-123456' },
+      ],
+    }) as { items: Record<string, string>[] };
+    const text = JSON.stringify(body);
+    for (const secret of ['Alice', 'bob@corp.example', 'tok-123456', 'tenant.example']) expect(text).not.toContain(secret);
+    expect(body.items[0]!.UserName).toBe(body.items[1]!.userName);
+    expect(body.items[0]!.details).toMatch(/^mail email-[0-9a-f]{10} about \[redacted\]$/);
+  });
+
+  it('normalises a query so the upstream-equal ones match', () => {
+    expect(normaliseQuery('PageSize=5&pageNumber=1&Status=Failed')).toBe(normaliseQuery({ status: 'Failed', PAGENUMBER: '1', pagesize: '5' }));
+    expect(normaliseQuery('EndDate=2026-11-20T10%3A15%3A30.123Z')).toBe('enddate=2026-11-20T10%3A15%3A30.123Z');
+  });
+});

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+import { replayDirectory } from '../../src/replay/url.js';
+import { createDialect, decodeUpstreamPage, DOCUMENTED_DIALECT, parseFieldMap, parseStatusMap, toUpstreamQuery } from '../../src/upstream/dialect.js';
+import { buildSearchParams } from '../../src/upstream/query.js';
+import { addTicks, formatTicks, parseTicks, shiftIso } from '../../src/upstream/ticks.js';
+
+describe('ticks', () => {
+  it('reads and writes 7 fractional digits exactly', () => {
+    expect(parseTicks('2026-11-20T10:15:30.1234567Z')).toEqual({ ms: Date.parse('2026-11-20T10:15:30.123Z'), subMs: 4567 });
+    expect(formatTicks(parseTicks('2026-11-20T10:15:30.1234567Z')!)).toBe('2026-11-20T10:15:30.1234567Z');
+    expect(parseTicks('2026-11-20T11:15:30.5+01:00')).toEqual({ ms: Date.parse('2026-11-20T10:15:30.500Z'), subMs: 0 });
+    expect(parseTicks('not a date')).toBeUndefined();
+  });
+
+  it('moves by one tick across millisecond and second boundaries', () => {
+    expect(shiftIso('2026-11-20T10:15:30.123Z', 1)).toBe('2026-11-20T10:15:30.1230001Z');
+    expect(shiftIso('2026-11-20T10:15:30.000Z', -1)).toBe('2026-11-20T10:15:29.9999999Z');
+    expect(shiftIso('2026-11-20T10:15:30.1239999Z', 1)).toBe('2026-11-20T10:15:30.1240000Z');
+    expect(formatTicks(addTicks({ ms: 0, subMs: 0 }, -10_001))).toBe('1969-12-31T23:59:59.9989999Z');
+  });
+});
+
+describe('the dialect', () => {
+  const query = { startDate: '2026-11-01T00:00:00.000Z', endDate: '2026-11-20T10:15:30.123Z', status: 'Failed' as const };
+
+  it('leaves the query alone for the documented upstream', () => {
+    expect(toUpstreamQuery(query, DOCUMENTED_DIALECT)).toBe(query);
+    expect(buildSearchParams(query, { pageNumber: 1, pageSize: 5 })).toContain('EndDate=2026-11-20T10%3A15%3A30.123Z');
+  });
+
+  it('widens exclusive bounds by one tick and spells the status the upstream way, in every window built', () => {
+    const dialect = createDialect({ startDateExclusive: true, endDateExclusive: true, statusMap: { FAILED: ['Error', 'Fault'] } });
+    expect(buildSearchParams(query, { pageNumber: 2, pageSize: 5 }, dialect)).toBe(
+      'PageNumber=2&PageSize=5&StartDate=2026-10-31T23%3A59%3A59.9999999Z&EndDate=2026-11-20T10%3A15%3A30.1230001Z&Status=Error',
+    );
+  });
+
+  it('reads renamed keys and other spellings, and keeps raw as received', () => {
+    const dialect = createDialect({ fieldMap: { timestamp: 'createdAt', operation: 'action' }, statusMap: { SUCCEEDED: ['Success'] } });
+    const item = { id: 'a', createdAt: '2026-11-20T10:15:30.123Z', action: 'CreateOrder', status: 'Success' };
+    const page = decodeUpstreamPage({ items: [item], paginationParameters: { totalCount: 1 } }, dialect);
+    expect(page.items[0]).toMatchObject({ auditLogId: 'a', operation: 'CreateOrder', status: 'SUCCEEDED' });
+    expect(page.items[0]!.timestamp.toISOString()).toBe('2026-11-20T10:15:30.123Z');
+    expect(page.items[0]!.raw).toBe(item);
+  });
+
+  it('parses the settings and names a bad entry', () => {
+    expect(parseFieldMap(' timestamp:createdAt , operation:action ')).toEqual({ timestamp: 'createdAt', operation: 'action' });
+    expect(() => parseFieldMap('when:createdAt')).toThrow(/not one of/);
+    expect(() => parseFieldMap('timestamp')).toThrow(/ourKey:theirKey/);
+    expect(parseStatusMap('succeeded:Success|Ok,FAILED:Error')).toEqual({ SUCCEEDED: ['Success', 'Ok'], FAILED: ['Error'] });
+    expect(() => parseStatusMap('DONE:Success')).toThrow(/STATUS:Spelling/);
+  });
+});
+
+describe('the settings in the configuration', () => {
+  it('are read into the dialect, and replay: is a valid UPSTREAM_URL', () => {
+    const config = loadConfig({
+      UPSTREAM_URL: 'replay:recordings/sample',
+      UPSTREAM_END_DATE_EXCLUSIVE: 'true',
+      UPSTREAM_FIELD_MAP: 'timestamp:createdAt',
+      UPSTREAM_STATUS_MAP: 'FAILED:Error',
+      UPSTREAM_KEY_CASE: 'pascal',
+    });
+    expect(config.upstreamDialect).toEqual({
+      startDateExclusive: false,
+      endDateExclusive: true,
+      fieldMap: { timestamp: 'createdAt' },
+      statusMap: { FAILED: ['Error'] },
+      keyCase: 'pascal',
+    });
+    expect(replayDirectory(config.upstreamUrl)).toBe('recordings/sample');
+    expect(loadConfig({}).upstreamDialect).toEqual(DOCUMENTED_DIALECT);
+  });
+
+  it('reject a bad map with the setting named', () => {
+    expect(() => loadConfig({ UPSTREAM_FIELD_MAP: 'when:createdAt' })).toThrow(ConfigError);
+    expect(() => loadConfig({ UPSTREAM_STATUS_MAP: 'x' })).toThrow(/UPSTREAM_STATUS_MAP must be/);
+    expect(() => loadConfig({ UPSTREAM_URL: 'replay:' })).toThrow(/UPSTREAM_URL/);
+  });
+});
