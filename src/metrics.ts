@@ -56,6 +56,7 @@ export function createMetrics(options: GatewayMetricsOptions = {}): GatewayMetri
     buckets: SECONDS,
     registers: [registry],
   });
+  // Each metric is declared in full, prom-client's way: the declarations look alike by nature.
   const inFlight = new Gauge({
     name: 'gateway_operations_in_flight',
     help: 'GraphQL operations being executed now.',
