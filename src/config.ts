@@ -34,9 +34,11 @@ export interface Config {
   upstreamMaxResponseBytes: number;
   /** Retries of an idempotent upstream failure (0-2). */
   upstreamRetries: number;
-  /** Failed upstream calls in a row that open the circuit breaker, and how long it stays open. */
+  /** Failures in a breaker's window that (at a 50% failure rate) open it, and how long it stays open (see upstream/breakers.ts). */
   breakerFailureThreshold: number;
   breakerCooldownMs: number;
+  /** Calls a breaker's window must hold before it may open. */
+  breakerMinimumCalls: number;
   /** Share identical upstream calls across operations (same credentials, same query); both off by default. */
   upstreamCoalesce: boolean;
   /** Serve identical upstream calls from memory for this long; 0 turns the cache off. */
@@ -129,6 +131,7 @@ const envSchema = z.object({
   [S.upstreamRetries.env]: integer(S.upstreamRetries),
   [S.breakerFailureThreshold.env]: integer(S.breakerFailureThreshold),
   [S.breakerCooldownMs.env]: integer(S.breakerCooldownMs),
+  [S.breakerMinimumCalls.env]: integer(S.breakerMinimumCalls),
   [S.upstreamCoalesce.env]: flag(S.upstreamCoalesce),
   [S.upstreamCacheTtlMs.env]: integer(S.upstreamCacheTtlMs),
   [S.upstreamCacheMaxItems.env]: integer(S.upstreamCacheMaxItems),
@@ -191,6 +194,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     upstreamRetries: value('upstreamRetries'),
     breakerFailureThreshold: value('breakerFailureThreshold'),
     breakerCooldownMs: value('breakerCooldownMs'),
+    breakerMinimumCalls: value('breakerMinimumCalls'),
     upstreamCoalesce: value('upstreamCoalesce'),
     upstreamCacheTtlMs: value('upstreamCacheTtlMs'),
     upstreamCacheMaxItems: value('upstreamCacheMaxItems'),

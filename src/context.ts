@@ -2,6 +2,7 @@ import type { YogaInitialContext } from 'graphql-yoga';
 import { createNodeLoader, type NodeLoader } from './audit-logs/node-loader.js';
 import { createPageLoader, type PageLoader } from './audit-logs/page-loader.js';
 import { readCallerHeaders, requireCaller, type CallerHeaders } from './caller.js';
+import { createOperationBudget, type BudgetLimits } from './limits/operation-budget.js';
 import type { Logger } from './logger.js';
 import type { CursorCodec } from './pagination/cursor.js';
 import { requestState } from './request-state.js';
@@ -11,6 +12,8 @@ import type { ForwardedHeaders, UpstreamClient } from './upstream/types.js';
 /** Long-lived collaborators shared by every request. */
 export interface GatewayServices {
   upstream: UpstreamClient;
+  /** The upstream budget of each operation (UPSTREAM_BUDGET_CALLS, UPSTREAM_BUDGET_ITEMS). */
+  budget: BudgetLimits;
   cursors: CursorCodec;
   logger: Logger;
   /** The live tail's pollers and streams. */
@@ -47,7 +50,7 @@ export function createContextFactory(services: GatewayServices) {
     // The operation span's W3C context: each upstream call continues the caller's trace.
     const trace = state.trace?.headers ?? {};
     const forwardedHeaders = (): ForwardedHeaders => ({ ...requireCaller(caller, correlationId), ...trace });
-    const pages = createPageLoader(services.upstream, forwardedHeaders, stats);
+    const pages = createPageLoader(services.upstream, forwardedHeaders, stats, createOperationBudget(services.budget));
     const onGiveUp = (keys: readonly unknown[]) => services.logger.warn({ ids: keys.length }, 'node lookup gave up on ids in overfull time windows');
     return {
       correlationId,

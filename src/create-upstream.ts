@@ -16,6 +16,7 @@ export type UpstreamConfig = Pick<
   | 'upstreamRetries'
   | 'breakerFailureThreshold'
   | 'breakerCooldownMs'
+  | 'breakerMinimumCalls'
   | 'upstreamCoalesce'
   | 'upstreamCacheTtlMs'
   | 'upstreamCacheMaxItems'
@@ -47,12 +48,13 @@ export function createUpstream(config: UpstreamConfig, deps: UpstreamDependencie
     maxQueueMs: config.upstreamMaxQueueMs,
     maxResponseBytes: config.upstreamMaxResponseBytes,
     retry: { retries: config.upstreamRetries },
-    breaker: { failureThreshold: config.breakerFailureThreshold, cooldownMs: config.breakerCooldownMs },
+    breaker: { failureThreshold: config.breakerFailureThreshold, cooldownMs: config.breakerCooldownMs, minimumCalls: config.breakerMinimumCalls },
     logger: deps.logger,
     onCall: deps.metrics?.observeUpstreamCall,
     ...deps.clientOptions,
   });
   deps.metrics?.watchCircuit(() => client.state().breaker);
+  deps.metrics?.watchTenantCircuits(() => client.state().openTenantBreakers);
   // Off unless configured: sharing calls across operations trades freshness and memory for upstream load.
   const shared = shareUpstreamCalls(client, {
     coalesce: config.upstreamCoalesce,

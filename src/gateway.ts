@@ -66,7 +66,7 @@ export function createGateway({
   const tail = createTailHub({ options: config.tail, upstream, cursors, cursorSecret: config.cursorSecret, logger, registry: metrics.registry });
   return createYoga<Record<string, unknown>, GatewayContext>({
     schema,
-    context: createContextFactory({ upstream, cursors, logger, tail }),
+    context: createContextFactory({ upstream, cursors, logger, tail, budget: { calls: limits.budgetCalls, items: limits.budgetItems } }),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
     landingPage: false,

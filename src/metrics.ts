@@ -33,8 +33,10 @@ export interface GatewayMetrics {
   operationFinished(observation: OperationObservation): void;
   /** Pass as the upstream client's `onCall`. */
   observeUpstreamCall(event: UpstreamCallEvent): void;
-  /** Reports the breaker's state on every scrape (read lazily: nothing on the hot path). */
+  /** Reports the upstream-wide breaker's state on every scrape (read lazily: nothing on the hot path). */
   watchCircuit(read: CircuitStateReader): void;
+  /** Reports how many tenants' own breakers are open, on every scrape. */
+  watchTenantCircuits(read: () => number): void;
   /** Items of one upstream page that lacked each mapped key (see upstream-item-keys.ts). */
   observeMissingItemKeys(counts: ReadonlyMap<string, number>): void;
 }
@@ -54,6 +56,7 @@ export function createMetrics(options: GatewayMetricsOptions = {}): GatewayMetri
     buckets: SECONDS,
     registers: [registry],
   });
+  // Each metric is declared in full, prom-client's way: the declarations look alike by nature.
   const inFlight = new Gauge({
     name: 'gateway_operations_in_flight',
     help: 'GraphQL operations being executed now.',
@@ -79,9 +82,19 @@ export function createMetrics(options: GatewayMetricsOptions = {}): GatewayMetri
     registers: [registry],
   });
   let readCircuit: CircuitStateReader | undefined;
+  let readTenantCircuits: (() => number) | undefined;
+  new Gauge({
+    name: 'gateway_upstream_tenant_circuits_open',
+    help: "Tenants whose own upstream circuit breaker is open or half-open (their timeouts and 5xx).",
+    registers: [registry],
+    collect() {
+      const open = readTenantCircuits?.();
+      if (open !== undefined) this.set(open);
+    },
+  });
   new Gauge({
     name: 'gateway_upstream_circuit_state',
-    help: 'Upstream circuit breaker: 1 for the current state, 0 for the others.',
+    help: 'Upstream-wide circuit breaker (connection failures): 1 for the current state, 0 for the others.',
     labelNames: ['state'] as const,
     registers: [registry],
     collect() {
@@ -109,6 +122,9 @@ export function createMetrics(options: GatewayMetricsOptions = {}): GatewayMetri
     },
     watchCircuit(read) {
       readCircuit = read;
+    },
+    watchTenantCircuits(read) {
+      readTenantCircuits = read;
     },
     observeMissingItemKeys(counts) {
       // Keys come from READ_ITEM_KEYS, a fixed list: the label set is bounded.

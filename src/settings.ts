@@ -84,7 +84,8 @@ export const SETTINGS = {
   // A 2000-item page of ordinary audit logs is about 1 MB; this leaves room for long `details`.
   upstreamMaxResponseBytes: integer('UPSTREAM_MAX_RESPONSE_BYTES', 16 * 1024 * 1024, 1_024, 1_073_741_824, 'largest upstream 200 body read', bytes),
   upstreamRetries: integer('UPSTREAM_RETRIES', 2, 0, 2, 'retries of an idempotent upstream failure', { expect: '0, 1 or 2' }),
-  breakerFailureThreshold: integer('BREAKER_FAILURE_THRESHOLD', 5, 1, 1_000, 'failed upstream calls in a row that open the circuit breaker'),
+  breakerFailureThreshold: integer('BREAKER_FAILURE_THRESHOLD', 5, 1, 1_000, 'failed calls in a breaker\'s window (last 100 calls of 30 s) that, at half of its calls or more, open it: a tenant\'s own breaker for its timeouts and 5xx, the upstream-wide one for connection failures'),
+  breakerMinimumCalls: integer('BREAKER_MINIMUM_CALLS', 100, 1, 10_000, "calls a breaker's window must hold before it may open, so a burst of concurrent timeouts does not trip it"),
   breakerCooldownMs: integer('BREAKER_COOLDOWN_MS', 10_000, 1, 3_600_000, 'how long the circuit breaker stays open', ms),
   upstreamCoalesce: flag('UPSTREAM_COALESCE', false, 'share identical upstream calls in flight across operations'),
   upstreamCacheTtlMs: integer('UPSTREAM_CACHE_TTL_MS', 0, 0, 600_000, 'serve identical upstream calls from memory this long; 0 is off', ms),
@@ -107,6 +108,9 @@ export const SETTINGS = {
 
 export type SettingName = keyof typeof SETTINGS;
 
+/** Most entries one `nodes(ids:)` or `_entities(representations:)` takes (contract section 7). */
+export const MAX_LOOKUP_ENTRIES = 100;
+
 /** What a setting's value must be, as the start-up error says it. */
 export function expectation(setting: Setting): string {
   switch (setting.kind) {
@@ -119,10 +123,16 @@ export function expectation(setting: Setting): string {
   }
 }
 
-/** Page sizes of a connection (contract section 4); not configurable. */
+/** Page sizes of a connection (contract section 4) and of node lookups; not configurable. */
 export const PAGE_SIZE = {
   /** When neither `first` nor `last` is given. */
   default: 25,
   /** Largest `first`/`last`, and the largest upstream `PageSize`. */
   max: 2000,
+  /**
+   * The `PageSize` of a node lookup's window (node, nodes, _entities). Lookups spend
+   * the budget like any call, so they ask for small pages: 100 lookups of distinct
+   * windows spend 5000 items, the default UPSTREAM_BUDGET_ITEMS.
+   */
+  nodeLookup: 50,
 } as const;

@@ -1,6 +1,7 @@
 import { PothosValidationError } from '@pothos/core';
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { badUserInput } from '../errors.js';
+import { MAX_LOOKUP_ENTRIES } from '../settings.js';
 
 /**
  * What an AuditLog's global id carries: enough to find the item again with one
@@ -79,7 +80,7 @@ export function auditLogKeyFromGlobalId(globalId: string): AuditLogNodeKey {
  * Most ids one `nodes(ids:)` takes: ids spread over time cost up to one upstream
  * call each, so an unbounded list would let one request fan out without limit.
  */
-export const MAX_NODE_IDS = 100;
+export const MAX_NODE_IDS = MAX_LOOKUP_ENTRIES;
 
 export function assertNodeIdCount(count: number): void {
   if (count > MAX_NODE_IDS) throw badUserInput(`nodes(ids:) takes at most ${MAX_NODE_IDS} ids, got ${count}.`);

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { MAX_PAGE_SIZE } from '../pagination/plan.js';
+import { PAGE_SIZE } from '../settings.js';
 import type { AuditLogRecord, ForwardedHeaders } from '../upstream/types.js';
 import { nodeKeyString, type AuditLogNodeKey } from './node-id.js';
 import { planNodeWindows, settleWindowPage, type NodeWindowRequest } from './node-windows.js';
@@ -58,11 +58,12 @@ async function findAuditLogs(
 
   const fetchAndSettle = async (request: NodeWindowRequest): Promise<NodeWindowRequest[]> => {
     try {
+      // Small pages: a lookup spends the operation's budget like any call (see PAGE_SIZE.nodeLookup).
       const page = await pages.load({
         query: { startDate: new Date(request.window.start).toISOString(), endDate: new Date(request.window.end).toISOString() },
-        window: { pageNumber: request.pageNumber, pageSize: MAX_PAGE_SIZE },
+        window: { pageNumber: request.pageNumber, pageSize: request.pageSize ?? PAGE_SIZE.nodeLookup },
       });
-      const settled = settleWindowPage(request, page, MAX_PAGE_SIZE);
+      const settled = settleWindowPage(request, page, PAGE_SIZE.nodeLookup, PAGE_SIZE.max);
       for (const { key, item } of settled.found) settle(key, item);
       for (const key of settled.absent) settle(key, null);
       return settled.next;

@@ -13,6 +13,8 @@ export interface NodeWindowRequest {
   window: TimeWindow;
   pageNumber: number;
   keys: AuditLogNodeKey[];
+  /** Set when the lookup's ordinary page size is too small: a crowded single second (see `settleWindowPage`). */
+  pageSize?: number;
 }
 
 /** What a fetched page settles, and what is left to fetch. */
@@ -97,14 +99,18 @@ const keyOf = (auditLogId: string, timestampMs: number): string => nodeKeyString
  *   oldest item would have been on it, so it is absent; the older keys are looked
  *   up again, in windows at most half the span the page covered (the upstream's
  *   density there said a wider one would overflow again), or, when the window is
- *   already the narrowest for its keys, on the next page of the same window.
+ *   already the narrowest for its keys, on the next page of the same window (in
+ *   pages of `crowdedPageSize` from then on: a second that overflows a small page is
+ *   read in large ones, which the operation's budget pays for).
  *   Each follow-up is strictly narrower or a later page, so this terminates.
  */
 export function settleWindowPage<T extends MatchableItem>(
   request: NodeWindowRequest,
   page: { items: readonly T[]; totalCount: number },
-  pageSize: number,
+  defaultPageSize: number,
+  crowdedPageSize: number = defaultPageSize,
 ): SettledWindowPage<T> {
+  const pageSize = request.pageSize ?? defaultPageSize;
   const byKey = new Map<string, T>();
   for (const item of page.items) byKey.set(keyOf(item.auditLogId, item.timestamp.getTime()), item);
 
@@ -132,7 +138,12 @@ export function settleWindowPage<T extends MatchableItem>(
     return around.start === request.window.start && around.end === request.window.end;
   });
   if (narrowest) {
-    return { found, absent, next: [{ window: request.window, pageNumber: request.pageNumber + 1, keys: remaining }] };
+    // One second holds more than a small page: read it again in pages of the crowded size.
+    const next: NodeWindowRequest =
+      pageSize < crowdedPageSize
+        ? { window: request.window, pageNumber: 1, keys: remaining, pageSize: crowdedPageSize }
+        : { window: request.window, pageNumber: request.pageNumber + 1, keys: remaining, ...(request.pageSize === undefined ? {} : { pageSize }) };
+    return { found, absent, next: [next] };
   }
   const covered = Math.max(0, request.window.end - oldestMs);
   return { found, absent, next: planNodeWindows(remaining, Math.floor(covered / 2)) };

@@ -1,6 +1,6 @@
 import { buildSearchParams } from '../upstream/query.js';
 import type { PageWindow } from '../pagination/window.js';
-import type { AuditLogQuery, ForwardedHeaders, UpstreamClient, UpstreamPage } from '../upstream/types.js';
+import type { AuditLogQuery, CallBudget, ForwardedHeaders, UpstreamClient, UpstreamPage } from '../upstream/types.js';
 
 export interface PageRequest {
   query: AuditLogQuery;
@@ -21,6 +21,7 @@ export function createPageLoader(
   upstream: UpstreamClient,
   headers: () => ForwardedHeaders,
   stats: { upstreamCalls: number },
+  budget?: CallBudget,
 ): PageLoader {
   const calls = new Map<string, Promise<UpstreamPage>>();
   return {
@@ -38,6 +39,6 @@ export function createPageLoader(
 
   async function callUpstream(request: PageRequest): Promise<UpstreamPage> {
     stats.upstreamCalls += 1;
-    return upstream.listAuditLogs({ query: request.query, window: request.window, headers: headers() });
+    return upstream.listAuditLogs({ query: request.query, window: request.window, headers: headers(), budget });
   }
 }

@@ -37,6 +37,8 @@ export interface UpstreamCost {
  */
 export interface FieldCost extends UpstreamCost {
   perType?: (typeCondition: string | undefined) => number;
+  /** Entries of a lookup list (`nodes(ids:)`, `_entities(representations:)`), checked against MAX_LOOKUP_ENTRIES. */
+  entries?: number;
 }
 
 export type FieldCostRule = (args: Readonly<Record<string, unknown>>) => FieldCost;
@@ -60,14 +62,19 @@ export const connectionCost: FieldCostRule = (args) => {
   return { calls: oneWindow ? 1 : 2, items };
 };
 
-/** `node(id:)`: one lookup, at most one call. */
-export const nodeCost: FieldCostRule = () => ({ calls: 1, items: 1 });
+/** A list argument as execution sees it: a single value is coerced to a list of one (GraphQL input coercion). */
+export function asList(value: unknown): readonly unknown[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
 
-/** `nodes(ids:)`: one lookup per id, each at most one call (lookups that share a window share it at run time). */
+/** `node(id:)`: one lookup, at least one call of a node lookup's page size. */
+export const nodeCost: FieldCostRule = () => ({ calls: 1, items: PAGE_SIZE.nodeLookup });
+
+/** `nodes(ids:)`: one lookup per id (lookups that share a window share it at run time). */
 export const nodesCost: FieldCostRule = (args) => {
-  const ids = args.ids;
-  const count = Array.isArray(ids) ? ids.length : ids === undefined || ids === null ? 0 : 1;
-  return { calls: count, items: count };
+  const count = asList(args.ids).length;
+  return { calls: count, items: count * PAGE_SIZE.nodeLookup, entries: count };
 };
 
 /**
@@ -76,7 +83,7 @@ export const nodesCost: FieldCostRule = (args) => {
  * representation of that type.
  */
 export const entitiesCost: FieldCostRule = (args) => {
-  const representations = Array.isArray(args.representations) ? args.representations : [];
+  const representations = asList(args.representations);
   const byType = new Map<string, number>();
   for (const representation of representations) {
     const typename = typeof representation === 'object' && representation !== null ? (representation as { __typename?: unknown }).__typename : undefined;
@@ -85,7 +92,8 @@ export const entitiesCost: FieldCostRule = (args) => {
   const auditLogs = byType.get('AuditLog') ?? 0;
   return {
     calls: auditLogs,
-    items: auditLogs,
+    items: auditLogs * PAGE_SIZE.nodeLookup,
+    entries: representations.length,
     perType: (typeCondition) => (typeCondition === undefined ? representations.length : (byType.get(typeCondition) ?? 0)),
   };
 };
@@ -103,12 +111,37 @@ export interface EstimateInput {
   operationName?: string | null;
   variables?: Readonly<Record<string, unknown>> | null;
   costTable?: CostTable;
+  /**
+   * Whether a type condition names an abstract type (interface or union), which a
+   * representation of any concrete type may match. Default: the two this schema has,
+   * `Node` and `_Entity`; the plugin asks the schema.
+   */
+  isAbstract?: (typeName: string) => boolean;
 }
 
+/** What the estimate found: the cost, and the longest lookup list (0 when none). */
+export interface OperationEstimate {
+  cost: UpstreamCost;
+  largestLookup: { field: string; entries: number } | undefined;
+}
+
+const DEFAULT_ABSTRACT_TYPES: ReadonlySet<string> = new Set(['Node', '_Entity']);
+
 /** The planned upstream calls and items of the operation that would run. */
-export function estimateUpstreamCost({ document, operationName, variables, costTable = DEFAULT_COST_TABLE }: EstimateInput): UpstreamCost {
+export function estimateUpstreamCost(input: EstimateInput): UpstreamCost {
+  return estimateOperation(input).cost;
+}
+
+/** The cost and the largest lookup list of the operation that would run. */
+export function estimateOperation({
+  document,
+  operationName,
+  variables,
+  costTable = DEFAULT_COST_TABLE,
+  isAbstract = (name) => DEFAULT_ABSTRACT_TYPES.has(name),
+}: EstimateInput): OperationEstimate {
   const operation = getOperationAST(document, operationName ?? undefined);
-  if (!operation) return { calls: 0, items: 0 };
+  if (!operation) return { cost: { calls: 0, items: 0 }, largestLookup: undefined };
 
   const values: Record<string, unknown> = {};
   for (const definition of operation.variableDefinitions ?? []) {
@@ -120,7 +153,9 @@ export function estimateUpstreamCost({ document, operationName, variables, costT
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   }
-  return costOf(operation.selectionSet, { factor: 1 }, { fragments, values, costTable, spreading: new Set() });
+  const walk: Walk = { fragments, values, costTable, isAbstract, spreading: new Set(), largestLookup: undefined };
+  const cost = costOf(operation.selectionSet, { factor: 1 }, walk);
+  return { cost, largestLookup: walk.largestLookup };
 }
 
 export interface Budget {
@@ -139,6 +174,8 @@ interface Walk {
   fragments: Map<string, FragmentDefinitionNode>;
   values: Record<string, unknown>;
   costTable: CostTable;
+  isAbstract: (typeName: string) => boolean;
+  largestLookup: OperationEstimate['largestLookup'];
   /** Fragments being expanded on the current path; a cycle (invalid anyway) is not followed. */
   spreading: Set<string>;
 }
@@ -162,14 +199,14 @@ function costOf(selectionSet: SelectionSetNode, scope: Scope, walk: Walk): Upstr
         add(fieldCost(selection, scope, walk));
         break;
       case Kind.INLINE_FRAGMENT:
-        add(costOf(selection.selectionSet, narrow(scope, selection.typeCondition?.name.value), walk));
+        add(costOf(selection.selectionSet, narrow(scope, selection.typeCondition?.name.value, walk), walk));
         break;
       case Kind.FRAGMENT_SPREAD: {
         const name = selection.name.value;
         const fragment = walk.fragments.get(name);
         if (!fragment || walk.spreading.has(name)) break;
         walk.spreading.add(name);
-        add(costOf(fragment.selectionSet, narrow(scope, fragment.typeCondition.name.value), walk));
+        add(costOf(fragment.selectionSet, narrow(scope, fragment.typeCondition.name.value, walk), walk));
         walk.spreading.delete(name);
         break;
       }
@@ -184,6 +221,9 @@ function fieldCost(field: FieldNode, scope: Scope, walk: Walk): UpstreamCost {
   const times = scope.factor * (scope.perType ? scope.perType(undefined) : 1);
   const rule = walk.costTable[name];
   const own = rule ? rule(argumentValues(field, walk.values)) : FREE;
+  if (own.entries !== undefined && times > 0 && own.entries > (walk.largestLookup?.entries ?? 0)) {
+    walk.largestLookup = { field: name, entries: own.entries };
+  }
   const total = { calls: own.calls * times, items: own.items * times };
   if (field.selectionSet && times > 0) {
     const nested = costOf(field.selectionSet, { factor: times, perType: own.perType }, walk);
@@ -193,9 +233,14 @@ function fieldCost(field: FieldNode, scope: Scope, walk: Walk): UpstreamCost {
   return total;
 }
 
-/** A type condition right under a `perType` field picks that type's multiplier. */
-function narrow(scope: Scope, typeCondition: string | undefined): Scope {
-  if (!scope.perType || typeCondition === undefined) return scope;
+/**
+ * A concrete type condition right under a `perType` field picks that type's
+ * multiplier. An abstract one (`... on _Entity`, `... on Node`, a union) may match
+ * every representation: it keeps the scope, so the concrete conditions nested in it
+ * still pick their type's multiplier.
+ */
+function narrow(scope: Scope, typeCondition: string | undefined, walk: Walk): Scope {
+  if (!scope.perType || typeCondition === undefined || walk.isAbstract(typeCondition)) return scope;
   return { factor: scope.factor * scope.perType(typeCondition) };
 }
 

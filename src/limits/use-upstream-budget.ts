@@ -1,6 +1,7 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, isAbstractType, type GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { DEFAULT_COST_TABLE, estimateUpstreamCost, overBudget, type Budget, type CostTable } from './budget.js';
+import { MAX_LOOKUP_ENTRIES } from '../settings.js';
+import { DEFAULT_COST_TABLE, estimateOperation, overBudget, type Budget, type CostTable } from './budget.js';
 
 const LIMIT_NAMES = { calls: 'UPSTREAM_BUDGET_CALLS', items: 'UPSTREAM_BUDGET_ITEMS' } as const;
 const WHAT = { calls: 'upstream calls', items: 'audit-log items' } as const;
@@ -8,17 +9,26 @@ const WHAT = { calls: 'upstream calls', items: 'audit-log items' } as const;
 /**
  * Stops an operation over the upstream budget before it executes, so it makes no
  * upstream call at all: BAD_USER_INPUT naming the limit, the planned amount and the
- * maximum (also in `extensions.budget`).
+ * maximum (also in `extensions.budget`). Also refuses a `nodes(ids:)` or
+ * `_entities(representations:)` of more than MAX_LOOKUP_ENTRIES entries. What the
+ * estimate cannot see, the operation's budget counter stops at the call site
+ * (operation-budget.ts).
  */
 export function useUpstreamBudget(budget: Budget, costTable: CostTable = DEFAULT_COST_TABLE): Plugin {
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const cost = estimateUpstreamCost({
+      const { cost, largestLookup } = estimateOperation({
         document: args.document,
         operationName: args.operationName,
         variables: args.variableValues,
         costTable,
+        isAbstract: abstractTypesOf(args.schema),
       });
+      if (largestLookup && largestLookup.entries > MAX_LOOKUP_ENTRIES) {
+        const message = `${largestLookup.field} takes at most ${MAX_LOOKUP_ENTRIES} entries, got ${largestLookup.entries}.`;
+        setResultAndStopExecution({ errors: [new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { spec: true, status: 400 } } })] });
+        return;
+      }
       const over = overBudget(cost, budget);
       if (!over) return;
       const message =
@@ -38,4 +48,15 @@ export function useUpstreamBudget(budget: Budget, costTable: CostTable = DEFAULT
       });
     },
   };
+}
+
+/** The schema's answer to "is this type condition abstract?", remembered per schema. */
+const abstractTypeReaders = new WeakMap<GraphQLSchema, (name: string) => boolean>();
+function abstractTypesOf(schema: GraphQLSchema): (name: string) => boolean {
+  let read = abstractTypeReaders.get(schema);
+  if (read === undefined) {
+    read = (name) => isAbstractType(schema.getType(name));
+    abstractTypeReaders.set(schema, read);
+  }
+  return read;
 }

@@ -1,5 +1,6 @@
 import { useReadinessCheck, type Plugin } from 'graphql-yoga';
 import type { UpstreamClient } from '../upstream/types.js';
+import { shareProbe } from './shared-probe.js';
 
 export interface ReadinessOptions {
   upstream: Pick<UpstreamClient, 'probe' | 'state'>;
@@ -7,17 +8,22 @@ export interface ReadinessOptions {
   draining?: () => boolean;
 }
 
+/** At most one upstream probe per this many milliseconds, whoever asks (contract 7). */
+export const PROBE_INTERVAL_MS = 1_000;
+
 /**
  * `/readyz`: 503 while shutting down or while the upstream circuit breaker is open
  * (calls would fail fast anyway), else 200 when the upstream answers HTTP at all.
+ * The probe is shared: concurrent and repeated checks within a second reuse one.
  */
 export function useReadiness({ upstream, draining = () => false }: ReadinessOptions): Plugin {
+  const probe = shareProbe(() => upstream.probe(), PROBE_INTERVAL_MS);
   const readiness = useReadinessCheck({
     endpoint: READINESS_PATH,
     check: async () => {
       if (draining()) return false;
       if (upstream.state().breaker === 'open') return false;
-      return upstream.probe();
+      return probe();
     },
   });
   // yoga's check falls back to a URLPattern match (a slow polyfill on Node 20) for every

@@ -1,6 +1,6 @@
 import type { Dispatcher, Pool } from 'undici';
 import { GatewayError } from '../errors.js';
-import type { CallOutcome } from './circuit-breaker.js';
+import { NEUTRAL, tenantKey, type ScopedOutcome } from './breakers.js';
 import type { ConcurrencyLimiter } from './concurrency.js';
 import { decodeUpstreamPage, type UpstreamDialect } from './dialect.js';
 import type { Deadline } from './deadline.js';
@@ -13,7 +13,7 @@ import type { ListAuditLogsRequest, UpstreamPage } from './types.js';
 /** How one attempt ended: a page, or an error with what retrying and the breaker need to know. */
 export type AttemptResult =
   | { ok: true; page: UpstreamPage; status: number }
-  | { ok: false; error: GatewayError; failure: AttemptFailure; outcome: CallOutcome; status?: number; notSent?: true };
+  | { ok: false; error: GatewayError; failure: AttemptFailure; outcome: ScopedOutcome; status?: number; notSent?: true };
 
 export interface AttemptLogger {
   warn(obj: object, msg?: string): void;
@@ -41,10 +41,10 @@ const OWN_FAILURE_CODES = new Set(['UND_ERR_CLOSED', 'UND_ERR_DESTROYED', 'UND_E
 /** One upstream request: slot, send, read, decode (200) or classify the status. Never throws. */
 export function createAttempt(parts: AttemptParts) {
   return async function attemptOnce(path: string, request: ListAuditLogsRequest, deadline: Deadline): Promise<AttemptResult> {
-    const slot = await acquireSlot(parts.limiter, deadline, parts.maxQueueMs);
+    const slot = await acquireSlot(parts.limiter, deadline, parts.maxQueueMs, tenantKey(request.headers));
     if (!slot.ok) {
       if (slot.queueTimeout) parts.totals.queueTimeouts++;
-      return { ok: false, error: slot.error, failure: { kind: 'final' }, outcome: 'neutral', notSent: true };
+      return { ok: false, error: slot.error, failure: { kind: 'final' }, outcome: NEUTRAL, notSent: true };
     }
     let status: number | undefined;
     try {
@@ -87,7 +87,8 @@ async function readErrorResponse(response: Dispatcher.ResponseData): Promise<Att
     ok: false,
     error,
     failure: { kind: 'status', status, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) },
-    outcome: rule.countsAgainstBreaker ? 'failure' : 'success',
+    // The upstream answered: its connection is well; a 502/503/504 is the tenant's call failing.
+    outcome: { tenant: rule.countsAgainstBreaker ? 'failure' : 'success', upstream: 'success' },
     status,
   };
 }
@@ -128,13 +129,18 @@ async function readPage(
 
 function failedAttempt(err: unknown, status: number | undefined, callerSignal: AbortSignal | undefined): AttemptResult {
   const error = errorForTransportFailure(err);
-  const final = (outcome: CallOutcome): AttemptResult => ({ ok: false, error, failure: { kind: 'final' }, outcome, status });
+  const final = (): AttemptResult => ({ ok: false, error, failure: { kind: 'final' }, outcome: NEUTRAL, status });
   // A body we could not use came from an upstream that answered; a caller who gave up says nothing about it.
-  if (err instanceof GatewayError || callerSignal?.aborted) return final('neutral');
-  if (error.code === 'UPSTREAM_TIMEOUT') return { ok: false, error, failure: { kind: 'timeout' }, outcome: 'failure', status };
+  if (err instanceof GatewayError || callerSignal?.aborted) return final();
   const code = errorCode(err);
-  if (code === undefined || OWN_FAILURE_CODES.has(code)) return final('neutral');
-  return { ok: false, error, failure: { kind: 'transport', code }, outcome: 'failure', status };
+  if (error.code === 'UPSTREAM_TIMEOUT') {
+    // No connection within the deadline is the upstream's; a slow answer is the tenant's own call.
+    const outcome: ScopedOutcome = code === 'UND_ERR_CONNECT_TIMEOUT' ? { tenant: 'neutral', upstream: 'failure' } : { tenant: 'slow', upstream: 'neutral' };
+    return { ok: false, error, failure: { kind: 'timeout' }, outcome, status };
+  }
+  if (code === undefined || OWN_FAILURE_CODES.has(code)) return final();
+  // Refused, reset, DNS: the connection failed, whoever's call it carried.
+  return { ok: false, error, failure: { kind: 'transport', code }, outcome: { tenant: 'neutral', upstream: 'failure' }, status };
 }
 
 function badResponse(message: string, status: number, cause?: unknown): GatewayError {

@@ -1,19 +1,43 @@
 /**
- * A circuit breaker on the upstream: after `failureThreshold` failed calls in a row it
- * opens and calls fail fast for `cooldownMs`; then one trial call is let through
+ * A circuit breaker over a failure-rate window (as resilience4j, Polly and Envoy's
+ * outlier detection do), not "N in a row", which a burst of slow calls at high
+ * concurrency trips: while closed it keeps the outcomes of the last `windowSize`
+ * calls of the last `windowMs`, and decides only once it holds `minimumCalls`. It
+ * opens when the window's failures number at least `failureThreshold` and make at
+ * least `failureRate` of its calls, or when every call in it was slow (timed out:
+ * resilience4j's slow-call rule at its default 100%, so a burst of timeouts while
+ * other calls still get answers never opens it).
+ * Open, calls fail fast for `cooldownMs`; then one trial call is let through
  * (half-open): success closes the breaker, failure opens it for another cool-off.
  *
  * The transitions are pure functions of (state, event, now); `createCircuitBreaker`
- * wraps them around one mutable state for the client.
+ * wraps them around one mutable state.
  */
 
 export interface BreakerConfig {
+  /** Failures the window must hold before the breaker may open (the minimum number of calls, in effect). */
   failureThreshold: number;
   cooldownMs: number;
+  /** Share of failed calls in the window that opens the breaker. Default 0.5. */
+  failureRate?: number;
+  /** Calls the window must hold before it decides anything. Default 100. */
+  minimumCalls?: number;
+  /** Calls the window keeps. Default 20. */
+  windowSize?: number;
+  /** How long an outcome stays in the window. Default 30 s. */
+  windowMs?: number;
+}
+
+export const BREAKER_WINDOW = { failureRate: 0.5, minimumCalls: 100, windowSize: 100, windowMs: 30_000 } as const;
+
+/** One settled call in the window: when, and whether it failed. */
+export interface WindowedOutcome {
+  at: number;
+  result: 'ok' | 'failed' | 'slow';
 }
 
 export type BreakerState =
-  | { phase: 'closed'; failures: number }
+  | { phase: 'closed'; window: readonly WindowedOutcome[] }
   | { phase: 'open'; openedAt: number }
   /** `trial`: the one call allowed through is still running. */
   | { phase: 'half-open'; trial: boolean };
@@ -21,13 +45,13 @@ export type BreakerState =
 export type BreakerPhase = BreakerState['phase'];
 
 /**
- * What a settled call tells the breaker: `failure` (the upstream is unreachable, timed
- * out or answered 502/503/504), `success` (it answered), or `neutral` (nothing about
- * the upstream's health: the caller gave up, the gateway shed the call).
+ * What a settled call tells the breaker: `failure`, `slow` (it timed out), `success`,
+ * or `neutral` (nothing about what this breaker watches: the caller gave up, the
+ * gateway shed the call).
  */
-export type CallOutcome = 'success' | 'failure' | 'neutral';
+export type CallOutcome = 'success' | 'failure' | 'slow' | 'neutral';
 
-export const CLOSED: BreakerState = { phase: 'closed', failures: 0 };
+export const CLOSED: BreakerState = { phase: 'closed', window: [] };
 
 /** The phase as of `now`: an open breaker whose cool-off has passed reads as half-open. */
 export function phaseAt(state: BreakerState, now: number, config: BreakerConfig): BreakerPhase {
@@ -63,22 +87,47 @@ export function record(
   const { outcome, trial } = event;
   if (trial) {
     if (outcome === 'success') return CLOSED;
-    if (outcome === 'failure') return { phase: 'open', openedAt: now };
+    if (outcome === 'failure' || outcome === 'slow') return { phase: 'open', openedAt: now };
     return { phase: 'half-open', trial: false }; // let the next call be the trial
   }
   // Calls admitted before the breaker opened may settle later; they no longer count.
-  if (state.phase !== 'closed') return state;
-  if (outcome === 'success') return state.failures === 0 ? state : CLOSED;
-  if (outcome === 'neutral') return state;
-  const failures = state.failures + 1;
-  return failures >= config.failureThreshold ? { phase: 'open', openedAt: now } : { phase: 'closed', failures };
+  if (state.phase !== 'closed' || outcome === 'neutral') return state;
+  const window = slide(state.window, { at: now, result: outcome === 'success' ? 'ok' : outcome === 'failure' ? 'failed' : 'slow' }, now, config);
+  return tripped(window, config) ? { phase: 'open', openedAt: now } : { phase: 'closed', window };
+}
+
+/** The window with `added` in, and what fell out of it (too old, or past its size) gone. */
+function slide(window: readonly WindowedOutcome[], added: WindowedOutcome, now: number, config: BreakerConfig): WindowedOutcome[] {
+  const windowMs = config.windowMs ?? BREAKER_WINDOW.windowMs;
+  const windowSize = config.windowSize ?? BREAKER_WINDOW.windowSize;
+  const kept = window.filter((entry) => now - entry.at < windowMs);
+  kept.push(added);
+  return kept.length > windowSize ? kept.slice(kept.length - windowSize) : kept;
+}
+
+function tripped(window: readonly WindowedOutcome[], config: BreakerConfig): boolean {
+  if (window.length < Math.max(config.minimumCalls ?? BREAKER_WINDOW.minimumCalls, 1)) return false;
+  let failures = 0;
+  let slow = 0;
+  for (const entry of window) {
+    if (entry.result === 'failed') failures++;
+    else if (entry.result === 'slow') slow++;
+  }
+  if (slow === window.length && slow >= config.failureThreshold) return true;
+  return failures >= config.failureThreshold && failures / window.length >= (config.failureRate ?? BREAKER_WINDOW.failureRate);
+}
+
+/** Failures in a closed breaker's window (0 otherwise). */
+export function failuresIn(state: BreakerState): number {
+  return state.phase === 'closed' ? state.window.filter((entry) => entry.result !== 'ok').length : 0;
 }
 
 export interface CircuitBreaker {
   /** Admits a call, or returns undefined when the breaker fails it fast. */
   tryAcquire(): { settle(outcome: CallOutcome): void } | undefined;
   phase(): BreakerPhase;
-  consecutiveFailures(): number;
+  /** Failed calls in the window while closed. */
+  recentFailures(): number;
 }
 
 export function createCircuitBreaker(
@@ -108,6 +157,6 @@ export function createCircuitBreaker(
       };
     },
     phase: () => phaseAt(state, clock(), config),
-    consecutiveFailures: () => (state.phase === 'closed' ? state.failures : 0),
+    recentFailures: () => failuresIn(state),
   };
 }

@@ -1,7 +1,8 @@
 import { Pool } from 'undici';
 import { SETTINGS } from '../settings.js';
 import { createAttempt } from './attempt.js';
-import { createCircuitBreaker, type BreakerConfig } from './circuit-breaker.js';
+import { createBreakers } from './breakers.js';
+import type { BreakerConfig } from './circuit-breaker.js';
 import { createConcurrencyLimiter } from './concurrency.js';
 import { requestWithin } from './http.js';
 import { DOCUMENTED_DIALECT, type UpstreamDialect } from './dialect.js';
@@ -29,7 +30,7 @@ export interface UpstreamClientOptions {
   maxResponseBytes?: number;
   /** Retries after the first attempt (0 turns retrying off), and the backoff. Default 2 retries, 100 ms doubling to 1 s. */
   retry?: Partial<RetryPolicy>;
-  /** Circuit breaker: opens after `failureThreshold` failed calls in a row for `cooldownMs`. Default 5 and 10 s; false turns it off. */
+  /** Circuit breakers (per tenant, and upstream-wide; see breakers.ts): `failureThreshold` failures at a 50% rate in the window open one for `cooldownMs`. Default 5 and 10 s; false turns them off. */
   breaker?: Partial<BreakerConfig> | false;
   logger?: UpstreamLogger;
   /** Called once per upstream request (each attempt) when it has settled; must not throw. */
@@ -43,6 +44,7 @@ export interface UpstreamClientOptions {
 const DEFAULT_BREAKER: BreakerConfig = {
   failureThreshold: SETTINGS.breakerFailureThreshold.default,
   cooldownMs: SETTINGS.breakerCooldownMs.default,
+  minimumCalls: SETTINGS.breakerMinimumCalls.default,
 };
 
 /** Upper bound on the readiness probe's deadline. */
@@ -66,12 +68,14 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   const dialect = options.dialect ?? DOCUMENTED_DIALECT;
 
   const limiter = createConcurrencyLimiter(maxConcurrency);
-  const breaker =
+  const breakers =
     options.breaker === false
       ? undefined
-      : createCircuitBreaker({ ...DEFAULT_BREAKER, ...options.breaker }, Date.now, (from, to) =>
-          logger.warn({ from, to }, `upstream circuit breaker ${to}`),
-        );
+      : createBreakers({
+          config: { ...DEFAULT_BREAKER, ...options.breaker },
+          onChange: ({ scope, tenant, from, to }) =>
+            logger.warn({ scope, ...(tenant === undefined ? {} : { tenant }), from, to }, `upstream circuit breaker ${to}${scope === 'tenant' ? ' for one tenant' : ''}`),
+        });
   const totals = { retries: 0, breakerRejections: 0, queueTimeouts: 0 };
 
   // undici's own timeouts default to 300 s; none of them may outlast our deadline.
@@ -87,7 +91,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   const listAuditLogs = createPipeline({
     basePath,
     timeoutMs,
-    breaker,
+    breakers,
     dialect,
     attemptOnce: createAttempt({
       dialect,
@@ -120,8 +124,9 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
 
   function state(): UpstreamClientState {
     return {
-      breaker: breaker?.phase() ?? 'closed',
-      consecutiveFailures: breaker?.consecutiveFailures() ?? 0,
+      breaker: breakers?.upstreamPhase() ?? 'closed',
+      recentFailures: breakers?.upstreamFailures() ?? 0,
+      openTenantBreakers: breakers?.openTenants() ?? 0,
       inFlight: limiter.active(),
       queued: limiter.waiting(),
       maxConcurrency,

@@ -1,5 +1,5 @@
 import { throughBreaker } from './breaker-step.js';
-import type { CircuitBreaker } from './circuit-breaker.js';
+import type { Breakers } from './breakers.js';
 import type { AttemptResult } from './attempt.js';
 import { startDeadline, type Deadline } from './deadline.js';
 import { errorForTransportFailure } from './errors.js';
@@ -13,7 +13,7 @@ export interface PipelineParts {
   basePath: string;
   /** Deadline of one call: slot wait, every attempt and every backoff together. */
   timeoutMs: number;
-  breaker: CircuitBreaker | undefined;
+  breakers: Breakers | undefined;
   /** How this upstream differs from the documented one; adapts every query sent. */
   dialect: UpstreamDialect;
   /** One attempt: slot → request → read → decode or classify (attempt.ts). Never throws. */
@@ -25,7 +25,7 @@ export interface PipelineParts {
 
 /**
  * The path of one upstream call, top to bottom:
- * deadline → breaker admission → retry loop of attempts (each: slot → request →
+ * deadline → breaker admission → retry loop of attempts (each: budget → slot → request →
  * read → decode or classify, then reported) → breaker record → page or error.
  */
 export function createPipeline(parts: PipelineParts): (request: ListAuditLogsRequest) => Promise<UpstreamPage> {
@@ -34,11 +34,12 @@ export function createPipeline(parts: PipelineParts): (request: ListAuditLogsReq
     const deadline = startDeadline(parts.timeoutMs, request.signal);
     if (deadline.signal.aborted) throw errorForTransportFailure(deadline.signal.reason);
 
-    const result = await throughBreaker(parts.breaker, parts.totals, () =>
+    const result = await throughBreaker(parts.breakers, request, parts.totals, () =>
       retryLoop(
         { ...parts.retry, report: (attempt, startedAt, attemptResult, retryInMs) => parts.report(request, attempt, startedAt, attemptResult, retryInMs) },
         deadline,
         () => parts.attemptOnce(path, request, deadline),
+        () => request.budget?.spend(request.window.pageSize),
       ),
     );
     if (result.ok) return result.page;

@@ -50,10 +50,12 @@ export interface UpstreamCallEvent {
 
 /** A snapshot of the client's resilience state, for readiness and metrics. */
 export interface UpstreamClientState {
-  /** `open`: calls fail fast with UPSTREAM_UNAVAILABLE; `half-open`: one trial call is let through. */
+  /** The upstream-wide breaker (connection failures): `open`: every call fails fast with UPSTREAM_UNAVAILABLE; `half-open`: one trial call is let through. */
   breaker: 'closed' | 'open' | 'half-open';
-  /** Failed calls in a row while closed. */
-  consecutiveFailures: number;
+  /** Connection failures in the upstream-wide breaker's window. */
+  recentFailures: number;
+  /** Tenants whose own breaker is open or half-open now. */
+  openTenantBreakers: number;
   /** Requests holding one of the `maxConcurrency` slots. */
   inFlight: number;
   /** Calls waiting for a slot. */
@@ -95,6 +97,14 @@ export interface ListAuditLogsRequest {
   window: PageWindow;
   headers: ForwardedHeaders;
   signal?: AbortSignal;
+  /** The operation's upstream budget: spent before each attempt, retries included. */
+  budget?: CallBudget;
+}
+
+/** What the pipeline needs of an operation's budget (limits/operation-budget.ts). */
+export interface CallBudget {
+  /** Spends one call asking for `items` items, or returns the error that refuses it (nothing spent). */
+  spend(items: number): Error | undefined;
 }
 
 export interface UpstreamClient {

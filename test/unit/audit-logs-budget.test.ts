@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_COST_TABLE, estimateUpstreamCost, overBudget, type CostTable } from '../../src/limits/budget.js';
+import { DEFAULT_COST_TABLE, estimateOperation, estimateUpstreamCost, overBudget, type CostTable } from '../../src/limits/budget.js';
+import { PAGE_SIZE } from '../../src/settings.js';
+
+/** Items a node lookup asks for (its page size). */
+const LOOKUP = PAGE_SIZE.nodeLookup;
 
 const cost = (query: string, variables?: Record<string, unknown>, operationName?: string, costTable?: CostTable) =>
   estimateUpstreamCost({ document: parse(query), variables, operationName, costTable });
@@ -59,10 +63,36 @@ describe('estimateUpstreamCost', () => {
     expect(cost(document, undefined, 'B')).toEqual({ calls: 1, items: 9 });
   });
 
-  it('counts node lookups per id', () => {
-    expect(cost('{ node(id: "x") { id } }')).toEqual({ calls: 1, items: 1 });
-    expect(cost('query Q($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids: ['a', 'b', 'a'] })).toEqual({ calls: 3, items: 3 });
-    expect(cost('{ a: node(id: "x") { id } b: node(id: "x") { id } }')).toEqual({ calls: 2, items: 2 });
+  it('counts node lookups per id, each asking for a lookup page', () => {
+    expect(cost('{ node(id: "x") { id } }')).toEqual({ calls: 1, items: LOOKUP });
+    expect(cost('query Q($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids: ['a', 'b', 'a'] })).toEqual({ calls: 3, items: 3 * LOOKUP });
+    expect(cost('{ a: node(id: "x") { id } b: node(id: "x") { id } }')).toEqual({ calls: 2, items: 2 * LOOKUP });
+    // List coercion: a single id is a list of one.
+    expect(cost('query Q($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids: 'a' })).toEqual({ calls: 1, items: LOOKUP });
+  });
+
+  const hostile = (aliases: number) => `query($r: [_Any!]!) { _entities(representations: $r) { ... on _Entity { ... on Reseller {
+    ${Array.from({ length: aliases }, (_, i) => `a${i}: auditLogs(first: 2000, filter: { startDate: "2020-01-01T00:00:00Z" }) { totalCount nodes { id raw } }`).join(' ')}
+  } } } }`;
+  const resellers = (count: number) => Array.from({ length: count }, (_, i) => ({ __typename: 'Reseller', id: `r${i}` }));
+
+  it('follows abstract type conditions (_Entity, Node) down to the concrete ones inside them', () => {
+    expect(cost(hostile(15), { r: resellers(10) })).toEqual({ calls: 150, items: 150 * 2000 });
+    expect(cost(hostile(15), { r: resellers(100) })).toEqual({ calls: 1500, items: 1500 * 2000 });
+    const viaFragments = `query($r: [_Any!]!) { _entities(representations: $r) { ...E } }
+      fragment E on _Entity { ...R } fragment R on Reseller { auditLogs(first: 100) { totalCount } }`;
+    expect(cost(viaFragments, { r: resellers(3) })).toEqual({ calls: 3, items: 300 });
+    expect(cost('{ node(id: "x") { ... on Node { ... on AuditLog { id } } } }')).toEqual({ calls: 1, items: LOOKUP });
+  });
+
+  it('counts a single representations object as a list of one', () => {
+    expect(cost(hostile(15), { r: { __typename: 'Reseller', id: 'r0' } })).toEqual({ calls: 15, items: 15 * 2000 });
+  });
+
+  it('reports the longest lookup list, after list coercion', () => {
+    const doc = parse('query($r: [_Any!]!, $ids: [ID!]!) { _entities(representations: $r) { __typename } nodes(ids: $ids) { id } }');
+    expect(estimateOperation({ document: doc, variables: { r: resellers(101), ids: ['a'] } }).largestLookup).toEqual({ field: '_entities', entries: 101 });
+    expect(estimateOperation({ document: doc, variables: { r: resellers(1), ids: ['a', 'b'] } }).largestLookup).toEqual({ field: 'nodes', entries: 2 });
   });
 
   it('counts _entities per representation, and Reseller.auditLogs once per Reseller', () => {
@@ -82,7 +112,7 @@ describe('estimateUpstreamCost', () => {
       { __typename: 'Reseller', id: 'r3' },
     ];
     // 2 AuditLog lookups + 3 resellers × (1 + 2 + 1 calls, 10 + 5 + 1 items)
-    expect(cost(query, { r: representations })).toEqual({ calls: 2 + 3 * 4, items: 2 + 3 * 16 });
+    expect(cost(query, { r: representations })).toEqual({ calls: 2 + 3 * 4, items: 2 * LOOKUP + 3 * 16 });
     expect(cost(query, { r: [] })).toEqual({ calls: 0, items: 0 });
   });
 

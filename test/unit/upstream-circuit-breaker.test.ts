@@ -2,22 +2,42 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { admit, CLOSED, createCircuitBreaker, phaseAt, record, type BreakerState, type CallOutcome } from '../../src/upstream/circuit-breaker.js';
 
-const config = { failureThreshold: 3, cooldownMs: 1000 };
+const config = { failureThreshold: 3, cooldownMs: 1000, minimumCalls: 3, windowSize: 20 };
 
 describe('circuit breaker transitions', () => {
-  it('opens after failureThreshold failures in a row, and a success resets the count', () => {
-    let state: BreakerState = CLOSED;
-    state = record(state, { outcome: 'failure', trial: false }, 0, config);
-    state = record(state, { outcome: 'failure', trial: false }, 0, config);
-    state = record(state, { outcome: 'success', trial: false }, 0, config);
-    expect(state).toEqual(CLOSED);
-    for (let i = 0; i < 3; i++) state = record(state, { outcome: 'failure', trial: false }, 10, config);
+  const settle = (state: BreakerState, outcomes: CallOutcome[], at: number) =>
+    outcomes.reduce((s, outcome) => record(s, { outcome, trial: false }, at, config), state);
+
+  it('opens once the window holds failureThreshold failures making at least half its calls', () => {
+    let state = settle(CLOSED, ['failure', 'failure', 'success'], 0);
+    expect(state.phase).toBe('closed'); // 2 failures: under the threshold
+    state = settle(state, ['failure'], 10); // 3 of 4
     expect(state).toEqual({ phase: 'open', openedAt: 10 });
   });
 
+  it('stays closed under a burst of failures that are a minority of the window', () => {
+    const mostlyGood = Array.from({ length: 20 }, (_, i): CallOutcome => (i % 3 === 0 ? 'failure' : 'success'));
+    expect(settle(CLOSED, mostlyGood, 0).phase).toBe('closed'); // 7 failures of 20
+  });
+
+  it('decides nothing before the window holds minimumCalls, and opens on slow calls only when all are slow', () => {
+    const patient = { ...config, minimumCalls: 10 };
+    const run = (outcomes: CallOutcome[]) => outcomes.reduce((s, outcome) => record(s, { outcome, trial: false }, 0, patient), CLOSED);
+    expect(run(Array(9).fill('failure')).phase).toBe('closed');
+    expect(run(Array(10).fill('failure')).phase).toBe('open');
+    expect(run([...Array(9).fill('slow'), 'success']).phase).toBe('closed'); // a burst of timeouts while others get answers
+    expect(run(Array(10).fill('slow')).phase).toBe('open');
+  });
+
+  it('forgets outcomes older than its window', () => {
+    const old = settle(CLOSED, ['failure', 'failure'], 0);
+    expect(settle(old, ['failure'], 31_000).phase).toBe('closed');
+    expect(settle(old, ['failure'], 1_000).phase).toBe('open');
+  });
+
   it('ignores neutral outcomes', () => {
-    const state = record({ phase: 'closed', failures: 2 }, { outcome: 'neutral', trial: false }, 0, config);
-    expect(state).toEqual({ phase: 'closed', failures: 2 });
+    const before = settle(CLOSED, ['failure', 'failure'], 0);
+    expect(record(before, { outcome: 'neutral', trial: false }, 0, config)).toBe(before);
   });
 
   it('fails fast while open, then lets exactly one trial through after the cool-off', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createConcurrencyLimiter, QueueTimeoutError } from '../../src/upstream/concurrency.js';
+import { createConcurrencyLimiter, QueueTimeoutError, tenantShare } from '../../src/upstream/concurrency.js';
 
 const never = new AbortController().signal;
 
@@ -43,5 +43,43 @@ describe('concurrency limiter', () => {
     expect(limiter.waiting()).toBe(0);
     await expect(limiter.acquire(AbortSignal.abort(new Error('already')))).rejects.toThrow('already');
     release();
+  });
+});
+
+describe('fair shares between tenants', () => {
+  const signal = new AbortController().signal;
+
+  it('keeps a quarter of the slots from any one tenant', async () => {
+    expect(tenantShare(64)).toBe(48);
+    expect(tenantShare(4)).toBe(3);
+    expect(tenantShare(1)).toBe(1);
+    const limiter = createConcurrencyLimiter(4);
+    const held = await Promise.all([0, 1, 2].map(() => limiter.acquire(signal, undefined, 'slow-tenant')));
+    let fourthOfSlowTenant = false;
+    void limiter.acquire(signal, undefined, 'slow-tenant').then(() => (fourthOfSlowTenant = true));
+    // Another tenant still gets a slot at once, although one is free for the slow tenant's fourth call.
+    const other = await limiter.acquire(signal, 1, 'other-tenant');
+    await Promise.resolve();
+    expect(fourthOfSlowTenant).toBe(false);
+    expect(limiter.active()).toBe(4);
+    other();
+    held[0]!();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(fourthOfSlowTenant).toBe(true);
+  });
+
+  it('gives a freed slot to the waiting tenant holding the fewest', async () => {
+    const limiter = createConcurrencyLimiter(4);
+    const a = await Promise.all([0, 1, 2].map(() => limiter.acquire(signal, undefined, 'a')));
+    const b = await limiter.acquire(signal, undefined, 'b');
+    const order: string[] = [];
+    void limiter.acquire(signal, undefined, 'b').then(() => order.push('b'));
+    void limiter.acquire(signal, undefined, 'c').then(() => order.push('c'));
+    a[0]!(); // b holds 1, c holds 0: c goes first although b asked first
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual(['c']);
+    b();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual(['c', 'b']);
   });
 });

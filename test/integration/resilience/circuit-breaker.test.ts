@@ -3,13 +3,14 @@ import { request } from 'undici';
 import { useHarness } from '../../support/use-harness.js';
 
 /**
- * The circuit breaker through the gateway: repeated upstream failures open it, calls
- * then fail fast with UPSTREAM_UNAVAILABLE and no upstream request, /readyz answers
- * 503; after the cool-off one trial call closes it again.
+ * The circuit breakers through the gateway: a tenant's own repeated 5xx or timeouts
+ * open that tenant's breaker, connection failures the upstream-wide one (and /readyz
+ * then answers 503); calls then fail fast with UPSTREAM_UNAVAILABLE and no upstream
+ * request; after the cool-off one trial call closes it again.
  */
 
 const COOLDOWN_MS = 400;
-const h = useHarness({ upstreamOptions: { retry: { retries: 0 }, breaker: { failureThreshold: 3, cooldownMs: COOLDOWN_MS } } });
+const h = useHarness({ upstreamOptions: { retry: { retries: 0 }, breaker: { failureThreshold: 3, minimumCalls: 3, cooldownMs: COOLDOWN_MS } } });
 
 beforeEach(() => {
   h.sample.faults.clear();
@@ -25,12 +26,13 @@ const readyz = async () => {
 };
 
 describe('circuit breaker', () => {
-  it('opens after repeated failures, fails fast, reports in /readyz, and closes after a good trial', async () => {
+  it("opens a tenant's breaker on its own 5xx answers, fails that tenant fast, leaves /readyz alone, and closes after a good trial", async () => {
     expect(await readyz()).toBe(200);
     h.sample.faults.add({ action: { type: 'status', status: 503 } });
     expect([await codeOf(), await codeOf(), await codeOf()]).toEqual(['UPSTREAM_ERROR', 'UPSTREAM_ERROR', 'UPSTREAM_ERROR']);
-    expect(h.upstream.state().breaker).toBe('open');
-    expect(await readyz()).toBe(503);
+    expect(h.upstream.state()).toMatchObject({ breaker: 'closed', openTenantBreakers: 1 });
+    // A tenant's failures are not the upstream's: this replica stays in the load balancer.
+    expect(await readyz()).toBe(200);
 
     const before = h.sample.requests.length;
     const started = performance.now();
@@ -42,16 +44,19 @@ describe('circuit breaker', () => {
     // The upstream recovers; after the cool-off the breaker lets one trial through.
     h.sample.faults.clear();
     await new Promise((resolve) => setTimeout(resolve, COOLDOWN_MS + 50));
-    expect(h.upstream.state().breaker).toBe('half-open');
-    expect(await readyz()).toBe(200);
     expect(await codeOf()).toBe('OK');
-    expect(h.upstream.state().breaker).toBe('closed');
+    expect(h.upstream.state().openTenantBreakers).toBe(0);
   });
 
-  it('reopens when the trial fails', async () => {
+  it('opens the upstream-wide breaker on dropped connections, which /readyz reports, and reopens when the trial fails', async () => {
     h.sample.faults.add({ action: { type: 'drop' } });
-    for (let i = 0; i < 3; i++) expect(await codeOf()).toBe('UPSTREAM_UNAVAILABLE');
+    // Enough to be half of the upstream's recent calls, the earlier tests' answers included.
+    for (let i = 0; i < 8; i++) expect(await codeOf()).toBe('UPSTREAM_UNAVAILABLE');
     expect(h.upstream.state().breaker).toBe('open');
+    expect(await readyz()).toBe(503);
+    // Every caller fails fast while the upstream as a whole is unreachable.
+    const other = await h.graphql(PAGE, undefined, { authorization: 'Bearer someone-else', 'x-tenant': 'beta.example' });
+    expect(other.body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
     await new Promise((resolve) => setTimeout(resolve, COOLDOWN_MS + 50));
     const before = h.sample.requests.length;
     expect(await codeOf()).toBe('UPSTREAM_UNAVAILABLE'); // the trial, which fails
@@ -71,27 +76,35 @@ describe('circuit breaker', () => {
       h.sample.faults.add({ times: 1, action: { type: 'malformed', variant: 'not-json' } });
       expect(await codeOf()).toBe('UPSTREAM_BAD_RESPONSE');
     }
-    expect(h.upstream.state()).toMatchObject({ breaker: 'closed', consecutiveFailures: 0 });
+    expect(h.upstream.state()).toMatchObject({ breaker: 'closed', openTenantBreakers: 0 });
   });
 
-  it('lets a success reset the count of failures', async () => {
-    for (let round = 0; round < 3; round++) {
-      h.sample.faults.add({ times: 2, action: { type: 'status', status: 502 } });
-      expect(await codeOf()).toBe('UPSTREAM_ERROR');
+  it('stays closed while failures are under half of the recent calls, however many there are', async () => {
+    for (let round = 0; round < 4; round++) {
+      h.sample.faults.add({ times: 1, action: { type: 'status', status: 502 } });
       expect(await codeOf()).toBe('UPSTREAM_ERROR');
       expect(await codeOf()).toBe('OK');
+      expect(await codeOf()).toBe('OK');
     }
-    expect(h.upstream.state().breaker).toBe('closed');
+    expect(h.upstream.state()).toMatchObject({ breaker: 'closed', openTenantBreakers: 0 });
   });
 
-  it('fails fast for every caller while open: the breaker is per upstream, not per tenant', async () => {
-    h.sample.faults.add({ action: { type: 'status', status: 504 } });
-    for (let i = 0; i < 3; i++) await codeOf();
+  it("never fails another tenant fast for one tenant's timeouts and 5xx", async () => {
+    const gamma = { authorization: 'Bearer gamma-token', 'x-tenant': 'gamma.example' };
+    const codeOfGamma = async () => (await h.graphql(PAGE, undefined, gamma)).body.errors?.[0]?.extensions?.code ?? 'OK';
+    h.sample.faults.add({ times: 3, action: { type: 'status', status: 504 } });
+    for (let i = 0; i < 3; i++) expect(await codeOfGamma()).toBe('UPSTREAM_ERROR');
+    expect(await codeOfGamma()).toBe('UPSTREAM_UNAVAILABLE'); // this tenant: open
     const other = await h.graphql(PAGE, undefined, { authorization: 'Bearer someone-else', 'x-tenant': 'beta.example' });
-    expect(other.body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
-    expect(other.body.errors?.[0]?.message).not.toContain('someone-else');
+    expect(other.body.errors).toBeUndefined();
+    expect(h.upstream.state()).toMatchObject({ breaker: 'closed', openTenantBreakers: 1 });
+    const metrics = await (await request(`${h.url}/metrics`)).body.text();
+    expect(metrics).toMatch(/^gateway_upstream_tenant_circuits_open 1$/m);
+    expect(metrics).toMatch(/^gateway_upstream_circuit_state\{state="closed"\} 1$/m);
+    // The breaker's log lines name a hash of the credentials, never the token.
+    expect(h.logs.join('').includes('gamma-token')).toBe(false);
     h.sample.faults.clear();
     await new Promise((resolve) => setTimeout(resolve, COOLDOWN_MS + 50));
-    expect(await codeOf()).toBe('OK');
+    expect(await codeOfGamma()).toBe('OK');
   });
 });
