@@ -61,6 +61,10 @@ export function createUpstream(config: UpstreamConfig, deps: UpstreamDependencie
     cacheTtlMs: config.upstreamCacheTtlMs,
     cacheMaxItems: config.upstreamCacheMaxItems,
   });
-  const watched = watchItemKeys(shared, { logger: deps.logger, onMissingKeys: deps.metrics?.observeMissingItemKeys });
+  const watched = watchItemKeys(shared, {
+    logger: deps.logger,
+    onMissingKeys: deps.metrics?.observeMissingItemKeys,
+    fieldMap: deps.clientOptions?.dialect?.fieldMap,
+  });
   return traceUpstreamCalls(watched, deps.tracer ?? propagatingTracer());
 }

@@ -1,4 +1,5 @@
 import type { Logger } from './logger.js';
+import { READ_KEYS, REQUIRED_KEYS } from './upstream/dialect.js';
 import type { UpstreamClient } from './upstream/types.js';
 
 /**
@@ -10,17 +11,7 @@ import type { UpstreamClient } from './upstream/types.js';
  */
 
 /** The optional keys read from every item (`id` and `timestamp` are required: their absence already fails the page). */
-export const READ_ITEM_KEYS = [
-  'operation',
-  'status',
-  'resellerId',
-  'resellerName',
-  'customerId',
-  'customerName',
-  'userName',
-  'correlationId',
-  'details',
-] as const;
+export const READ_ITEM_KEYS = READ_KEYS.filter((key) => !REQUIRED_KEYS.includes(key));
 
 const PASCAL = new Map<string, string>(READ_ITEM_KEYS.map((key) => [key, key[0]!.toUpperCase() + key.slice(1)]));
 
@@ -30,11 +21,15 @@ const MAX_WARNINGS = 10;
 const MAX_PRESENT_KEYS = 40;
 const MAX_KEY_LENGTH = 64;
 
-/** The read keys an item has under neither spelling (a key present with null counts as present). Pure. */
-export function missingItemKeys(item: object): string[] {
+/**
+ * The read keys an item has under neither spelling, nor under the name
+ * UPSTREAM_FIELD_MAP gives it (a key present with null counts as present). Pure.
+ */
+export function missingItemKeys(item: object, fieldMap: Readonly<Record<string, string>> = {}): string[] {
   const missing: string[] = [];
   for (const key of READ_ITEM_KEYS) {
-    if (!(key in item) && !(PASCAL.get(key)! in item)) missing.push(key);
+    const renamed = fieldMap[key];
+    if (!(key in item) && !(PASCAL.get(key)! in item) && (renamed === undefined || !(renamed in item))) missing.push(key);
   }
   return missing;
 }
@@ -43,16 +38,18 @@ export interface ItemKeyWatchOptions {
   logger: Pick<Logger, 'warn'>;
   /** How many items of a page lacked each key (only keys that some item lacked). */
   onMissingKeys?: (counts: ReadonlyMap<string, number>) => void;
+  /** Our key → the upstream's name for it (UPSTREAM_FIELD_MAP): a renamed key is not missing. */
+  fieldMap?: Readonly<Record<string, string>>;
 }
 
 /** Inspects every page's items on their way from the upstream client (see the module comment). */
-export function watchItemKeys(upstream: UpstreamClient, { logger, onMissingKeys }: ItemKeyWatchOptions): UpstreamClient {
+export function watchItemKeys(upstream: UpstreamClient, { logger, onMissingKeys, fieldMap }: ItemKeyWatchOptions): UpstreamClient {
   const warned = new Set<string>();
   const inspect = (items: ReadonlyArray<{ raw: unknown }>): void => {
     let counts: Map<string, number> | undefined;
     for (const { raw } of items) {
       if (typeof raw !== 'object' || raw === null) continue;
-      const missing = missingItemKeys(raw);
+      const missing = missingItemKeys(raw, fieldMap);
       if (missing.length === 0) continue;
       counts ??= new Map();
       for (const key of missing) counts.set(key, (counts.get(key) ?? 0) + 1);
