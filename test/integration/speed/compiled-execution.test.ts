@@ -193,6 +193,28 @@ describe('the compiled executor answers as the standard one', () => {
     expect(JSON.parse(standard.body).errors?.[0]?.extensions?.code).toMatch(/^[A-Z_]+$/);
   });
 
+  // Compiled execution writes String, Int, Boolean, ID and enum values without graphql's
+  // serializers, trusting the decoder's output: items of every loose shape it accepts.
+  it('answers alike for items of loose shapes (numeric id, PascalCase keys, odd values, missing keys)', async () => {
+    const items = [
+      { id: 4711, timestamp: '2026-11-02T11:00:00.1234567Z', operation: 'A', status: 'SUCCEDED', customerName: 42, userName: true, details: { nested: 1 } },
+      { Id: 'pascal-1', Timestamp: '2026-11-02T10:00:00+02:00', Operation: 'B', Status: 'Failed', ResellerName: null, ResellerId: 'not-a-uuid' },
+      { id: 'odd-status', timestamp: '2026-11-02T09:00:00Z', status: 'Exploded', resellerId: '3f2504e0-4f89-11d3-9a0c-0305e82c3301' },
+      { id: 'bare', timestamp: '2026-11-02T08:00:00.000Z' },
+    ];
+    // Older than the walk's cursor, which pins both gateways to the same window.
+    const fault: FaultAction = { type: 'status', status: 200, body: { items, totalCount: 4 } };
+    const { standard, compiled } = await both(PAGE, { first: 4, after }, { fault });
+    expect(compiled).toEqual(standard);
+    const page = JSON.parse(standard.body).data.auditLogs;
+    expect(page.edges.map((edge: { node: { auditLogId: string; status: string | null } }) => [edge.node.auditLogId, edge.node.status])).toEqual([
+      ['4711', 'SUCCEEDED'],
+      ['pascal-1', 'FAILED'],
+      ['odd-status', null],
+      ['bare', null],
+    ]);
+  });
+
   it('answers without caller headers alike', async () => {
     const { standard, compiled } = await both(PAGE, { first: 3, after }, { headers: {} });
     expect(compiled).toEqual(standard);
