@@ -15,6 +15,7 @@ import { generateSeedLogs } from '../src/sample-upstream/seed.js';
 import { createSampleStore } from '../src/sample-upstream/store.js';
 import type { SampleQuery } from '../src/sample-upstream/types.js';
 import { decodeAuditLogPage } from '../src/upstream/decode.js';
+import { UPSTREAM_ITEM } from '../test/support/upstream-item.js';
 
 const NOW = new Date('2026-11-20T10:15:30.123Z');
 
@@ -40,17 +41,9 @@ function storeCase(): Case {
 
 function decodeCase(): Case {
   const items = Array.from({ length: 2000 }, (_, i) => ({
+    ...UPSTREAM_ITEM,
     id: `9b2f6a0e-6a43-4c1e-9d1a-${String(i).padStart(12, '0')}`,
     timestamp: new Date(NOW.getTime() - i * 60_000).toISOString(),
-    operation: 'CreateOrder',
-    status: 'Succeded',
-    resellerId: '1c9e6a0e-0000-4000-8000-000000000001',
-    resellerName: 'Contoso Reseller',
-    customerId: '5d2a6a0e-0000-4000-8000-000000000002',
-    customerName: 'Fabrikam Ltd',
-    userName: 'alice@contoso.example',
-    correlationId: '0b7c6a0e-0000-4000-8000-000000000003',
-    details: 'Order 4711 created',
   }));
   const body = { items, paginationParameters: { totalPages: 50, totalCount: 100_000, hasPreviousPage: false, hasNextPage: true }, continuationToken: null };
   // 2.1 ms before timestamps were read by a character scanner, 0.5 ms after (bench/README.md).

@@ -1,8 +1,8 @@
 import { connect, type Socket } from 'node:net';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { startSampleUpstream, type SampleUpstream } from '../../src/sample-upstream/index.js';
 import { CLOCK_SLACK_MS } from '../support/timing.js';
+import { useSampleUpstream } from '../support/use-sample-upstream.js';
 import { startGatewayProcess, type GatewayProcess } from './support/gateway-process.js';
 
 /**
@@ -14,21 +14,8 @@ const CALLER = { authorization: 'Bearer shutdown-token', 'x-tenant': 'shutdown.e
 const QUERY = '{ auditLogs(first: 3) { totalCount nodes { auditLogId } } }';
 const UPSTREAM_DELAY_MS = 1500;
 
-let sample: SampleUpstream;
+const sample = useSampleUpstream();
 let gateway: GatewayProcess | undefined;
-
-beforeAll(async () => {
-  sample = await startSampleUpstream();
-});
-
-afterAll(async () => {
-  await sample.close();
-});
-
-beforeEach(() => {
-  sample.faults.clear();
-  sample.resetRequests();
-});
 
 afterEach(async () => {
   await gateway?.stop('SIGKILL');

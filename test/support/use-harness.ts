@@ -1,5 +1,5 @@
-import { afterAll, beforeAll } from 'vitest';
 import { startHarness, type Harness, type HarnessOptions } from './harness.js';
+import { useStarted } from './use-started.js';
 
 /**
  * Starts one harness for the enclosing `describe` (or file) and closes it after its
@@ -10,23 +10,9 @@ import { startHarness, type Harness, type HarnessOptions } from './harness.js';
  * registered earlier starts (a fake upstream's port, say).
  */
 export function useHarness(options: HarnessOptions | (() => HarnessOptions) = {}): Harness {
-  let started: Harness | undefined;
-
-  beforeAll(async () => {
-    started = await startHarness(typeof options === 'function' ? options() : options);
-  });
-  // Registered first, so it runs after the caller's own afterAll hooks (vitest runs
-  // them in reverse): those may still read the harness's logs and exchanges.
-  afterAll(async () => {
-    await started?.close();
-  });
-
-  return new Proxy({} as Harness, {
-    get(_target, property) {
-      if (property === 'then') return undefined; // not a promise, even when returned from an async function
-      if (!started) throw new Error(`harness.${String(property)} used outside the tests of the describe that called useHarness()`);
-      const value = Reflect.get(started, property);
-      return typeof value === 'function' ? value.bind(started) : value;
-    },
-  });
+  return useStarted(
+    'harness',
+    () => startHarness(typeof options === 'function' ? options() : options),
+    (harness) => harness.close(),
+  );
 }

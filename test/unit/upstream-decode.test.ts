@@ -3,20 +3,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { GatewayError } from '../../src/errors.js';
 import { decodeAuditLogPage, parseTimestamp } from '../../src/upstream/decode.js';
 import { UPSTREAM_STATUS } from '../../src/upstream/query.js';
+import { UPSTREAM_ITEM } from '../support/upstream-item.js';
 
-const camelItem = {
-  id: '9b2f6a0e-6a43-4c1e-9d1a-2f0d6b1c7e55',
-  timestamp: '2026-11-20T10:15:30.123Z',
-  operation: 'CreateOrder',
-  status: 'Succeded',
-  resellerId: '1c9e6a0e-0000-4000-8000-000000000001',
-  resellerName: 'Contoso Reseller',
-  customerId: '5d2a6a0e-0000-4000-8000-000000000002',
-  customerName: 'Fabrikam Ltd',
-  userName: 'alice@contoso.example',
-  correlationId: '0b7c6a0e-0000-4000-8000-000000000003',
-  details: 'Order 4711 created',
-};
+const camelItem = UPSTREAM_ITEM;
 
 const pascalItem = {
   Id: 'a-1',

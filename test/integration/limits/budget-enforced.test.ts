@@ -1,8 +1,9 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { SAMPLE_RESELLERS } from '../../../src/sample-upstream/seed.js';
 import { PAGE_SIZE } from '../../../src/settings.js';
-import { startHarness, type Harness } from '../../support/harness.js';
+import type { Harness } from '../../support/harness.js';
+import { useHarness } from '../../support/use-harness.js';
 
 /**
  * The upstream budget (contract section 7) holds whatever the document's shape: the
@@ -12,15 +13,7 @@ import { startHarness, type Harness } from '../../support/harness.js';
 
 const BUDGET = { calls: 100, items: 5000 };
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-
-afterAll(async () => {
-  await h.close();
-});
+const h = useHarness();
 
 beforeEach(() => {
   h.sample.resetRequests();
@@ -97,15 +90,7 @@ describe('node lookups against dense windows', () => {
 });
 
 describe('retries spend the same budget', () => {
-  let tight: Harness;
-
-  beforeAll(async () => {
-    tight = await startHarness({ limits: { budgetCalls: 2, budgetItems: 100 }, upstreamOptions: { breaker: false } });
-  });
-
-  afterAll(async () => {
-    await tight.close();
-  });
+  const tight = useHarness({ limits: { budgetCalls: 2, budgetItems: 100 }, upstreamOptions: { breaker: false } });
 
   it('makes no attempt past the cap: a failing call retried twice stops after the second attempt', async () => {
     tight.sample.resetRequests();

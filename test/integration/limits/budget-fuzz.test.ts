@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_RESELLERS } from '../../../src/sample-upstream/seed.js';
-import { startHarness, type Harness } from '../../support/harness.js';
+import { useHarness } from '../../support/use-harness.js';
 
 /**
  * Generated documents (aliases, named and inline fragments, abstract type conditions,
@@ -13,18 +13,13 @@ import { startHarness, type Harness } from '../../support/harness.js';
 
 const BUDGET = { calls: 12, items: 3000 };
 
-let h: Harness;
+const h = useHarness({ limits: { budgetCalls: BUDGET.calls, budgetItems: BUDGET.items } });
 /** Global ids of real audit logs, for node lookups. */
 let ids: string[];
 
 beforeAll(async () => {
-  h = await startHarness({ limits: { budgetCalls: BUDGET.calls, budgetItems: BUDGET.items } });
   const { body } = await h.graphql<{ auditLogs: { nodes: Array<{ id: string }> } }, never>('{ auditLogs(first: 200) { nodes { id } } }');
   ids = body.data!.auditLogs.nodes.filter((_, i) => i % 20 === 0).map((node) => node.id);
-});
-
-afterAll(async () => {
-  await h.close();
 });
 
 const size = fc.constantFrom(1, 25, 300, 1000, 2000);

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSampleUpstream, type SampleUpstream } from '../../../src/sample-upstream/index.js';
+import { describe, expect, it } from 'vitest';
 import { startGatewayProcess } from '../../e2e/support/gateway-process.js';
+import { useSampleUpstream } from '../../support/use-sample-upstream.js';
 
 /**
  * CURSOR_SECRET against a real upstream, on the real process (`src/main.ts`): refused
@@ -10,15 +10,7 @@ import { startGatewayProcess } from '../../e2e/support/gateway-process.js';
 const PROCESS_TIMEOUT_MS = 90_000;
 const SECRET = 'a-deployment-secret-0123456789';
 
-let sample: SampleUpstream;
-
-beforeAll(async () => {
-  sample = await startSampleUpstream();
-});
-
-afterAll(async () => {
-  await sample.close();
-});
+const sample = useSampleUpstream();
 
 const cursorSecretWarnings = (output: string[]) => output.filter((line) => line.includes('CURSOR_SECRET') && line.includes('"level":40'));
 

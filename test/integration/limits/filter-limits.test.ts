@@ -1,18 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SAMPLE_RESELLERS } from '../../../src/sample-upstream/seed.js';
-import { startHarness, type Harness } from '../../support/harness.js';
+import { useHarness } from '../../support/use-harness.js';
 
 /** Filter strings are bounded (contract 7), and a UUID's case never matters. */
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-
-afterAll(async () => {
-  await h.close();
-});
+const h = useHarness();
 
 type Data = Record<string, any>;
 const LOGS = 'query Logs($filter: AuditLogFilter, $after: String) { auditLogs(first: 2, filter: $filter, after: $after) { totalCount pageInfo { endCursor } nodes { id resellerId } } }';

@@ -1,30 +1,26 @@
 import { createHash } from 'node:crypto';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { request } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { chooseEncoding } from '../../../src/graphiql-assets.js';
-import { startHarness, type Harness } from '../../support/harness.js';
+import { startHarness } from '../../support/harness.js';
+import { useHarness } from '../../support/use-harness.js';
 
 /**
  * GraphiQL costs a small page, then its assets once: compressed, content-hashed and
  * cached for a year, so a reload transfers next to nothing.
  */
 
-let h: Harness;
+const h = useHarness();
 let page: string;
 let assetUrls: string[];
 
 beforeAll(async () => {
-  h = await startHarness();
   const response = await request(`${h.url}/graphql`, { headers: { accept: 'text/html' } });
   expect(response.statusCode).toBe(200);
   page = await response.body.text();
   const referenced = [...page.matchAll(/(?:href|src)="([^"]+)"|"(graphiql\/[^"]+)"/g)].map((m) => m[1] ?? m[2]!);
   assetUrls = [...new Set(referenced)].map((path) => new URL(path, `${h.url}/graphql`).href);
-});
-
-afterAll(async () => {
-  await h.close();
 });
 
 async function get(url: string, headers: Record<string, string> = {}) {

@@ -1,20 +1,15 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../../support/harness.js';
+import { beforeAll, expect, it } from 'vitest';
+import { useHarness } from '../../support/use-harness.js';
 
 /** Node ids as a client may send them: the same one twice, one from the end of time. */
 
-let h: Harness;
+const h = useHarness();
 let ids: string[];
 
 beforeAll(async () => {
-  h = await startHarness();
   const page = await h.graphql<{ auditLogs: { nodes: Array<{ id: string }> } }, unknown>('{ auditLogs(first: 3) { nodes { id } } }');
   ids = page.body.data!.auditLogs.nodes.map((node) => node.id);
   expect(ids).toHaveLength(3);
-});
-
-afterAll(async () => {
-  await h.close();
 });
 
 const globalId = (raw: string) => Buffer.from(`AuditLog:${raw}`).toString('base64');

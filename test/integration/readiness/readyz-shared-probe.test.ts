@@ -1,21 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Agent, request } from 'undici';
 import { PROBE_INTERVAL_MS } from '../../../src/plugins/use-readiness.js';
-import { startHarness, type Harness } from '../../support/harness.js';
+import { useHarness } from '../../support/use-harness.js';
 
 /** `GET /readyz` is unauthenticated: however many callers ask, the upstream gets at most one probe per second. */
 
-let h: Harness;
+const h = useHarness();
 const agent = new Agent({ connections: 50 });
-
-beforeAll(async () => {
-  h = await startHarness();
-});
 
 afterAll(async () => {
   await agent.close();
-  await h.close();
 });
 
 const probes = () => h.sample.requests.filter((r) => r.path.endsWith('/AuditLogs') && r.headers.authorization === undefined).length;

@@ -1,26 +1,13 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSampleUpstream, type SampleUpstream } from '../../../src/sample-upstream/index.js';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createUpstreamClient, type UpstreamClientOptions } from '../../../src/upstream/client.js';
 import type { ListAuditLogsRequest, UpstreamClient } from '../../../src/upstream/types.js';
 import { CLOCK_SLACK_MS, SCHEDULING_MARGIN_MS } from '../../support/timing.js';
+import { useSampleUpstream } from '../../support/use-sample-upstream.js';
 
 /** The cap on concurrent upstream requests and its bounded wait, against the sample upstream. */
 
-let sample: SampleUpstream;
+const sample = useSampleUpstream();
 let clients: UpstreamClient[] = [];
-
-beforeAll(async () => {
-  sample = await startSampleUpstream();
-});
-
-afterAll(async () => {
-  await sample.close();
-});
-
-beforeEach(() => {
-  sample.faults.clear();
-  sample.resetRequests();
-});
 
 afterEach(async () => {
   await Promise.all(clients.map((c) => c.close()));

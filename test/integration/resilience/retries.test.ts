@@ -1,27 +1,17 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GatewayError } from '../../../src/errors.js';
-import { startSampleUpstream, type SampleUpstream } from '../../../src/sample-upstream/index.js';
 import { createUpstreamClient, type UpstreamClientOptions } from '../../../src/upstream/client.js';
 import type { ListAuditLogsRequest, UpstreamCallEvent, UpstreamClient } from '../../../src/upstream/types.js';
 import { CLOCK_SLACK_MS, SCHEDULING_MARGIN_MS } from '../../support/timing.js';
+import { useSampleUpstream } from '../../support/use-sample-upstream.js';
 
 /** Retries, Retry-After and the call's deadline, against the real sample upstream with injected faults. */
 
-let sample: SampleUpstream;
+const sample = useSampleUpstream();
 let clients: UpstreamClient[] = [];
 let events: UpstreamCallEvent[] = [];
 
-beforeAll(async () => {
-  sample = await startSampleUpstream();
-});
-
-afterAll(async () => {
-  await sample.close();
-});
-
 beforeEach(() => {
-  sample.faults.clear();
-  sample.resetRequests();
   events = [];
 });
 

@@ -1,27 +1,18 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { startSampleUpstream, type SampleUpstream } from '../../../src/sample-upstream/index.js';
+import { startSampleUpstream } from '../../../src/sample-upstream/index.js';
 import { SAMPLE_RESELLERS } from '../../../src/sample-upstream/seed.js';
 import type { SampleLog } from '../../../src/sample-upstream/types.js';
+import { useSampleUpstream } from '../../support/use-sample-upstream.js';
 
 const NOW = new Date('2026-11-20T10:15:30.123Z');
 const AUTH = { authorization: 'Bearer test-token', 'x-tenant': 'contoso.example' };
 
-let upstream: SampleUpstream;
+const upstream = useSampleUpstream({ now: NOW, count: 1200, seed: 99 });
 let seeded: SampleLog[];
 
-beforeAll(async () => {
-  upstream = await startSampleUpstream({ now: NOW, count: 1200, seed: 99 });
+beforeAll(() => {
   seeded = upstream.store.all();
-});
-
-afterAll(async () => {
-  await upstream.close();
-});
-
-beforeEach(() => {
-  upstream.resetRequests();
-  upstream.faults.clear();
 });
 
 async function get(query: Record<string, string> = {}, headers: Record<string, string> = AUTH, path = '/v1/AuditLogs') {

@@ -1,25 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Agent, request } from 'undici';
-import { startSampleUpstream, type SampleUpstream } from '../../../src/sample-upstream/index.js';
+import { startSampleUpstream } from '../../../src/sample-upstream/index.js';
 import type { SampleLog } from '../../../src/sample-upstream/types.js';
+import { useSampleUpstream } from '../../support/use-sample-upstream.js';
 
 const NOW = new Date('2026-11-20T10:15:30.123Z');
 const AUTH = { authorization: 'Bearer test-token', 'x-tenant': 'contoso.example' };
 
-let upstream: SampleUpstream;
-
-beforeAll(async () => {
-  upstream = await startSampleUpstream({ now: NOW, count: 300 });
-});
-
-afterAll(async () => {
-  await upstream.close();
-});
-
-beforeEach(() => {
-  upstream.faults.clear();
-  upstream.resetRequests();
-});
+const upstream = useSampleUpstream({ now: NOW, count: 300 });
 
 async function get(headers: Record<string, string> = AUTH, path = '/v1/AuditLogs?PageSize=5') {
   const res = await request(`${upstream.url}${path}`, { headers });

@@ -1,19 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CALLER } from '../../support/harness.js';
 import { useHarness } from '../../support/use-harness.js';
-import type { SseSubscription } from '../../support/sse.js';
-import { idsOf, openTail, POLL_MS, sleep, TAIL_OPTIONS, waitForPolls } from './support.js';
+import { idsOf, openTail, POLL_MS, sleep, TAIL_OPTIONS, useTailSubscriptions, waitForPolls } from './support.js';
 
 const h = useHarness({ tail: TAIL_OPTIONS });
-const open: SseSubscription[] = [];
-
-afterEach(() => {
-  for (const sub of open.splice(0)) sub.close();
-});
+const subscribe = useTailSubscriptions(h);
 
 async function tail(variables?: Record<string, unknown>) {
-  const sub = await openTail(h, CALLER, variables);
-  open.push(sub);
+  const sub = await subscribe(CALLER, variables);
   // The poller's first poll marks what was there before the subscription.
   await waitForPolls(h, CALLER.authorization, 1);
   return sub;

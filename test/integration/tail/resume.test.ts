@@ -1,21 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CALLER } from '../../support/harness.js';
 import { useHarness } from '../../support/use-harness.js';
-import type { SseSubscription } from '../../support/sse.js';
-import { idsOf, openTail, TAIL_OPTIONS, waitForPolls } from './support.js';
+import { idsOf, TAIL_OPTIONS, useTailSubscriptions, waitForPolls } from './support.js';
 
 const h = useHarness({ tail: TAIL_OPTIONS });
-const open: SseSubscription[] = [];
-
-afterEach(() => {
-  for (const sub of open.splice(0)) sub.close();
-});
-
-async function tail(variables?: Record<string, unknown>) {
-  const sub = await openTail(h, CALLER, variables);
-  open.push(sub);
-  return sub;
-}
+const subscribe = useTailSubscriptions(h);
+const tail = (variables?: Record<string, unknown>) => subscribe(CALLER, variables);
 
 const PAGE = /* GraphQL */ `
   query Page($first: Int, $after: String) {

@@ -1,22 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CALLER } from '../../support/harness.js';
 import { useHarness } from '../../support/use-harness.js';
-import type { SseSubscription } from '../../support/sse.js';
-import { eventually, idsOf, metric, openTail, pollsBy, sleep, TAIL_OPTIONS, waitForPolls, POLL_MS } from './support.js';
+import { eventually, idsOf, metric, pollsBy, sleep, TAIL_OPTIONS, useTailSubscriptions, waitForPolls, POLL_MS } from './support.js';
 
 const h = useHarness({ tail: TAIL_OPTIONS });
-const open: SseSubscription[] = [];
+const tail = useTailSubscriptions(h);
 const OTHER = { authorization: 'Bearer test-token-beta', 'x-tenant': 'beta.cloudcockpit.example' } as const;
-
-afterEach(() => {
-  for (const sub of open.splice(0)) sub.close();
-});
-
-async function tail(headers: Record<string, string>, variables?: Record<string, unknown>) {
-  const sub = await openTail(h, headers, variables);
-  open.push(sub);
-  return sub;
-}
 
 describe('live tail: pollers', () => {
   it('shares one poller between subscribers with the same credentials and filter; another token polls on its own, with its own headers only', async () => {

@@ -1,4 +1,5 @@
 import { request } from 'undici';
+import { afterEach } from 'vitest';
 import type { Harness } from '../../support/harness.js';
 import { subscribe, type SseSubscription } from '../../support/sse.js';
 
@@ -14,6 +15,22 @@ export const TAIL = /* GraphQL */ `
 
 export function openTail(h: Harness, headers: Record<string, string>, variables?: Record<string, unknown>): Promise<SseSubscription> {
   return subscribe(`${h.url}/graphql`, TAIL, variables, headers);
+}
+
+/**
+ * Opens tail subscriptions on `h` for the tests of the enclosing `describe` (or file)
+ * and closes every one a test opened once it ends.
+ */
+export function useTailSubscriptions(h: Harness): (headers: Record<string, string>, variables?: Record<string, unknown>) => Promise<SseSubscription> {
+  const open: SseSubscription[] = [];
+  afterEach(() => {
+    for (const sub of open.splice(0)) sub.close();
+  });
+  return async (headers, variables) => {
+    const sub = await openTail(h, headers, variables);
+    open.push(sub);
+    return sub;
+  };
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

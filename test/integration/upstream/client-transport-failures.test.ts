@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUpstreamClient } from '../../../src/upstream/client.js';
+import { describe, expect, it } from 'vitest';
 import type { ListAuditLogsRequest, UpstreamClient } from '../../../src/upstream/types.js';
 import { CLOCK_SLACK_MS, SCHEDULING_MARGIN_MS } from '../../support/timing.js';
-import { closedPort, rejectionOf, startFakeUpstream, type FakeUpstream } from './fake-upstream.js';
+import { closedPort, rejectionOf, useFakeUpstream, useUpstreamClients } from './fake-upstream.js';
 
 const TIMEOUT_MS = 600;
 
@@ -24,23 +23,12 @@ function expectEndedAtTheDeadline(ms: number, deadlineMs = TIMEOUT_MS): void {
 /** A deadline no test here reaches: a call that ends before it did not wait for one. */
 const FAR_DEADLINE_MS = 10 * SCHEDULING_MARGIN_MS;
 
-let upstream: FakeUpstream;
-const clients: UpstreamClient[] = [];
+const upstream = useFakeUpstream();
+const createClient = useUpstreamClients();
 
 function client(baseUrl: string, options: { timeoutMs?: number; maxConcurrency?: number } = {}): UpstreamClient {
-  const c = createUpstreamClient({ baseUrl, timeoutMs: options.timeoutMs ?? TIMEOUT_MS, maxConcurrency: options.maxConcurrency });
-  clients.push(c);
-  return c;
+  return createClient({ baseUrl, timeoutMs: options.timeoutMs ?? TIMEOUT_MS, maxConcurrency: options.maxConcurrency });
 }
-
-beforeAll(async () => {
-  upstream = await startFakeUpstream();
-});
-
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await upstream.close();
-});
 
 describe('upstream client transport failures', () => {
   it('gives UPSTREAM_TIMEOUT at timeoutMs when the server never answers', async () => {

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../../src/errors.js';
-import { createUpstreamClient, type UpstreamLogger } from '../../../src/upstream/client.js';
+import type { UpstreamLogger } from '../../../src/upstream/client.js';
 import type { ListAuditLogsRequest, UpstreamClient } from '../../../src/upstream/types.js';
-import { closedPort, ERROR_400, ITEM, rejectionOf, startFakeUpstream, type FakeUpstream } from './fake-upstream.js';
+import { closedPort, ERROR_400, ITEM, rejectionOf, useFakeUpstream, useUpstreamClients } from './fake-upstream.js';
 
 const TOKEN = 'Bearer eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LXRva2Vu.sig';
 
@@ -28,23 +28,12 @@ function recordingLogger() {
 
 const rejection = async (promise: Promise<unknown>): Promise<GatewayError> => (await rejectionOf(promise)).err;
 
-let upstream: FakeUpstream;
-const clients: UpstreamClient[] = [];
+const upstream = useFakeUpstream();
+const createClient = useUpstreamClients();
 
 function client(path: string, options: { timeoutMs?: number; logger?: UpstreamLogger } = {}): UpstreamClient {
-  const c = createUpstreamClient({ baseUrl: `${upstream.url}${path}`, timeoutMs: options.timeoutMs ?? 5000, logger: options.logger });
-  clients.push(c);
-  return c;
+  return createClient({ baseUrl: `${upstream.url}${path}`, timeoutMs: options.timeoutMs ?? 5000, logger: options.logger });
 }
-
-beforeAll(async () => {
-  upstream = await startFakeUpstream();
-});
-
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await upstream.close();
-});
 
 describe('upstream client against a real HTTP server', () => {
   it('sends exactly the allow-listed headers, values as received', async () => {
@@ -242,8 +231,7 @@ describe('upstream client against a real HTTP server', () => {
 
   it('probes false on a closed port', async () => {
     const port = await closedPort();
-    const c = createUpstreamClient({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 5000 });
-    clients.push(c);
+    const c = createClient({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 5000 });
     await expect(c.probe()).resolves.toBe(false);
   });
 });

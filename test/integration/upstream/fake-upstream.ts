@@ -1,7 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { expect } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import { GatewayError } from '../../../src/errors.js';
+import { createUpstreamClient, type UpstreamClientOptions } from '../../../src/upstream/client.js';
+import type { UpstreamClient } from '../../../src/upstream/types.js';
+import { UPSTREAM_ITEM } from '../../support/upstream-item.js';
+import { useStarted } from '../../support/use-started.js';
 
 /** One request as the fake upstream received it. */
 export interface ReceivedRequest {
@@ -22,19 +26,7 @@ export interface FakeUpstream {
   close(): Promise<void>;
 }
 
-export const ITEM = {
-  id: '9b2f6a0e-6a43-4c1e-9d1a-2f0d6b1c7e55',
-  timestamp: '2026-11-20T10:15:30.123Z',
-  operation: 'CreateOrder',
-  status: 'Succeded',
-  resellerId: '1c9e6a0e-0000-4000-8000-000000000001',
-  resellerName: 'Contoso Reseller',
-  customerId: '5d2a6a0e-0000-4000-8000-000000000002',
-  customerName: 'Fabrikam Ltd',
-  userName: 'alice@contoso.example',
-  correlationId: '0b7c6a0e-0000-4000-8000-000000000003',
-  details: 'Order 4711 created',
-};
+export const ITEM = UPSTREAM_ITEM;
 
 export const PAGE = {
   items: [ITEM],
@@ -180,6 +172,27 @@ function statusScenario(res: ServerResponse, status: number): void {
 }
 
 /** A loopback port nothing listens on (it was bound, then released). */
+/** One fake upstream for the enclosing `describe` (or file), closed after its last test. */
+export function useFakeUpstream(): FakeUpstream {
+  return useStarted('upstream', startFakeUpstream, (upstream) => upstream.close());
+}
+
+/**
+ * Creates upstream clients for the enclosing `describe` (or file) and closes them all
+ * after its last test. Call it after `useFakeUpstream()`, so they close before it does.
+ */
+export function useUpstreamClients(): (options: UpstreamClientOptions) => UpstreamClient {
+  const clients: UpstreamClient[] = [];
+  afterAll(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+  });
+  return (options) => {
+    const c = createUpstreamClient(options);
+    clients.push(c);
+    return c;
+  };
+}
+
 export async function closedPort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

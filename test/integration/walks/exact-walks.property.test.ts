@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { compareNewestFirst } from '../../../src/sample-upstream/seed.js';
 import type { AuditLogFilter } from '../../generated/operations.js';
-import { startHarness, type Harness } from '../../support/harness.js';
+import { useHarness } from '../../support/use-harness.js';
 import { walkPage, type WalkPage } from '../../support/walk.js';
 
 /**
@@ -30,17 +30,12 @@ const MAX_LOGS = Number(process.env.WALK_PROPERTY_LOGS ?? 40);
 const SLOTS = Math.max(12, Math.ceil(MAX_LOGS / 4));
 const FUTURE = -1;
 
-let h: Harness;
+const h = useHarness({ sampleOptions: { count: 0 } });
 /** Timestamps of the data sets: a few milliseconds an hour ago, each split into sub-millisecond ticks. */
 let baseMs: number;
 
-beforeAll(async () => {
-  h = await startHarness({ sampleOptions: { count: 0 } });
+beforeAll(() => {
   baseMs = Date.now() - 3_600_000;
-});
-
-afterAll(async () => {
-  await h.close();
 });
 
 type Status = 'Processing' | 'Succeded' | 'Failed';
@@ -81,7 +76,6 @@ const scenario = fc.record({
   steps: fc.array(step, { minLength: 1, maxLength: Math.max(8, Math.ceil(MAX_LOGS / 5)) }),
 });
 type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
-
 
 async function runWalk(s: Scenario): Promise<void> {
   h.sample.store.clear();

@@ -1,9 +1,9 @@
 import { request } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../src/sample-upstream/prng.js';
 import type { SampleLog } from '../../../src/sample-upstream/index.js';
 import type { AuditLogFilter } from '../../generated/operations.js';
-import { startHarness, type Harness } from '../../support/harness.js';
+import { useHarness } from '../../support/use-harness.js';
 import { walkPage, type WalkPage } from '../../support/walk.js';
 
 /**
@@ -16,15 +16,7 @@ import { walkPage, type WalkPage } from '../../support/walk.js';
 
 const FILTER: AuditLogFilter = { status: 'PROCESSING' };
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-
-afterAll(async () => {
-  await h.close();
-});
+const h = useHarness();
 
 async function control(path: string, body: unknown): Promise<unknown> {
   const response = await request(`${h.sample.url}/__sample/${path}`, {
