@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { badUserInput } from '../errors.js';
-import { instantOf } from './instant.js';
+import { instantOf } from '../pagination/boundary.js';
 import type { ResumePoint } from './items.js';
 
 /*

@@ -9,7 +9,7 @@ import type { PageWindow } from '../pagination/window.js';
 import type { AuditLogQuery, ForwardedHeaders, UpstreamClient, UpstreamPage } from '../upstream/types.js';
 import { createEventCursorCodec } from './event-cursor.js';
 import { advanceMark, freshOldestFirst, isAfter, RecentIds, toTailItem, type ResumePoint, type TailItem } from './items.js';
-import { instantOf, type Instant } from './instant.js';
+import { instantOf, type Instant } from '../pagination/boundary.js';
 import { forgetBeforeMs } from './lookback.js';
 import { createTailMetrics } from './metrics.js';
 import { resolveTailSettings, type TailOptions, type TailSettings } from './options.js';
@@ -160,7 +160,7 @@ export function createTailHub({ options, upstream, cursors, cursorSecret, logger
       // first reads return logs that were there before this subscription began.
       const start: { instant: Instant; ids: ReadonlySet<string> } = resume
         ? { instant: instantOf(resume.timestamp)!, ids: new Set(resume.ids) }
-        : { instant: { ms: openedAt - 1, subMs: 999_999 }, ids: new Set() };
+        : { instant: { ms: openedAt - 1, ns: 999_999 }, ids: new Set() };
       let pollsSeen = 0;
       let catchingUp: PollBatch[] | null = resume ? [] : null;
       let count = 0;

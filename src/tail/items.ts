@@ -1,5 +1,5 @@
 import type { AuditLogRecord } from '../upstream/types.js';
-import { compareInstants, instantOf, type Instant } from './instant.js';
+import { compareInstants, instantOf, timestampText, type Instant } from '../pagination/boundary.js';
 
 /** An audit log as the tail handles it: the record, its exact timestamp text and instant. */
 export interface TailItem {
@@ -19,10 +19,9 @@ export interface ResumePoint {
 }
 
 export function toTailItem(record: AuditLogRecord): TailItem {
-  const raw = record.raw;
-  const text = typeof raw.timestamp === 'string' ? raw.timestamp : typeof raw.Timestamp === 'string' ? raw.Timestamp : record.timestamp.toISOString();
+  const text = timestampText(record);
   // The decoder accepted this text, so it has an instant; fall back to the Date's for safety.
-  const instant = instantOf(text) ?? { ms: record.timestamp.getTime(), subMs: 0 };
+  const instant = instantOf(text) ?? { ms: record.timestamp.getTime(), ns: 0 };
   return { record, timestamp: text, instant };
 }
 

@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from '../../src/config.js';
 import type { AuditLogRecord } from '../../src/upstream/types.js';
 import { backoffDelayMs, givesUp, MAX_BACKOFF_MS, pollFailureAction } from '../../src/tail/backoff.js';
 import { createEventCursorCodec } from '../../src/tail/event-cursor.js';
-import { compareInstants, instantOf } from '../../src/tail/instant.js';
+import { compareInstants, instantOf } from '../../src/pagination/boundary.js';
 import { advanceMark, freshOldestFirst, isAfter, RecentIds, toTailItem, type TailItem } from '../../src/tail/items.js';
 import { forgetBeforeMs, pollWindow } from '../../src/tail/lookback.js';
 import { DEFAULT_TAIL_SETTINGS, resolveTailSettings } from '../../src/tail/options.js';
@@ -13,7 +13,7 @@ const item = (id: string, timestamp: string): TailItem =>
 
 describe('instants', () => {
   it('keep the digits past the millisecond and compare by them', () => {
-    expect(instantOf('2026-11-20T10:15:30.1234567Z')).toEqual({ ms: Date.parse('2026-11-20T10:15:30.123Z'), subMs: 456_700 });
+    expect(instantOf('2026-11-20T10:15:30.1234567Z')).toEqual({ ms: Date.parse('2026-11-20T10:15:30.123Z'), ns: 456_700 });
     expect(compareInstants(instantOf('2026-11-20T10:15:30.1234Z')!, instantOf('2026-11-20T10:15:30.1235Z')!)).toBeLessThan(0);
     expect(compareInstants(instantOf('2026-11-20T11:15:30.123+01:00')!, instantOf('2026-11-20T10:15:30.123Z')!)).toBe(0);
     expect(instantOf('yesterday')).toBeNull();
