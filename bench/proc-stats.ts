@@ -32,14 +32,15 @@ export function resetPeakRss(pid: number): boolean {
 
 export type ProcessSnapshot = Map<number, { cpu: number; command: string }>;
 
-/** CPU ms of every process now, by pid, with its command line. */
+/** CPU ms of every process now, by pid, with its name. */
 export function snapshot(): ProcessSnapshot {
   const out: ProcessSnapshot = new Map();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const pid = Number(entry);
     try {
-      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+      // The process name only: a command line can carry paths, arguments and secrets.
+      const command = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
       out.set(pid, { cpu: cpuMs(pid), command });
     } catch {
       // The process ended meanwhile.
@@ -53,7 +54,7 @@ export interface MachineLoad {
   loadAverage1m: number;
   /** CPU used by processes other than ours over the sample, in cores (2 = both cores of a 2-core machine busy). */
   othersCores: number;
-  /** Other processes that used at least 5% of a core over the sample, busiest first. */
+  /** Other processes (pid, share of a core, name) that used at least 5% of a core over the sample, busiest first. */
   busyProcesses: string[];
 }
 
@@ -78,7 +79,7 @@ export function othersBetween(before: ProcessSnapshot, after: ProcessSnapshot, o
     const used = now.cpu - (before.get(pid)?.cpu ?? 0);
     othersMs += used;
     const share = used / ms;
-    if (share >= 0.05) busy.push({ share, line: `${pid} ${(share * 100).toFixed(0)}% ${now.command.slice(0, 100)}` });
+    if (share >= 0.05) busy.push({ share, line: `${pid} ${(share * 100).toFixed(0)}% ${now.command}` });
   }
   busy.sort((a, b) => b.share - a.share);
   const loadAverage1m = Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
