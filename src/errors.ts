@@ -115,11 +115,12 @@ function clientSafe(error: GraphQLError): GraphQLError {
   const { status, type, description, errors } = upstream;
   const safe = copyWithExtensions(error, { ...rest, upstream: type === undefined ? { status } : { status, type } });
   if (description != null || errors != null) {
+    // Kept as received; scrubbed only for the few that reach a log line (withheldFromClients).
     withheldDetails.set(safe, {
       ...(error.path ? { path: error.path } : {}),
       status,
-      ...(description !== undefined ? { description: description === null ? null : forLog(description) } : {}),
-      ...(errors !== undefined ? { errors: errors === null ? null : forLog(errors) } : {}),
+      ...(description !== undefined ? { description } : {}),
+      ...(errors !== undefined ? { errors } : {}),
     });
   }
   return safe;
@@ -128,12 +129,28 @@ function clientSafe(error: GraphQLError): GraphQLError {
 /** Longest withheld text logged: enough to diagnose, not a copy of an arbitrary body. */
 const MAX_WITHHELD_CHARS = 2_000;
 
-/** Upstream text as a log line may carry it: bounded, and with no bearer token in it. */
-function forLog<T>(value: T): T | string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  const scrubbed = text.replace(/bearer\s+[^\s"',;]+/gi, 'Bearer [redacted]');
-  if (scrubbed.length > MAX_WITHHELD_CHARS) return `${scrubbed.slice(0, MAX_WITHHELD_CHARS)}…`;
-  return scrubbed === text ? value : typeof value === 'string' ? scrubbed : (JSON.parse(scrubbed) as T);
+const BEARER_TOKEN = /bearer\s+[^\s"',;]+/gi;
+/** Keys whose values are credentials, whatever the upstream echoes back. */
+const SECRET_KEY = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key)$/i;
+/** Deeper than this, an upstream body is summarised rather than walked. */
+const MAX_DEPTH = 8;
+
+/** A value with every bearer token in its strings and every credential-named key replaced. Pure. */
+function scrubbed(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return value.replace(BEARER_TOKEN, 'Bearer [redacted]');
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_DEPTH) return '[…]';
+  if (Array.isArray(value)) return value.map((item) => scrubbed(item, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [key, SECRET_KEY.test(key) ? '[redacted]' : scrubbed(item, depth + 1)]),
+  );
+}
+
+/** Upstream text as a log line may carry it: no credential in it, and bounded. */
+function forLog(value: unknown): unknown {
+  const clean = scrubbed(value);
+  const text = typeof clean === 'string' ? clean : JSON.stringify(clean);
+  return text.length > MAX_WITHHELD_CHARS ? `${text.slice(0, MAX_WITHHELD_CHARS)}…` : clean;
 }
 
 /**
@@ -147,10 +164,18 @@ export function withheldFromClients(result: unknown): { upstreamWithheld?: Withh
     for (const error of part?.errors ?? []) {
       const details = error instanceof GraphQLError ? withheldDetails.get(error) : undefined;
       // A few are enough to diagnose; a list of 100 failed ids would repeat one body.
-      if (details !== undefined && withheld.length < 3) withheld.push(details);
+      if (details !== undefined && withheld.length < 3) withheld.push(forLogLine(details));
     }
   }
   return withheld.length > 0 ? { upstreamWithheld: withheld } : {};
+}
+
+function forLogLine({ description, errors, ...rest }: WithheldUpstreamDetails): WithheldUpstreamDetails {
+  return {
+    ...rest,
+    ...(description !== undefined ? { description: description === null ? null : (forLog(description) as string) } : {}),
+    ...(errors !== undefined ? { errors: errors === null ? null : forLog(errors) } : {}),
+  };
 }
 
 /**

@@ -54,6 +54,17 @@ describe('maskUnexpectedError', () => {
     });
   });
 
+  it('scrubs tokens quoted inside upstream errors and credential-named keys, without failing the mask', () => {
+    const error = new GatewayError('UPSTREAM_ERROR', 'The audit-log service failed to handle the request.', {
+      upstream: { status: 500, errors: [{ message: 'Invalid token "Bearer xyz"', request: { Authorization: 'Token abc', path: '/v1/AuditLogs' } }] },
+    });
+    const safe = mask(error);
+    expect(safe.extensions).toStrictEqual({ code: 'UPSTREAM_ERROR', upstream: { status: 500 } });
+    expect(withheldFromClients({ errors: [safe] })).toEqual({
+      upstreamWithheld: [{ status: 500, errors: [{ message: 'Invalid token "Bearer [redacted]"', request: { Authorization: '[redacted]', path: '/v1/AuditLogs' } }] }],
+    });
+  });
+
   it('keeps a 4xx upstream body for the client', () => {
     const upstream = { status: 400, type: 'ValidationError', description: 'PageSize must be 1..2000', errors: [{ field: 'PageSize' }] };
     const error = new GatewayError('BAD_USER_INPUT', 'The audit-log service rejected the request.', { upstream });
