@@ -37,8 +37,9 @@ export interface UpstreamDependencies {
 /**
  * The one place the upstream side is assembled, for the process and the tests alike,
  * outermost first: a span per call (tracing.ts) → the response cache and coalescing,
- * when configured (shared-calls.ts) → the client's pipeline: breaker, retries,
- * concurrency slot, request (client.ts, pipeline.ts).
+ * when configured (shared-calls.ts) → the item-key watch (upstream-item-keys.ts) →
+ * the client's pipeline: breaker, retries, concurrency slot, request (client.ts,
+ * pipeline.ts).
  */
 export function createUpstream(config: UpstreamConfig, deps: UpstreamDependencies): UpstreamClient {
   const client = createUpstreamClient({
@@ -55,16 +56,17 @@ export function createUpstream(config: UpstreamConfig, deps: UpstreamDependencie
   });
   deps.metrics?.watchCircuit(() => client.state().breaker);
   deps.metrics?.watchTenantCircuits(() => client.state().openTenantBreakers);
-  // Off unless configured: sharing calls across operations trades freshness and memory for upstream load.
-  const shared = shareUpstreamCalls(client, {
-    coalesce: config.upstreamCoalesce,
-    cacheTtlMs: config.upstreamCacheTtlMs,
-    cacheMaxItems: config.upstreamCacheMaxItems,
-  });
-  const watched = watchItemKeys(shared, {
+  // Below the sharing layer: each page read from the upstream is inspected (and counted) once, not per cache hit.
+  const watched = watchItemKeys(client, {
     logger: deps.logger,
     onMissingKeys: deps.metrics?.observeMissingItemKeys,
     fieldMap: deps.clientOptions?.dialect?.fieldMap,
   });
-  return traceUpstreamCalls(watched, deps.tracer ?? propagatingTracer());
+  // Off unless configured: sharing calls across operations trades freshness and memory for upstream load.
+  const shared = shareUpstreamCalls(watched, {
+    coalesce: config.upstreamCoalesce,
+    cacheTtlMs: config.upstreamCacheTtlMs,
+    cacheMaxItems: config.upstreamCacheMaxItems,
+  });
+  return traceUpstreamCalls(shared, deps.tracer ?? propagatingTracer());
 }

@@ -13,7 +13,9 @@ export type CursorSecretVerdict =
 
 /** Decides from the environment alone. Pure. */
 export function checkCursorSecret(env: Record<string, string | undefined>): CursorSecretVerdict {
-  const realUpstream = (env.UPSTREAM_URL ?? '') !== '';
+  const url = env.UPSTREAM_URL ?? '';
+  // A recording served by `replay:<dir>` is a local copy, like the sample upstream.
+  const realUpstream = url !== '' && !url.startsWith('replay:');
   const secret = env.CURSOR_SECRET ?? '';
   const builtIn = secret === '' || secret === DEFAULT_CURSOR_SECRET;
   if (!realUpstream || !builtIn) return { kind: 'ok' };

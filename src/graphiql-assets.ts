@@ -120,6 +120,8 @@ function compressed(a: Asset, encoding: Encoding): Promise<Buffer> {
           })
         : compressGzip(a.body, { level: GZIP_LEVEL });
     a.compressed[encoding] = body;
+    // A failed compression is not remembered: the next request tries again.
+    body.catch(() => delete a.compressed[encoding]);
   }
   return body;
 }

@@ -13,11 +13,12 @@ import { createTracing } from './tracing-setup.js';
 import { createUpstream } from './create-upstream.js';
 import { closeAll as closeLiveTails } from './tail/index.js';
 
-function readConfig(): Config & { traceExporters: TraceExporterKind[] } {
+function readConfig(): Config & { traceExporters: TraceExporterKind[]; cursorSecretWarning?: string } {
   try {
     const secret = checkCursorSecret(process.env);
     if (secret.kind === 'refuse') throw new ConfigError([secret.problem]);
-    return { ...loadConfig(process.env), traceExporters: traceExportersFromEnv(process.env) };
+    const warning = secret.kind === 'warn' ? { cursorSecretWarning: secret.message } : {};
+    return { ...loadConfig(process.env), traceExporters: traceExportersFromEnv(process.env), ...warning };
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -29,8 +30,7 @@ function readConfig(): Config & { traceExporters: TraceExporterKind[] } {
 
 const config = readConfig();
 const logger = createLogger(config.logLevel);
-const cursorSecret = checkCursorSecret(process.env);
-if (cursorSecret.kind === 'warn') logger.warn(cursorSecret.message);
+if (config.cursorSecretWarning !== undefined) logger.warn(config.cursorSecretWarning);
 
 let upstreamUrl = config.upstreamUrl;
 const sample = upstreamUrl === undefined ? await startSampleUpstream({ host: '127.0.0.1', port: 0, liveWritesEveryMs: DEFAULT_LIVE_WRITES_EVERY_MS }) : undefined;

@@ -22,7 +22,7 @@ export interface BreakerConfig {
   failureRate?: number;
   /** Calls the window must hold before it decides anything. Default 100. */
   minimumCalls?: number;
-  /** Calls the window keeps. Default 20. */
+  /** Calls the window keeps (at least `minimumCalls`). Default 100. */
   windowSize?: number;
   /** How long an outcome stays in the window. Default 30 s. */
   windowMs?: number;
@@ -99,7 +99,8 @@ export function record(
 /** The window with `added` in, and what fell out of it (too old, or past its size) gone. */
 function slide(window: readonly WindowedOutcome[], added: WindowedOutcome, now: number, config: BreakerConfig): WindowedOutcome[] {
   const windowMs = config.windowMs ?? BREAKER_WINDOW.windowMs;
-  const windowSize = config.windowSize ?? BREAKER_WINDOW.windowSize;
+  // Never smaller than the minimum it decides on: a larger BREAKER_MINIMUM_CALLS must not switch the breaker off.
+  const windowSize = Math.max(config.windowSize ?? BREAKER_WINDOW.windowSize, config.minimumCalls ?? BREAKER_WINDOW.minimumCalls);
   const kept = window.filter((entry) => now - entry.at < windowMs);
   kept.push(added);
   return kept.length > windowSize ? kept.slice(kept.length - windowSize) : kept;

@@ -11,6 +11,7 @@ describe('checkCursorSecret', () => {
     [{ NODE_ENV: 'production', UPSTREAM_URL: 'https://api.cloudcockpit.com', CURSOR_SECRET: SECRET }, 'ok'],
     [{ NODE_ENV: 'production' }, 'ok'],
     [{ NODE_ENV: 'production', UPSTREAM_URL: '' }, 'ok'],
+    [{ NODE_ENV: 'production', UPSTREAM_URL: 'replay:recordings/sample' }, 'ok'],
     [{ UPSTREAM_URL: 'https://api.cloudcockpit.com' }, 'warn'],
     [{ NODE_ENV: 'test', UPSTREAM_URL: 'https://api.cloudcockpit.com', CURSOR_SECRET: '' }, 'warn'],
     [{}, 'ok'],
