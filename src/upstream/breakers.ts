@@ -37,7 +37,7 @@ export interface BreakersOptions {
   clock?: () => number;
   /** Told about every phase change; `tenant` is a short hash, never the credentials. */
   onChange?: (change: { scope: 'upstream' | 'tenant'; tenant?: string; from: BreakerPhase; to: BreakerPhase }) => void;
-  /** Tenant breakers kept; past this, closed ones are forgotten first. Default 10 000. */
+  /** Tenant breakers kept; past this, the least recently used closed ones go first, then any. Default 10 000. */
   maxTenants?: number;
 }
 
@@ -54,15 +54,21 @@ export function createBreakers({ config, clock = Date.now, onChange, maxTenants 
 
   function tenantBreaker(key: string): CircuitBreaker {
     let breaker = tenants.get(key);
-    if (breaker === undefined) {
+    if (breaker !== undefined) {
+      // Most recently used last, so the least recently used go first when the map is full.
+      tenants.delete(key);
+      tenants.set(key, breaker);
+    } else {
       if (tenants.size >= maxTenants) forgetClosed();
+      // Still full of open ones (a rotated token never calls again): the least recently used go.
+      while (tenants.size >= maxTenants) tenants.delete(tenants.keys().next().value!);
       breaker = createCircuitBreaker(config, clock, (from, to) => onChange?.({ scope: 'tenant', tenant: key, from, to }));
       tenants.set(key, breaker);
     }
     return breaker;
   }
 
-  /** Drops the oldest closed tenant breakers (a closed breaker forgets nothing that matters for long). */
+  /** Drops the least recently used closed tenant breakers (a closed breaker forgets nothing that matters for long). */
   function forgetClosed(): void {
     for (const [key, breaker] of tenants) {
       if (tenants.size < maxTenants) break;
