@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../errors.js';
+import { backoffDelay } from '../upstream/retry.js';
 
 /** Upstream answers that no retry can fix: the stream ends with that error at once. */
 const ENDS_THE_STREAM: ReadonlySet<ErrorCode> = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT']);
@@ -18,9 +19,8 @@ export const MAX_BACKOFF_MS = 60_000;
  * and never shorter than the upstream's Retry-After. `random` returns [0, 1). Pure.
  */
 export function backoffDelayMs(failures: number, pollMs: number, retryAfterSeconds?: number, random: () => number = Math.random): number {
-  const cap = Math.max(pollMs, MAX_BACKOFF_MS);
-  const base = Math.min(cap, pollMs * 2 ** Math.min(Math.max(failures, 1), 20));
-  const jittered = Math.round(base * (0.5 + random() / 2));
+  // The upstream retries' own rule, stepping from twice the poll interval.
+  const jittered = backoffDelay(Math.max(failures, 1) + 1, random(), { baseDelayMs: pollMs, maxDelayMs: Math.max(pollMs, MAX_BACKOFF_MS) });
   const floor = retryAfterSeconds !== undefined ? retryAfterSeconds * 1000 : 0;
   return Math.max(pollMs, jittered, floor);
 }

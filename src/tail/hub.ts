@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import type { CursorCodec } from '../pagination/cursor.js';
 import { MAX_PAGE_SIZE } from '../pagination/plan.js';
 import type { PageWindow } from '../pagination/window.js';
+import { tenantKey } from '../upstream/breakers.js';
 import type { AuditLogQuery, ForwardedHeaders, UpstreamClient, UpstreamPage } from '../upstream/types.js';
 import { createEventCursorCodec } from './event-cursor.js';
 import { advanceMark, freshOldestFirst, isAfter, RecentIds, toTailItem, type ResumePoint, type TailItem } from './items.js';
@@ -140,8 +141,9 @@ export function createTailHub({ options, upstream, cursors, cursorSecret, logger
       done.end('server shutting down');
       return done;
     }
-    const callerKey = hashOf(headers.authorization, headers.tenant);
-    const pollerKey = hashOf(headers.authorization, headers.tenant, filter.fingerprint);
+    // The breakers' key for the same credentials, so a tail's log lines match the tenant's breaker.
+    const callerKey = tenantKey(headers);
+    const pollerKey = hashOf(callerKey, filter.fingerprint);
     const release = reserve(callerKey);
     let leave: (() => void) | undefined;
     let stream: TailStream | undefined;
