@@ -147,6 +147,7 @@ const envSchema = z.object({
   [S.tailGiveUpMs.env]: integer(S.tailGiveUpMs),
   [S.tailMaxPerCaller.env]: integer(S.tailMaxPerCaller),
   [S.tailMax.env]: integer(S.tailMax),
+  [S.tailMaxQueue.env]: integer(S.tailMaxQueue),
   [S.metricsOperationNames.env]: z.preprocess(unset, text(S.metricsOperationNames)),
   [S.corsOrigins.env]: z.preprocess(
     unset,
@@ -215,6 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       giveUpMs: value('tailGiveUpMs'),
       maxPerCaller: value('tailMaxPerCaller'),
       max: value('tailMax'),
+      maxQueue: value('tailMaxQueue'),
     },
   };
 }

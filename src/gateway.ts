@@ -13,6 +13,7 @@ import { useJsonBodiesOnly } from './plugins/use-json-bodies-only.js';
 import { useRequestParamChecks } from './plugins/use-request-param-checks.js';
 import { useOperationLimits } from './plugins/use-operation-limits.js';
 import { useReadiness } from './plugins/use-readiness.js';
+import { useSubscriptionTransport } from './plugins/use-subscription-transport.js';
 import { useUpstreamBudget } from './limits/use-upstream-budget.js';
 import { createMetrics, type GatewayMetrics } from './metrics.js';
 import { useOperationRecord } from './plugins/operation-record.js';
@@ -100,6 +101,7 @@ export function createGateway({
       useOperationLimits({ limits, blockFieldSuggestions: !config.introspection }),
       useUpstreamBudget({ calls: limits.budgetCalls, items: limits.budgetItems }),
       useInputErrorCodes(),
+      useSubscriptionTransport(),
       // After every request parser, so it bounds whichever one is chosen.
       useBodyLimit(limits.bodyLimitBytes),
       ...(compiledExecution ? [useCompiledExecution()] : []),

@@ -102,6 +102,7 @@ export const SETTINGS = {
   tailGiveUpMs: integer('TAIL_GIVE_UP_MS', 120_000, 1_000, 86_400_000, 'a live tail that has not polled successfully for this long ends with the last error', ms),
   tailMaxPerCaller: integer('TAIL_MAX_PER_CALLER', 5, 1, 100_000, 'open subscriptions per Authorization + X-Tenant'),
   tailMax: integer('TAIL_MAX', 1_000, 1, 1_000_000, 'open subscriptions in all'),
+  tailMaxQueue: integer('TAIL_MAX_QUEUE', 1_000, 1, 1_000_000, 'events a live-tail client may leave unread when more arrive; past it its stream ends'),
   metricsOperationNames: text('METRICS_OPERATION_NAMES', '', 'comma-separated GraphQL operation names', 'operation names /metrics labels by name besides those in operations/; any other name counts as `other`'),
   corsOrigins: text('CORS_ORIGINS', '*', '* or a comma-separated list of origins such as https://portal.example.com', 'browser origins allowed by CORS'),
 } as const satisfies Record<string, Setting>;

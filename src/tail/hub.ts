@@ -6,10 +6,10 @@ import type { Logger } from '../logger.js';
 import type { CursorCodec } from '../pagination/cursor.js';
 import { MAX_PAGE_SIZE } from '../pagination/plan.js';
 import type { PageWindow } from '../pagination/window.js';
-import { tenantKey } from '../upstream/breakers.js';
+import { callerKey, callerTag } from '../upstream/caller-key.js';
 import type { AuditLogQuery, ForwardedHeaders, UpstreamClient, UpstreamPage } from '../upstream/types.js';
 import { createEventCursorCodec } from './event-cursor.js';
-import { advanceMark, freshOldestFirst, isAfter, RecentIds, toTailItem, type ResumePoint, type TailItem } from './items.js';
+import { DeliveryMark, freshOldestFirst, isAfter, RecentIds, toTailItem, type ResumePoint, type TailItem } from './items.js';
 import { instantOf, type Instant } from '../pagination/boundary.js';
 import { forgetBeforeMs } from './lookback.js';
 import { createTailMetrics } from './metrics.js';
@@ -59,9 +59,6 @@ export function closeAll(): void {
   for (const hub of [...hubs]) hub.close();
 }
 
-/** A short, one-way name for a secret-bearing key: safe in logs and maps. */
-const hashOf = (...parts: string[]) => createHash('sha256').update(parts.join('\u0000')).digest('base64url').slice(0, 16);
-
 interface PollerEntry {
   poller: Poller;
   subscribers: number;
@@ -97,11 +94,11 @@ export function createTailHub({ options, upstream, cursors, cursorSecret, logger
     };
   };
 
-  const joinPoller = (key: string, request: TailRequest, filterQuery: Omit<AuditLogQuery, 'startDate' | 'endDate'>, listener: PollerListener) => {
+  const joinPoller = (key: string, tag: string, request: TailRequest, filterQuery: Omit<AuditLogQuery, 'startDate' | 'endDate'>, listener: PollerListener) => {
     let entry = pollers.get(key);
     if (entry === undefined) {
       const poller = new Poller({
-        key,
+        key: tag,
         authorization: request.headers.authorization,
         tenant: request.headers.tenant,
         filterQuery,
@@ -129,78 +126,111 @@ export function createTailHub({ options, upstream, cursors, cursorSecret, logger
     };
   };
 
+  /** A stream that ends before it began: nothing is reserved, no poller is joined. */
+  const finished = (reason: string): TailStream => {
+    const done = new TailStream({ toEvent: () => ({ error: tooSlow(0) }), maxQueue: 0, onOverflow: () => tooSlow(0), onEnd: () => {} });
+    done.end(reason);
+    return done;
+  };
+
   const subscribe = async (request: TailRequest): Promise<AsyncIterableIterator<TailEvent>> => {
-    const { headers } = request;
+    const { headers, signal } = request;
     if (request.filter?.startDate != null || request.filter?.endDate != null) {
       throw badUserInput('filter.startDate and filter.endDate are not allowed on a live tail: it has no end.');
     }
     const filter = normalizeFilter(request.filter);
-    if (closed) {
-      // Shutting down: the subscription completes at once, with no event.
-      const done = new TailStream(() => {});
-      done.end('server shutting down');
-      return done;
-    }
-    // The breakers' key for the same credentials, so a tail's log lines match the tenant's breaker.
-    const callerKey = tenantKey(headers);
-    const pollerKey = hashOf(callerKey, filter.fingerprint);
-    const release = reserve(callerKey);
-    let leave: (() => void) | undefined;
-    let stream: TailStream | undefined;
+    // Shutting down: the subscription completes at once, with no event.
+    if (closed) return finished('server shutting down');
+    // The client left before the stream began: it holds nothing (no slot, no poller).
+    if (signal?.aborted) return finished('client went away');
+    const caller = callerKey(headers);
+    // The whole digest: it decides which subscriptions share a poller. Log lines name it by its tag.
+    const pollerKey = createHash('sha256').update(caller).update('\n').update(filter.fingerprint).digest('base64url');
+    const tail = callerTag(pollerKey);
+    const release = reserve(caller);
+    let resume: ResumePoint | null;
     try {
-      const resume = await resumePointFromCursor(request.after, {
+      resume = await resumePointFromCursor(request.after, {
         fingerprint: filter.fingerprint,
         filterQuery: filter.query,
         events,
         pages: cursors,
         read: request.read,
       });
-      const openedAt = clock();
-      const delivered = new RecentIds();
-      let mark: ResumePoint | null = resume;
-      // Until the first poll after joining, only logs after the start count: the poller's
-      // first reads return logs that were there before this subscription began.
-      const start: { instant: Instant; ids: ReadonlySet<string> } = resume
-        ? { instant: instantOf(resume.timestamp)!, ids: new Set(resume.ids) }
-        : { instant: { ms: openedAt - 1, ns: 999_999 }, ids: new Set() };
-      let pollsSeen = 0;
-      let catchingUp: PollBatch[] | null = resume ? [] : null;
-      let count = 0;
+    } catch (error) {
+      release();
+      throw error;
+    }
+    // The client may have left while the cursor was resolved: its abort event has fired already.
+    if (signal?.aborted || closed) {
+      release();
+      return finished(closed ? 'server shutting down' : 'client went away');
+    }
 
-      const deliver = (items: readonly TailItem[]) => {
-        for (const item of items) {
-          if (delivered.has(item.record.auditLogId)) continue;
-          delivered.add(item);
-          mark = advanceMark(mark, [item]);
-          stream!.push({ edge: { cursor: events.encode(filter.fingerprint, mark!), node: item.record } });
-          count += 1;
-          metrics.delivered(1);
-        }
-      };
-      const onBatch = (batch: PollBatch) => {
-        if (catchingUp) return void catchingUp.push(batch);
-        pollsSeen += 1;
-        deliver(pollsSeen === 1 ? batch.fresh.filter((item) => isAfter(item, start)) : batch.fresh);
-        // Past this, no poll can return an id again (the poller's window never reaches further back).
-        delivered.forgetBefore(forgetBeforeMs(clock(), settings.lookbackMs) - settings.giveUpMs - settings.pollMs);
-      };
+    const openedAt = clock();
+    const delivered = new RecentIds();
+    const mark = new DeliveryMark(resume);
+    // Until the first poll after joining, only logs after the start count: the poller's
+    // first reads return logs that were there before this subscription began.
+    const start: { instant: Instant; ids: ReadonlySet<string> } = resume
+      ? { instant: instantOf(resume.timestamp)!, ids: new Set(resume.ids) }
+      : { instant: { ms: openedAt - 1, ns: 999_999 }, ids: new Set() };
+    let pollsSeen = 0;
+    let catchingUp: PollBatch[] | null = resume ? [] : null;
+    let count = 0;
+    let leave: (() => void) | undefined;
+    const onAbort = (): void => stream.end('client went away');
 
-      stream = new TailStream((reason) => {
-        streams.delete(stream!);
+    const stream: TailStream = new TailStream({
+      toEvent(item) {
+        mark.advance(item);
+        count += 1;
+        metrics.delivered(1);
+        return { edge: { cursor: events.encode(filter.fingerprint, mark.point!), node: item.record } };
+      },
+      maxQueue: settings.maxQueue,
+      onOverflow: () => forCaller(tooSlow(settings.maxQueue), headers.correlationId),
+      onEnd(reason) {
+        streams.delete(stream);
+        signal?.removeEventListener('abort', onAbort);
         leave?.();
         release();
         metrics.subscriptionEnded();
-        logger.info({ tail: pollerKey, correlationId: headers.correlationId, reason, delivered: count, openMs: clock() - openedAt }, 'live tail ended');
-      });
-      const opened = stream;
-      streams.add(opened);
-      metrics.subscriptionOpened();
-      leave = joinPoller(pollerKey, request, filter.query, {
-        onBatch,
-        onFailure: (error) => opened.end(`upstream ${error.code}`, { error: forCaller(error, headers.correlationId) }),
-      });
-      request.signal?.addEventListener('abort', () => opened.end('client went away'), { once: true });
+        logger.info({ tail, correlationId: headers.correlationId, reason, delivered: count, openMs: clock() - openedAt }, 'live tail ended');
+      },
+    });
+    /** The logs of `items` this stream has not taken yet, taken now. */
+    const unseen = (items: readonly TailItem[]): TailItem[] => {
+      const fresh: TailItem[] = [];
+      for (const item of items) {
+        if (delivered.has(item.record.auditLogId)) continue;
+        delivered.add(item);
+        fresh.push(item);
+      }
+      return fresh;
+    };
+    /** What a poll brings this stream. */
+    const fromBatch = (batch: PollBatch): TailItem[] => {
+      pollsSeen += 1;
+      const fresh = unseen(pollsSeen === 1 ? batch.fresh.filter((item) => isAfter(item, start)) : batch.fresh);
+      // Past this, no poll can return an id again (the poller's window never reaches further back).
+      delivered.forgetBefore(forgetBeforeMs(clock(), settings.lookbackMs) - settings.giveUpMs - settings.pollMs);
+      return fresh;
+    };
+    const onBatch = (batch: PollBatch): void => {
+      if (catchingUp) return void catchingUp.push(batch);
+      stream.push(fromBatch(batch));
+    };
 
+    streams.add(stream);
+    metrics.subscriptionOpened();
+    leave = joinPoller(pollerKey, tail, request, filter.query, {
+      onBatch,
+      onFailure: (error) => stream.end(`upstream ${error.code}`, { error: forCaller(error, headers.correlationId) }),
+    });
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    try {
       if (resume) {
         // Catch up: every log after the resume point, read with the caller's own headers.
         const query: AuditLogQuery = {
@@ -213,25 +243,22 @@ export function createTailHub({ options, upstream, cursors, cursorSecret, logger
         if (page.totalCount - (page.items.length - items.length) > MAX_CATCH_UP) {
           throw badUserInput(`"after" is more than ${MAX_CATCH_UP} logs back; resume from a later cursor or without one.`);
         }
-        deliver(freshOldestFirst(items, () => false));
-        const buffered = catchingUp ?? [];
+        // The catch-up and the polls that came meanwhile reach the reader as one push.
+        const queued = unseen(freshOldestFirst(items, () => false));
+        for (const batch of catchingUp ?? []) for (const item of fromBatch(batch)) queued.push(item);
         catchingUp = null;
-        for (const batch of buffered) onBatch(batch);
+        stream.push(queued);
       }
-      logger.info(
-        { tail: pollerKey, correlationId: headers.correlationId, resumed: resume !== null, caughtUp: count, pollerCorrelationId: pollers.get(pollerKey)?.poller.correlationId },
-        'live tail opened',
-      );
-      return opened;
     } catch (error) {
-      if (stream) {
-        // Refused after it was set up: undo it quietly (the error is the answer).
-        stream.end('refused');
-      } else {
-        release();
-      }
+      // Refused after it was set up: undo it quietly (the error is the answer).
+      stream.end('refused');
       throw error;
     }
+    logger.info(
+      { tail, correlationId: headers.correlationId, resumed: resume !== null, caughtUp: stream.queued, pollerCorrelationId: pollers.get(pollerKey)?.poller.correlationId },
+      'live tail opened',
+    );
+    return stream;
   };
 
   const hub: TailHub = {
@@ -246,6 +273,14 @@ export function createTailHub({ options, upstream, cursors, cursorSecret, logger
   };
   hubs.add(hub);
   return hub;
+}
+
+/** Why a stream whose reader stopped reading ended. */
+function tooSlow(maxQueue: number): GatewayError {
+  return new GatewayError(
+    'RATE_LIMITED',
+    `The live tail was read too slowly: more than ${maxQueue} events waited (TAIL_MAX_QUEUE). Subscribe again with the last cursor received to resume.`,
+  );
 }
 
 /** The poller's error, as this subscriber's own (its correlation id), with the same code and details. */

@@ -76,21 +76,41 @@ export class RecentIds {
 }
 
 /**
- * The high-water mark of a stream after `items` were delivered on top of `mark`:
- * the latest timestamp delivered and the ids delivered at exactly it. A late log
- * (older than the mark) leaves it where it is. Pure.
+ * The high-water mark of a stream as logs are sent: the latest timestamp sent and
+ * the ids sent at exactly it (what an event's cursor carries). A late log (older than
+ * the mark) leaves it where it is. Each log costs O(1), so a tie group of thousands
+ * is no quadratic work.
  */
-export function advanceMark(mark: ResumePoint | null, items: readonly TailItem[]): ResumePoint | null {
-  let current = mark;
-  let currentInstant = mark ? instantOf(mark.timestamp) : null;
-  for (const item of items) {
-    const order = currentInstant === null ? 1 : compareInstants(item.instant, currentInstant);
+export class DeliveryMark {
+  #timestamp: string | null = null;
+  #instant: Instant | null = null;
+  #ids: string[] = [];
+  #idSet = new Set<string>();
+
+  constructor(start: ResumePoint | null) {
+    if (start === null) return;
+    this.#timestamp = start.timestamp;
+    this.#instant = instantOf(start.timestamp);
+    this.#ids = [...start.ids];
+    this.#idSet = new Set(start.ids);
+  }
+
+  advance(item: TailItem): void {
+    const order = this.#instant === null ? 1 : compareInstants(item.instant, this.#instant);
+    const id = item.record.auditLogId;
     if (order > 0) {
-      current = { timestamp: item.timestamp, ids: [item.record.auditLogId] };
-      currentInstant = item.instant;
-    } else if (order === 0 && current && !current.ids.includes(item.record.auditLogId)) {
-      current = { timestamp: current.timestamp, ids: [...current.ids, item.record.auditLogId] };
+      this.#timestamp = item.timestamp;
+      this.#instant = item.instant;
+      this.#ids = [id];
+      this.#idSet = new Set([id]);
+    } else if (order === 0 && !this.#idSet.has(id)) {
+      this.#ids.push(id);
+      this.#idSet.add(id);
     }
   }
-  return current;
+
+  /** Where the stream stands now; null before anything was sent or resumed from. The ids are the mark's own: read, never change. */
+  get point(): ResumePoint | null {
+    return this.#timestamp === null ? null : { timestamp: this.#timestamp, ids: this.#ids };
+  }
 }

@@ -12,6 +12,8 @@ export interface TailSettings {
   maxPerCaller: number;
   /** Open subscriptions in all. */
   max: number;
+  /** Events one stream may hold unread when more arrive; past it the stream ends. */
+  maxQueue: number;
 }
 
 export const DEFAULT_TAIL_SETTINGS: TailSettings = {
@@ -20,6 +22,7 @@ export const DEFAULT_TAIL_SETTINGS: TailSettings = {
   giveUpMs: SETTINGS.tailGiveUpMs.default,
   maxPerCaller: SETTINGS.tailMaxPerCaller.default,
   max: SETTINGS.tailMax.default,
+  maxQueue: SETTINGS.tailMaxQueue.default,
 };
 
 /** The shortest poll interval the environment may ask for: each poll is an upstream call. */
@@ -41,12 +44,13 @@ export function resolveTailSettings(options: TailOptions = {}): TailSettings {
     giveUpMs: options.giveUpMs ?? DEFAULT_TAIL_SETTINGS.giveUpMs,
     maxPerCaller: options.maxPerCaller ?? DEFAULT_TAIL_SETTINGS.maxPerCaller,
     max: options.max ?? DEFAULT_TAIL_SETTINGS.max,
+    maxQueue: options.maxQueue ?? DEFAULT_TAIL_SETTINGS.maxQueue,
   };
   const minPollMs = options.testOnlyMinPollMs ?? MIN_POLL_MS;
   if (!Number.isInteger(settings.pollMs) || settings.pollMs < minPollMs) {
     throw new RangeError(`tail pollMs must be an integer of at least ${minPollMs}, got ${settings.pollMs}`);
   }
-  for (const name of ['lookbackMs', 'giveUpMs', 'maxPerCaller', 'max'] as const) {
+  for (const name of ['lookbackMs', 'giveUpMs', 'maxPerCaller', 'max', 'maxQueue'] as const) {
     if (!Number.isInteger(settings[name]) || settings[name] < 0) {
       throw new RangeError(`tail ${name} must be a non-negative integer, got ${settings[name]}`);
     }

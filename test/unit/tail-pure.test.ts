@@ -4,7 +4,7 @@ import type { AuditLogRecord } from '../../src/upstream/types.js';
 import { backoffDelayMs, givesUp, MAX_BACKOFF_MS, pollFailureAction } from '../../src/tail/backoff.js';
 import { createEventCursorCodec } from '../../src/tail/event-cursor.js';
 import { compareInstants, instantOf } from '../../src/pagination/boundary.js';
-import { advanceMark, freshOldestFirst, isAfter, RecentIds, toTailItem, type TailItem } from '../../src/tail/items.js';
+import { DeliveryMark, freshOldestFirst, isAfter, RecentIds, toTailItem, type TailItem } from '../../src/tail/items.js';
 import { forgetBeforeMs, pollWindow } from '../../src/tail/lookback.js';
 import { DEFAULT_TAIL_SETTINGS, resolveTailSettings } from '../../src/tail/options.js';
 
@@ -36,10 +36,16 @@ describe('fresh items of a poll', () => {
   });
 
   it('move the high-water mark forward only; late logs leave it', () => {
-    let mark = advanceMark(null, [item('a', '2026-01-01T00:00:01Z'), item('b', '2026-01-01T00:00:02Z'), item('c', '2026-01-01T00:00:02Z')]);
-    expect(mark).toEqual({ timestamp: '2026-01-01T00:00:02Z', ids: ['b', 'c'] });
-    mark = advanceMark(mark, [item('late', '2026-01-01T00:00:00Z')]);
-    expect(mark).toEqual({ timestamp: '2026-01-01T00:00:02Z', ids: ['b', 'c'] });
+    const mark = new DeliveryMark(null);
+    expect(mark.point).toBeNull();
+    for (const log of [item('a', '2026-01-01T00:00:01Z'), item('b', '2026-01-01T00:00:02Z'), item('c', '2026-01-01T00:00:02Z'), item('b', '2026-01-01T00:00:02Z')]) mark.advance(log);
+    expect(mark.point).toEqual({ timestamp: '2026-01-01T00:00:02Z', ids: ['b', 'c'] });
+    mark.advance(item('late', '2026-01-01T00:00:00Z'));
+    expect(mark.point).toEqual({ timestamp: '2026-01-01T00:00:02Z', ids: ['b', 'c'] });
+    // A resumed stream starts from its resume point.
+    const resumed = new DeliveryMark({ timestamp: '2026-01-01T00:00:02Z', ids: ['b'] });
+    resumed.advance(item('c', '2026-01-01T00:00:02.000Z'));
+    expect(resumed.point).toEqual({ timestamp: '2026-01-01T00:00:02Z', ids: ['b', 'c'] });
   });
 
   it('are remembered only while a poll can still return them', () => {
@@ -95,19 +101,20 @@ describe('event cursors', () => {
 
 describe('tail settings', () => {
   it('default as documented and refuse a poll interval under 1000 ms unless a test lowers the floor', () => {
-    expect(resolveTailSettings()).toEqual({ pollMs: 5_000, lookbackMs: 60_000, giveUpMs: 120_000, maxPerCaller: 5, max: 1_000 });
+    expect(resolveTailSettings()).toEqual({ pollMs: 5_000, lookbackMs: 60_000, giveUpMs: 120_000, maxPerCaller: 5, max: 1_000, maxQueue: 1_000 });
     expect(() => resolveTailSettings({ pollMs: 200 })).toThrow(RangeError);
     expect(resolveTailSettings({ pollMs: 200, testOnlyMinPollMs: 50 }).pollMs).toBe(200);
   });
 
   it('come from TAIL_* in the environment, where 1000 ms is the floor', () => {
     expect(loadConfig({}).tail).toEqual(DEFAULT_TAIL_SETTINGS);
-    expect(loadConfig({ TAIL_POLL_MS: '1000', TAIL_LOOKBACK_MS: '0', TAIL_GIVE_UP_MS: '5000', TAIL_MAX_PER_CALLER: '2', TAIL_MAX: '10' }).tail).toEqual({
+    expect(loadConfig({ TAIL_POLL_MS: '1000', TAIL_LOOKBACK_MS: '0', TAIL_GIVE_UP_MS: '5000', TAIL_MAX_PER_CALLER: '2', TAIL_MAX: '10', TAIL_MAX_QUEUE: '50' }).tail).toEqual({
       pollMs: 1_000,
       lookbackMs: 0,
       giveUpMs: 5_000,
       maxPerCaller: 2,
       max: 10,
+      maxQueue: 50,
     });
     expect(() => loadConfig({ TAIL_POLL_MS: '999' })).toThrow(ConfigError);
     expect(() => loadConfig({ TAIL_POLL_MS: '999' })).toThrow(/TAIL_POLL_MS/);
