@@ -1,6 +1,7 @@
 import type { Dispatcher, Pool } from 'undici';
 import { GatewayError } from '../errors.js';
-import { NEUTRAL, tenantKey, type ScopedOutcome } from './breakers.js';
+import { NEUTRAL, type ScopedOutcome } from './breakers.js';
+import { callerKey } from './caller-key.js';
 import type { ConcurrencyLimiter } from './concurrency.js';
 import { decodeUpstreamPage, type UpstreamDialect } from './dialect.js';
 import type { Deadline } from './deadline.js';
@@ -41,7 +42,7 @@ const OWN_FAILURE_CODES = new Set(['UND_ERR_CLOSED', 'UND_ERR_DESTROYED', 'UND_E
 /** One upstream request: slot, send, read, decode (200) or classify the status. Never throws. */
 export function createAttempt(parts: AttemptParts) {
   return async function attemptOnce(path: string, request: ListAuditLogsRequest, deadline: Deadline): Promise<AttemptResult> {
-    const slot = await acquireSlot(parts.limiter, deadline, parts.maxQueueMs, tenantKey(request.headers));
+    const slot = await acquireSlot(parts.limiter, deadline, parts.maxQueueMs, callerKey(request.headers));
     if (!slot.ok) {
       if (slot.queueTimeout) parts.totals.queueTimeouts++;
       return { ok: false, error: slot.error, failure: { kind: 'final' }, outcome: NEUTRAL, notSent: true };

@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
 import { createCircuitBreaker, type BreakerConfig, type BreakerPhase, type CallOutcome, type CircuitBreaker } from './circuit-breaker.js';
+import { callerKey, callerTag } from './caller-key.js';
 import type { ForwardedHeaders } from './types.js';
 
 /**
- * Failures count where they belong (contract 7): one breaker per tenant (its
- * credentials: X-Tenant and Authorization, kept only as a hash) for what is that
+ * Failures count where they belong: one breaker per tenant (its credentials,
+ * X-Tenant and Authorization as the upstream reads them, kept only as a hash: see
+ * caller-key.ts) for what is that
  * tenant's own, its timeouts and 5xx answers; and one for the upstream as a whole,
  * for connections refused, reset or unresolvable. A call needs both to admit it.
  * One tenant's failures never make another tenant's calls fail fast, and /readyz
@@ -43,11 +44,6 @@ export interface BreakersOptions {
 
 const DEFAULT_MAX_TENANTS = 10_000;
 
-/** A short, one-way key for a tenant's credentials: it is logged, the token never is. */
-export function tenantKey(headers: Pick<ForwardedHeaders, 'tenant' | 'authorization'>): string {
-  return createHash('sha256').update(headers.tenant).update('\n').update(headers.authorization).digest('hex').slice(0, 16);
-}
-
 export function createBreakers({ config, clock = Date.now, onChange, maxTenants = DEFAULT_MAX_TENANTS }: BreakersOptions): Breakers {
   const upstream = createCircuitBreaker(config, clock, (from, to) => onChange?.({ scope: 'upstream', from, to }));
   const tenants = new Map<string, CircuitBreaker>();
@@ -62,7 +58,7 @@ export function createBreakers({ config, clock = Date.now, onChange, maxTenants 
       if (tenants.size >= maxTenants) forgetClosed();
       // Still full of open ones (a rotated token never calls again): the least recently used go.
       while (tenants.size >= maxTenants) tenants.delete(tenants.keys().next().value!);
-      breaker = createCircuitBreaker(config, clock, (from, to) => onChange?.({ scope: 'tenant', tenant: key, from, to }));
+      breaker = createCircuitBreaker(config, clock, (from, to) => onChange?.({ scope: 'tenant', tenant: callerTag(key), from, to }));
       tenants.set(key, breaker);
     }
     return breaker;
@@ -80,7 +76,7 @@ export function createBreakers({ config, clock = Date.now, onChange, maxTenants 
     tryAcquire(headers) {
       const wide = upstream.tryAcquire();
       if (!wide) return 'upstream';
-      const own = tenantBreaker(tenantKey(headers)).tryAcquire();
+      const own = tenantBreaker(callerKey(headers)).tryAcquire();
       if (!own) {
         wide.settle('neutral');
         return 'tenant';

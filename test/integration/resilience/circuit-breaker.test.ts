@@ -107,4 +107,21 @@ describe('circuit breaker', () => {
     await new Promise((resolve) => setTimeout(resolve, COOLDOWN_MS + 50));
     expect(await codeOfGamma()).toBe('OK');
   });
+
+  it("keeps a tenant's open breaker whatever the spelling of its token and tenant", async () => {
+    const delta = { authorization: 'Bearer delta-token', 'x-tenant': 'delta.example' };
+    h.sample.faults.add({ times: 3, action: { type: 'status', status: 503 } });
+    for (let i = 0; i < 3; i++) expect((await h.graphql(PAGE, undefined, delta)).body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_ERROR');
+    const before = h.sample.requests.length;
+    for (const respelled of [
+      { authorization: 'bearer delta-token', 'x-tenant': 'delta.example' },
+      { authorization: 'BEARER   delta-token', 'x-tenant': 'DELTA.Example' },
+    ]) {
+      expect((await h.graphql(PAGE, undefined, respelled)).body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
+    }
+    // Failed fast: neither spelling reached the upstream.
+    expect(h.sample.requests.length).toBe(before);
+    await new Promise((resolve) => setTimeout(resolve, COOLDOWN_MS + 50));
+    expect((await h.graphql(PAGE, undefined, delta)).body.errors).toBeUndefined();
+  });
 });

@@ -20,12 +20,12 @@ function client(options: Partial<UpstreamClientOptions>): UpstreamClient {
   return c;
 }
 
-const request = (pageNumber: number): ListAuditLogsRequest => {
+const request = (pageNumber: number, authorization = 'Bearer cap', tenant = 'cap.example'): ListAuditLogsRequest => {
   const now = Date.now();
   return {
     query: { startDate: new Date(now - 30 * 86_400_000).toISOString(), endDate: new Date(now).toISOString() },
     window: { pageNumber, pageSize: 2 },
-    headers: { authorization: 'Bearer cap', tenant: 'cap.example', correlationId: '1d1f7a52-8d3c-4a8f-9a57-1b2f3c4d5e6f' },
+    headers: { authorization, tenant, correlationId: '1d1f7a52-8d3c-4a8f-9a57-1b2f3c4d5e6f' },
   };
 };
 
@@ -81,5 +81,26 @@ describe('concurrency cap', () => {
     expect(waited).toBeGreaterThanOrEqual(300 - CLOCK_SLACK_MS);
     expect(waited).toBeLessThan(300 + SCHEDULING_MARGIN_MS);
     expect(await blocker).toMatchObject({ code: 'UPSTREAM_TIMEOUT' });
+  });
+
+  it("holds one tenant to its share of the slots however its headers are spelled, so another tenant's call goes through", async () => {
+    const delayMs = 400;
+    sample.faults.add({ action: { type: 'delay', ms: delayMs } });
+    // 4 slots: one tenant holds at most 3, in whatever spellings of its token and tenant.
+    const c = client({ maxConcurrency: 4, maxQueueMs: 10_000 });
+    const spellings: Array<[string, string]> = [
+      ['Bearer cap', 'cap.example'],
+      ['bearer cap', 'CAP.example'],
+      ['BEARER  cap', 'Cap.Example'],
+    ];
+    const mine = Array.from({ length: 6 }, (_, i) => c.listAuditLogs(request(i + 1, ...spellings[i % 3]!)));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const other = c.listAuditLogs(request(1, 'Bearer other', 'other.example'));
+    await Promise.all([...mine, other]);
+    const arrivals = sample.requests.map((r) => ({ at: r.receivedAt, other: r.headers.authorization === 'Bearer other' })).sort((a, b) => a.at - b.at);
+    // The other tenant's call reached the upstream in the first wave, not after the first tenant's calls freed a slot.
+    const otherAt = arrivals.find((a) => a.other)!.at;
+    expect(otherAt - arrivals[0]!.at).toBeLessThan(delayMs);
+    expect(arrivals.filter((a) => !a.other && a.at < otherAt)).toHaveLength(3);
   });
 });
