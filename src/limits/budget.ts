@@ -52,12 +52,16 @@ export type CostTable = Readonly<Record<string, FieldCostRule>>;
 
 const FREE: FieldCost = { calls: 0, items: 0 };
 
-/** A connection page: one call when `first` without a cursor (one window), two otherwise at most. */
+/**
+ * A connection page: one call when `first` without a cursor (one window), two otherwise
+ * at most. Its first call asks for one log more than the page (that one tells whether
+ * another page follows), never more than the largest page: what execution sends.
+ */
 export const connectionCost: FieldCostRule = (args) => {
   const first = pageSize(args.first);
   const last = pageSize(args.last);
   if (first === null || last === null) return FREE; // out of range: BAD_USER_INPUT before any call
-  const items = first ?? last ?? PAGE_SIZE.default;
+  const items = Math.min(PAGE_SIZE.max, (first ?? last ?? PAGE_SIZE.default) + 1);
   const oneWindow = last === undefined && isAbsentCursor(args.after) && isAbsentCursor(args.before);
   return { calls: oneWindow ? 1 : 2, items };
 };

@@ -11,22 +11,24 @@ const cost = (query: string, variables?: Record<string, unknown>, operationName?
   estimateUpstreamCost({ document: parse(query), variables, operationName, costTable });
 
 describe('estimateUpstreamCost', () => {
-  it('counts a first page as one call and its size as items; the default page is 25', () => {
-    expect(cost('{ auditLogs(first: 10) { totalCount } }')).toEqual({ calls: 1, items: 10 });
-    expect(cost('{ auditLogs { totalCount } }')).toEqual({ calls: 1, items: 25 });
+  it('counts a first page as one call and its size and the one more it reads as items; the default page is 25', () => {
+    expect(cost('{ auditLogs(first: 10) { totalCount } }')).toEqual({ calls: 1, items: 11 });
+    expect(cost('{ auditLogs { totalCount } }')).toEqual({ calls: 1, items: 26 });
+    // Never more than the largest page the upstream serves.
+    expect(cost('{ auditLogs(first: 2000) { totalCount } }')).toEqual({ calls: 1, items: 2000 });
   });
 
   it('counts pages that may span two windows as two calls', () => {
-    expect(cost('{ auditLogs(first: 10, after: "c") { totalCount } }')).toEqual({ calls: 2, items: 10 });
-    expect(cost('{ auditLogs(last: 10) { totalCount } }')).toEqual({ calls: 2, items: 10 });
-    expect(cost('{ auditLogs(last: 10, before: "c") { totalCount } }')).toEqual({ calls: 2, items: 10 });
-    expect(cost('{ auditLogs(first: 10, after: "") { totalCount } }')).toEqual({ calls: 1, items: 10 });
+    expect(cost('{ auditLogs(first: 10, after: "c") { totalCount } }')).toEqual({ calls: 2, items: 11 });
+    expect(cost('{ auditLogs(last: 10) { totalCount } }')).toEqual({ calls: 2, items: 11 });
+    expect(cost('{ auditLogs(last: 10, before: "c") { totalCount } }')).toEqual({ calls: 2, items: 11 });
+    expect(cost('{ auditLogs(first: 10, after: "") { totalCount } }')).toEqual({ calls: 1, items: 11 });
   });
 
   it('counts every field and alias, even identical ones that run as one call', () => {
     expect(cost('{ a: auditLogs(first: 5) { totalCount } b: auditLogs(first: 5) { totalCount } auditLogs(first: 5) { totalCount } }')).toEqual({
       calls: 3,
-      items: 15,
+      items: 18,
     });
     const hundred = Array.from({ length: 100 }, (_, i) => `a${i}: auditLogs(first: 2000) { totalCount }`).join(' ');
     expect(cost(`{ ${hundred} }`)).toEqual({ calls: 100, items: 200_000 });
@@ -34,9 +36,9 @@ describe('estimateUpstreamCost', () => {
 
   it('reads variables and their defaults', () => {
     const query = 'query Q($n: Int = 7, $after: String) { auditLogs(first: $n, after: $after) { totalCount } }';
-    expect(cost(query)).toEqual({ calls: 1, items: 7 });
-    expect(cost(query, { n: 300 })).toEqual({ calls: 1, items: 300 });
-    expect(cost(query, { n: 300, after: 'x' })).toEqual({ calls: 2, items: 300 });
+    expect(cost(query)).toEqual({ calls: 1, items: 8 });
+    expect(cost(query, { n: 300 })).toEqual({ calls: 1, items: 301 });
+    expect(cost(query, { n: 300, after: 'x' })).toEqual({ calls: 2, items: 301 });
   });
 
   it('leaves out-of-range or malformed sizes to the resolver (no cost)', () => {
@@ -54,13 +56,13 @@ describe('estimateUpstreamCost', () => {
         d: auditLogs(first: 4) @skip(if: true) { totalCount }
       }
       fragment F on Query { a: auditLogs(first: 1) { totalCount } }`;
-    expect(cost(query, { on: true })).toEqual({ calls: 3, items: 6 });
-    expect(cost(query, { on: false })).toEqual({ calls: 2, items: 3 });
+    expect(cost(query, { on: true })).toEqual({ calls: 3, items: 9 });
+    expect(cost(query, { on: false })).toEqual({ calls: 2, items: 5 });
   });
 
   it('costs the named operation only', () => {
     const document = 'query A { auditLogs(first: 1) { totalCount } } query B { auditLogs(first: 9) { totalCount } }';
-    expect(cost(document, undefined, 'B')).toEqual({ calls: 1, items: 9 });
+    expect(cost(document, undefined, 'B')).toEqual({ calls: 1, items: 10 });
   });
 
   it('counts node lookups per id, each asking for a lookup page', () => {
@@ -81,7 +83,7 @@ describe('estimateUpstreamCost', () => {
     expect(cost(hostile(15), { r: resellers(100) })).toEqual({ calls: 1500, items: 1500 * 2000 });
     const viaFragments = `query($r: [_Any!]!) { _entities(representations: $r) { ...E } }
       fragment E on _Entity { ...R } fragment R on Reseller { auditLogs(first: 100) { totalCount } }`;
-    expect(cost(viaFragments, { r: resellers(3) })).toEqual({ calls: 3, items: 300 });
+    expect(cost(viaFragments, { r: resellers(3) })).toEqual({ calls: 3, items: 303 });
     expect(cost('{ node(id: "x") { ... on Node { ... on AuditLog { id } } } }')).toEqual({ calls: 1, items: LOOKUP });
   });
 
@@ -111,8 +113,8 @@ describe('estimateUpstreamCost', () => {
       { __typename: 'Reseller', id: 'r2' },
       { __typename: 'Reseller', id: 'r3' },
     ];
-    // 2 AuditLog lookups + 3 resellers × (1 + 2 + 1 calls, 10 + 5 + 1 items)
-    expect(cost(query, { r: representations })).toEqual({ calls: 2 + 3 * 4, items: 2 * LOOKUP + 3 * 16 });
+    // 2 AuditLog lookups + 3 resellers × (1 + 2 + 1 calls, 11 + 6 + 2 items)
+    expect(cost(query, { r: representations })).toEqual({ calls: 2 + 3 * 4, items: 2 * LOOKUP + 3 * 19 });
     expect(cost(query, { r: [] })).toEqual({ calls: 0, items: 0 });
   });
 
@@ -120,7 +122,7 @@ describe('estimateUpstreamCost', () => {
     expect(cost('{ __schema { types { name } } __typename }')).toEqual({ calls: 0, items: 0 });
     expect(cost('{ ...A } fragment A on Query { ...B auditLogs(first: 1) { totalCount } } fragment B on Query { ...A }')).toEqual({
       calls: 1,
-      items: 1,
+      items: 2,
     });
   });
 
@@ -138,7 +140,7 @@ describe('estimateUpstreamCost', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 1, max: 2000 }), { minLength: 1, maxLength: 30 }), (sizes) => {
         const query = `{ ${sizes.map((size, i) => `a${i}: auditLogs(first: ${size}) { totalCount }`).join(' ')} }`;
-        expect(cost(query)).toEqual({ calls: sizes.length, items: sizes.reduce((a, b) => a + b, 0) });
+        expect(cost(query)).toEqual({ calls: sizes.length, items: sizes.reduce((a, b) => a + Math.min(2000, b + 1), 0) });
       }),
     );
   });

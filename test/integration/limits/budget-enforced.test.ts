@@ -44,6 +44,16 @@ describe('shapes that once passed the estimate', () => {
     expect(spent()).toEqual({ calls: 0, items: 0 });
   });
 
+  it('counts the one log more each page reads: three pages of 1999, 1999 and 1000 are refused before any call', async () => {
+    const { body } = await h.graphql(
+      '{ a: auditLogs(first: 1999) { totalCount } b: auditLogs(first: 1999) { totalCount } c: auditLogs(first: 1000) { totalCount } }',
+    );
+    expect(codes(body)).toEqual(['BAD_USER_INPUT']);
+    expect(body.errors![0]!.extensions!.budget).toMatchObject({ limit: 'UPSTREAM_BUDGET_ITEMS', planned: 2000 + 2000 + 1001, max: BUDGET.items });
+    // Refused whole, up front: no paid call, and not a null `data` after two of them.
+    expect(spent()).toEqual({ calls: 0, items: 0 });
+  });
+
   it('counts a single representations object as a list of one', async () => {
     const { body } = await h.graphql(ENTITY_HOSTILE, { r: resellers(1)[0] });
     expect(codes(body)).toEqual(['BAD_USER_INPUT']);
