@@ -5,7 +5,7 @@ const descriptions: Record<ErrorCode, string> = {
   BAD_USER_INPUT: 'Bad arguments, a bad cursor, a missing X-Tenant header, or an upstream 400.',
   UNAUTHENTICATED: 'Missing or malformed Authorization header, or an upstream 401.',
   FORBIDDEN: 'The upstream answered 403.',
-  RATE_LIMITED: 'The upstream answered 429; see extensions.retryAfterSeconds.',
+  RATE_LIMITED: 'The upstream answered 429 (see extensions.retryAfterSeconds); or a live tail was refused past its caps, or ended because its reader fell too far behind.',
   UPSTREAM_ERROR: 'The upstream answered 5xx or another unexpected status.',
   UPSTREAM_UNAVAILABLE: 'The upstream could not be reached (refused, reset, DNS failure).',
   UPSTREAM_TIMEOUT: 'The upstream did not answer within UPSTREAM_TIMEOUT_MS.',

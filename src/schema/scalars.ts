@@ -1,6 +1,7 @@
 import { GraphQLScalarType } from 'graphql';
 import { DateTimeResolver, JSONResolver, UUIDResolver } from 'graphql-scalars';
 import { builder } from '../builder.js';
+import { capDepth } from '../json-depth.js';
 
 /**
  * graphql-scalars' DateTime, serialising a Date to its ISO text itself. Its own
@@ -16,4 +17,10 @@ builder.addScalarType('DateTime', DateTime, {
   description: 'An ISO-8601 date-time with offset, such as 2026-11-20T10:15:30.123Z.',
 });
 builder.addScalarType('UUID', UUIDResolver);
-builder.addScalarType('JSON', JSONResolver);
+/** graphql-scalars' JSON, cut at a depth any response can be written with (see json-depth.ts). */
+const JSONValue = new GraphQLScalarType({
+  ...JSONResolver.toConfig(),
+  serialize: (value) => capDepth(JSONResolver.serialize(value)),
+});
+
+builder.addScalarType('JSON', JSONValue);

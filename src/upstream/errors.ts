@@ -1,4 +1,5 @@
 import { GatewayError, type UpstreamErrorDetails } from '../errors.js';
+import { capDepth } from '../json-depth.js';
 import { pickCamelOrPascal as pick } from './pick.js';
 import { classifyStatus, type StatusRule } from './status.js';
 
@@ -98,7 +99,8 @@ function upstreamDetails(status: number, body: unknown): UpstreamErrorDetails {
   const description = pick(obj, 'description', 'Description');
   if (description === null || typeof description === 'string') details.description = description;
   const errors = pick(obj, 'errors', 'Errors');
-  if (errors === null || Array.isArray(errors)) details.errors = errors;
+  // Passed on to the client: cut where it nests too deep to be written.
+  if (errors === null || Array.isArray(errors)) details.errors = capDepth(errors) as unknown[] | null;
   return details;
 }
 
