@@ -15,6 +15,13 @@ describe('checkCursorSecret', () => {
     [{ UPSTREAM_URL: 'https://api.cloudcockpit.com' }, 'warn'],
     [{ NODE_ENV: 'test', UPSTREAM_URL: 'https://api.cloudcockpit.com', CURSOR_SECRET: '' }, 'warn'],
     [{}, 'ok'],
+    // Any spelling of production, and any other set environment but development and test, is production.
+    [{ NODE_ENV: 'Production', UPSTREAM_URL: 'https://api.cloudcockpit.com' }, 'refuse'],
+    [{ NODE_ENV: 'prod', UPSTREAM_URL: 'https://api.cloudcockpit.com' }, 'refuse'],
+    [{ NODE_ENV: ' PRODUCTION ', UPSTREAM_URL: 'https://api.cloudcockpit.com' }, 'refuse'],
+    [{ NODE_ENV: 'staging', UPSTREAM_URL: 'https://api.cloudcockpit.com' }, 'refuse'],
+    [{ NODE_ENV: 'Development', UPSTREAM_URL: 'https://api.cloudcockpit.com' }, 'warn'],
+    [{ NODE_ENV: 'TEST', UPSTREAM_URL: 'https://api.cloudcockpit.com' }, 'warn'],
   ])('%j: %s', (env, kind) => {
     expect(checkCursorSecret(env).kind).toBe(kind);
   });
