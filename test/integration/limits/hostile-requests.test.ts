@@ -182,8 +182,8 @@ describe('the upstream budget', () => {
     expect(over.body.errors![0]!.extensions).toMatchObject({ budget: { limit: 'UPSTREAM_BUDGET_ITEMS', planned: 6000 } });
     expect(wide.sample.requests).toHaveLength(0);
 
-    // Exactly at the budget runs, and the identical requests share one upstream call.
-    const at = await wide.graphql(`{ a: auditLogs(first: 2000) { totalCount } b: auditLogs(first: 2000) { totalCount } c: auditLogs(first: 1000) { totalCount } }`);
+    // Exactly at the budget (2000 + 2000 + 999 and the one more it reads) runs, and the identical requests share one upstream call.
+    const at = await wide.graphql(`{ a: auditLogs(first: 2000) { totalCount } b: auditLogs(first: 2000) { totalCount } c: auditLogs(first: 999) { totalCount } }`);
     expect(at.body.errors).toBeUndefined();
     expect(wide.sample.requests).toHaveLength(2);
   });
@@ -192,7 +192,7 @@ describe('the upstream budget', () => {
     const response = await wide.graphql('query Q($n: Int) { a: auditLogs(first: $n) { totalCount } b: auditLogs(first: $n) { totalCount } b2: auditLogs(first: $n) { totalCount } }', {
       n: 1700,
     });
-    expect(response.body.errors![0]!.extensions).toMatchObject({ budget: { limit: 'UPSTREAM_BUDGET_ITEMS', planned: 5100 } });
+    expect(response.body.errors![0]!.extensions).toMatchObject({ budget: { limit: 'UPSTREAM_BUDGET_ITEMS', planned: 3 * 1701 } });
     expect(wide.sample.requests).toHaveLength(0);
   });
 });
