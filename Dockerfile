@@ -7,6 +7,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY tools ./tools
 RUN npm run build
 
 # Runtime stage: production dependencies and compiled code only, as a non-root user.
@@ -27,4 +28,4 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # node runs as PID 1's direct child of the runtime, not under `sh -c` or npm, so SIGTERM
 # reaches it and the graceful shutdown runs.
-CMD ["node", "dist/main.js"]
+CMD ["node", "dist/src/main.js"]

@@ -4,7 +4,7 @@
  * gateway and the sample upstream run in this process; after a warm-up, V8's sampling
  * heap profiler records every sampled allocation, collected or not, over a series of
  * requests, and the sites with the most bytes per request are listed (the in-process
- * upstream's own allocations included: `src/sample-upstream/`, and the socket writes
+ * upstream's own allocations included: `tools/sample-upstream/`, and the socket writes
  * of its bodies).
  *
  * Options: --items N (default 2000), --requests N (default 30 at 2000 items, 600 at
@@ -13,9 +13,9 @@
 import { Session } from 'node:inspector/promises';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { createLogger } from '../src/logger.js';
-import { createMetrics } from '../src/metrics.js';
-import { startSampleUpstream } from '../src/sample-upstream/index.js';
+import { createLogger } from '../src/observability/logger.js';
+import { createMetrics } from '../src/observability/metrics.js';
+import { startSampleUpstream } from '../tools/sample-upstream/index.js';
 import { createGateway } from '../src/gateway.js';
 import { createUpstreamClient } from '../src/upstream/client.js';
 import { CALLER, GATEWAY_PAGE_QUERY } from './scenarios.js';

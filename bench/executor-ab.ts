@@ -11,9 +11,9 @@
  */
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { createLogger } from '../src/logger.js';
-import { createMetrics } from '../src/metrics.js';
-import { startSampleUpstream } from '../src/sample-upstream/index.js';
+import { createLogger } from '../src/observability/logger.js';
+import { createMetrics } from '../src/observability/metrics.js';
+import { startSampleUpstream } from '../tools/sample-upstream/index.js';
 import { createGateway, type Gateway } from '../src/gateway.js';
 import { createUpstreamClient } from '../src/upstream/client.js';
 import { CALLER, GATEWAY_PAGE_QUERY } from './scenarios.js';

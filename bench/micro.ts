@@ -10,10 +10,10 @@
  * compared with its goal. These were test assertions once; as timings they depend on
  * the machine, so they live here and the tests keep only what the code must do.
  */
-import { parseAuditLogQuery } from '../src/sample-upstream/params.js';
-import { generateSeedLogs } from '../src/sample-upstream/seed.js';
-import { createSampleStore } from '../src/sample-upstream/store.js';
-import type { SampleQuery } from '../src/sample-upstream/types.js';
+import { parseAuditLogQuery } from '../tools/sample-upstream/params.js';
+import { generateSeedLogs } from '../tools/sample-upstream/seed.js';
+import { createSampleStore } from '../tools/sample-upstream/store.js';
+import type { SampleQuery } from '../tools/sample-upstream/types.js';
 import { decodeAuditLogPage } from '../src/upstream/decode.js';
 import { UPSTREAM_ITEM } from '../test/support/upstream-item.js';
 

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:profile`: a CPU profile of the gateway serving the 25-item page
- * at concurrency 32 (`node --cpu-prof dist/main.js`), summarised as the functions
+ * at concurrency 32 (`node --cpu-prof dist/src/main.js`), summarised as the functions
  * with the most self time and the packages they belong to. The .cpuprofile is kept
  * under bench/results/ (open it in Chrome DevTools or speedscope).
  *

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: what the gateway adds on top of the REST API it wraps.
  *
- * Starts the sample upstream, the gateway (`node dist/main.js`), the bare
+ * Starts the sample upstream, the gateway (`node dist/src/main.js`), the bare
  * baseline (bench/bare-server.ts) and Tailcall (bench/tailcall.ts) as separate
  * processes on loopback, loads each with autocannon at concurrency 1 and 32 after
  * a warm-up, and prints requests/s, latency, errors, the server's CPU per request
@@ -73,7 +73,7 @@ function build(): void {
   try {
     execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   } catch (error) {
-    if (!existsSync(`${ROOT}dist/main.js`)) throw error;
+    if (!existsSync(`${ROOT}dist/src/main.js`)) throw error;
     console.warn('npm run build failed; measuring the dist/ that is there.');
   }
 }

@@ -130,7 +130,7 @@ export function startSample(): Promise<ServerProcess> {
   return freePort().then((port) =>
     startNodeServer({
       name: 'sample upstream',
-      args: [`${ROOT}dist/sample-upstream/main.js`],
+      args: [`${ROOT}dist/tools/sample-upstream/main.js`],
       env: { ...DEPLOYED_ENV },
       port,
       readyPath: '/__sample/stats',
@@ -148,12 +148,12 @@ export interface GatewayStart {
   dist?: string;
 }
 
-/** The gateway as deployed: `node dist/main.js`, configured through the environment only. */
+/** The gateway as deployed: `node dist/src/main.js`, configured through the environment only. */
 export async function startGateway(upstreamUrl: string, options: GatewayStart = {}): Promise<ServerProcess> {
   const { env = {}, nodeArgs = [], name = 'gateway', dist = `${ROOT}dist` } = options;
   return startNodeServer({
     name,
-    args: [...nodeArgs, `${dist}/main.js`],
+    args: [...nodeArgs, `${dist}/src/main.js`],
     // In production the gateway refuses to start without its own cursor secret.
     env: { ...DEPLOYED_ENV, UPSTREAM_URL: upstreamUrl, CURSOR_SECRET: 'bench-cursor-secret-0123456789', ...env },
     port: await freePort(),

@@ -11,11 +11,11 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { createLogger } from '../src/logger.js';
-import { createMetrics } from '../src/metrics.js';
-import { startSampleUpstream } from '../src/sample-upstream/index.js';
+import { createLogger } from '../src/observability/logger.js';
+import { createMetrics } from '../src/observability/metrics.js';
+import { startSampleUpstream } from '../tools/sample-upstream/index.js';
 import { loadConfig } from '../src/config.js';
-import { createUpstream } from '../src/create-upstream.js';
+import { createUpstream } from '../src/upstream/index.js';
 import { createGateway } from '../src/gateway.js';
 import { subscribe, type SseSubscription } from '../test/support/sse.js';
 

@@ -7,9 +7,9 @@
  * appends what they asked for. Everything is scrubbed as a user's recording is.
  */
 import { rm } from 'node:fs/promises';
-import { probeUpstream } from '../src/probe/probe.js';
-import { createScrubber, startRecordingProxy, writeRecording } from '../src/replay/index.js';
-import { startSampleUpstream } from '../src/sample-upstream/index.js';
+import { probeUpstream } from '../tools/probe/probe.js';
+import { createScrubber, startRecordingProxy, writeRecording } from '../tools/replay/index.js';
+import { startSampleUpstream } from '../tools/sample-upstream/index.js';
 import { startHarness } from '../test/support/harness.js';
 import {
   ACCEPTANCE_WALKS,

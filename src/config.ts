@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { REPLAY_URL } from './replay/url.js';
+import { REPLAY_URL } from '../tools/replay/url.js';
 import type { UpstreamDialect } from './upstream/dialect.js';
 import { FIELD_MAP_SETTING, STATUS_MAP_SETTING } from './upstream/dialect-settings.js';
 import type { TailSettings } from './tail/options.js';

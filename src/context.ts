@@ -1,11 +1,11 @@
 import type { YogaInitialContext } from 'graphql-yoga';
-import { createNodeLoader, type NodeLoader } from './audit-logs/node-loader.js';
-import { createPageLoader, type PageLoader } from './audit-logs/page-loader.js';
+import { createNodeLoader, type NodeLoader } from './nodes/node-loader.js';
+import { createPageLoader, type PageLoader } from './pagination/page-loader.js';
 import { readCallerHeaders, requireCaller, type CallerHeaders } from './caller.js';
 import { createOperationBudget, type BudgetLimits } from './limits/operation-budget.js';
-import type { Logger } from './logger.js';
+import type { Logger } from './observability/logger.js';
 import type { CursorCodec } from './pagination/cursor.js';
-import { requestState } from './request-state.js';
+import { requestState } from './observability/request-state.js';
 import type { TailHub } from './tail/index.js';
 import type { ForwardedHeaders, UpstreamClient } from './upstream/types.js';
 

@@ -1,16 +1,16 @@
 import { createServer } from 'node:http';
 import { ConfigError, loadConfig, traceExportersFromEnv, type Config, type TraceExporterKind } from './config.js';
-import { createLogger } from './logger.js';
+import { createLogger } from './observability/logger.js';
 import { checkCursorSecret } from './cursor-secret-check.js';
-import { DEFAULT_LIVE_WRITES_EVERY_MS, startSampleUpstream } from './sample-upstream/index.js';
-import { replayDirectory, startReplayServer } from './replay/index.js';
-import { createMetrics } from './metrics.js';
-import { labelledOperationNames } from './operation-names.js';
+import { DEFAULT_LIVE_WRITES_EVERY_MS, startSampleUpstream } from '../tools/sample-upstream/index.js';
+import { replayDirectory, startReplayServer } from '../tools/replay/index.js';
+import { createMetrics } from './observability/metrics.js';
+import { labelledOperationNames } from './observability/operation-names.js';
 import { createGateway } from './gateway.js';
 import { createGracefulShutdown } from './shutdown.js';
-import { logTracingProblems } from './tracing.js';
-import { createTracing } from './tracing-setup.js';
-import { createUpstream } from './create-upstream.js';
+import { logTracingProblems } from './observability/tracing.js';
+import { createTracing } from './observability/tracing-setup.js';
+import { createUpstream } from './upstream/index.js';
 import { closeAll as closeLiveTails } from './tail/index.js';
 
 function readConfig(): Config & { traceExporters: TraceExporterKind[]; cursorSecretWarning?: string } {

@@ -1,5 +1,5 @@
 import type { Server, ServerResponse } from 'node:http';
-import type { Logger } from './logger.js';
+import type { Logger } from './observability/logger.js';
 
 export interface ShutdownTimings {
   /** After SIGTERM, how long new requests are still served while /readyz already answers 503. */
@@ -43,7 +43,7 @@ export function drainDelayFor(signal: NodeJS.Signals, delayMs: number): number {
  *    remaining connections are cut and the process exits 1);
  * 4. the resources close in order and the process exits 0.
  *
- * The signal must reach this process: run `node dist/main.js` directly (as the
+ * The signal must reach this process: run `node dist/src/main.js` directly (as the
  * Dockerfile does), not under `npm start` or `sh -c`, which do not pass SIGTERM on.
  */
 export function createGracefulShutdown(options: GracefulShutdownOptions): (signal: NodeJS.Signals) => Promise<void> {

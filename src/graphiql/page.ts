@@ -1,5 +1,5 @@
 import type { GraphiQLOptions } from 'graphql-yoga';
-import { graphiqlAssets, type GraphiQLAssetUrls } from './graphiql-assets.js';
+import { graphiqlAssets, type GraphiQLAssetUrls } from './assets.js';
 
 /** Credentials the embedded sample upstream accepts; meaningless anywhere else. */
 export const SAMPLE_HEADERS = {

@@ -3,7 +3,7 @@ import { PAGE_SIZE } from '../settings.js';
 import type { AuditLogRecord, ForwardedHeaders } from '../upstream/types.js';
 import { nodeKeyString, type AuditLogNodeKey } from './node-id.js';
 import { planNodeWindows, settleWindowPage, type NodeWindowRequest } from './node-windows.js';
-import type { PageLoader } from './page-loader.js';
+import type { PageLoader } from '../pagination/page-loader.js';
 
 /** Finds audit logs by the key inside their global id; null when the item no longer exists. */
 export interface NodeLoader {

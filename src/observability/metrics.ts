@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Outcome } from './request-state.js';
-import type { UpstreamCallEvent } from './upstream/types.js';
+import type { UpstreamCallEvent } from '../upstream/types.js';
 import { labelledOperationNames } from './operation-names.js';
 
 /** States of the upstream circuit breaker, as the gauge names them. */

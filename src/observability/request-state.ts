@@ -1,5 +1,5 @@
 import type { Span } from '@opentelemetry/api';
-import { correlationIdFrom } from './caller.js';
+import { correlationIdFrom } from '../caller.js';
 import type { TraceHeaders } from './tracing.js';
 
 /** What the log line, the metrics and the operation span report about one GraphQL operation. */

@@ -1,4 +1,4 @@
-import type { TraceExporterKind } from './config.js';
+import type { TraceExporterKind } from '../config.js';
 import { propagatingTracer, type Tracing } from './tracing.js';
 
 /**

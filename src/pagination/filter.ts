@@ -1,5 +1,5 @@
 import { badUserInput } from '../errors.js';
-import { filterFingerprint } from '../pagination/cursor.js';
+import { filterFingerprint } from './cursor.js';
 import { UPSTREAM_STATUS } from '../upstream/query.js';
 import type { AuditLogQuery, AuditLogStatus } from '../upstream/types.js';
 

@@ -1,5 +1,5 @@
 import { buildSearchParams } from '../upstream/query.js';
-import type { PageWindow } from '../pagination/window.js';
+import type { PageWindow } from './window.js';
 import type { AuditLogQuery, CallBudget, ForwardedHeaders, UpstreamClient, UpstreamPage } from '../upstream/types.js';
 
 export interface PageRequest {

@@ -2,7 +2,7 @@ import type { PageWindow } from './window.js';
 import { compareInstants, instantOf, type Instant, type PlacedLog } from './boundary.js';
 import type { Boundary } from './cursor.js';
 import { MAX_PAGE_SIZE } from './plan.js';
-import { tailWindow } from './tail.js';
+import { tailWindow } from './suffix-window.js';
 
 /**
  * The part of a walk a page reads from: the logs strictly between the `after` cut

@@ -1,7 +1,7 @@
 import type { GatewayContext } from '../context.js';
-import { placeLog, type PlacedLog } from '../pagination/boundary.js';
-import { decodeCursorArgs, type Boundary, type WalkState } from '../pagination/cursor.js';
-import { backwardBoundaries, forwardBoundaries } from '../pagination/edges.js';
+import { placeLog, type PlacedLog } from './boundary.js';
+import { decodeCursorArgs, type Boundary, type WalkState } from './cursor.js';
+import { backwardBoundaries, forwardBoundaries } from './edges.js';
 import {
   afterCut,
   backwardFollowUp,
@@ -16,10 +16,10 @@ import {
   selectForward,
   type ReadRange,
   type ReadSegment,
-} from '../pagination/range.js';
-import { resolveSlice } from '../pagination/slice.js';
-import { pinWindow } from '../pagination/window.js';
-import type { PageWindow } from '../pagination/window.js';
+} from './range.js';
+import { resolveSlice } from './slice.js';
+import { pinWindow } from './window.js';
+import type { PageWindow } from './window.js';
 import type { AuditLogQuery, AuditLogRecord } from '../upstream/types.js';
 import { normalizeFilter, type AuditLogFilterArgs } from './filter.js';
 

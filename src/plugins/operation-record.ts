@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { getOperationAST, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { requestState, type OperationRecord, type Outcome } from '../request-state.js';
+import { requestState, type OperationRecord, type Outcome } from '../observability/request-state.js';
 
 
 export interface ResultSummary {

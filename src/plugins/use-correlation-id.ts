@@ -1,6 +1,6 @@
 import type { ExecutionResult, GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { requestState } from '../request-state.js';
+import { requestState } from '../observability/request-state.js';
 
 function withCorrelationId(error: GraphQLError, correlationId: string): GraphQLError {
   if (error.extensions.correlationId === correlationId) return error;

@@ -2,8 +2,8 @@ import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { pino } from 'pino';
 import { causeOfMaskedError, withheldFromClients } from '../errors.js';
-import type { Logger } from '../logger.js';
-import { requestState } from '../request-state.js';
+import type { Logger } from '../observability/logger.js';
+import { requestState } from '../observability/request-state.js';
 import { durationMsOf, operationRecordOf, summarizeResult, type ResultSummary } from './operation-record.js';
 import { traceIdOf } from './use-tracing.js';
 

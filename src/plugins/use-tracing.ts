@@ -1,7 +1,7 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { Plugin } from 'graphql-yoga';
-import { requestState } from '../request-state.js';
-import { contextFromRequestHeaders, traceHeadersOfSpan, type SpanStarter } from '../tracing.js';
+import { requestState } from '../observability/request-state.js';
+import { contextFromRequestHeaders, traceHeadersOfSpan, type SpanStarter } from '../observability/tracing.js';
 import { summarizeResult } from './operation-record.js';
 
 /** The operation's trace id, for the log line; undefined when the request carried no operation. */

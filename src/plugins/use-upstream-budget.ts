@@ -1,7 +1,7 @@
 import { GraphQLError, isAbstractType, type GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { MAX_LOOKUP_ENTRIES } from '../settings.js';
-import { DEFAULT_COST_TABLE, estimateOperation, overBudget, type Budget, type CostTable } from './budget.js';
+import { DEFAULT_COST_TABLE, estimateOperation, overBudget, type Budget, type CostTable } from '../limits/budget.js';
 
 const LIMIT_NAMES = { calls: 'UPSTREAM_BUDGET_CALLS', items: 'UPSTREAM_BUDGET_ITEMS' } as const;
 const WHAT = { calls: 'upstream calls', items: 'audit-log items' } as const;

@@ -1,5 +1,5 @@
-import { builder } from '../builder.js';
-import { resolveAuditLogConnection } from '../audit-logs/connection.js';
+import { builder } from './builder.js';
+import { resolveAuditLogConnection } from '../pagination/read.js';
 import { AuditLogRef } from './audit-log.js';
 import { AuditLogFilterInput } from './audit-log-filter.js';
 

@@ -1,4 +1,4 @@
-import { builder } from '../builder.js';
+import { builder } from './builder.js';
 import { AuditLogStatusEnum } from './audit-log.js';
 
 export const AuditLogFilterInput = builder.inputType('AuditLogFilter', {

@@ -1,4 +1,4 @@
-import { builder } from '../builder.js';
+import { builder } from './builder.js';
 import type { TailEvent } from '../tail/index.js';
 import { AuditLogEdgeRef } from './audit-log-connection.js';
 import { AuditLogFilterInput } from './audit-log-filter.js';

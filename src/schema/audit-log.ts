@@ -1,8 +1,8 @@
 import { brandWithType } from '@pothos/core';
-import { builder } from '../builder.js';
-import { AUDIT_LOG_TYPENAME, auditLogKeyFromGlobalId, auditLogRawId, parseAuditLogRawId } from '../audit-logs/node-id.js';
+import { builder } from './builder.js';
+import { AUDIT_LOG_TYPENAME, auditLogKeyFromGlobalId, auditLogRawId, parseAuditLogRawId } from '../nodes/node-id.js';
 import type { AuditLogRecord } from '../upstream/types.js';
-import { isUuid } from '../uuid.js';
+import { isUuid } from '../model/uuid.js';
 
 export const AuditLogStatusEnum = builder.enumType('AuditLogStatus', {
   values: {

@@ -2,8 +2,8 @@ import SchemaBuilder from '@pothos/core';
 import DirectivesPlugin from '@pothos/plugin-directives';
 import FederationPlugin from '@pothos/plugin-federation';
 import RelayPlugin from '@pothos/plugin-relay';
-import { assertNodeIdCount, decodeNodeGlobalId } from './audit-logs/node-id.js';
-import type { GatewayContext } from './context.js';
+import { assertNodeIdCount, decodeNodeGlobalId } from '../nodes/node-id.js';
+import type { GatewayContext } from '../context.js';
 
 /** The Pothos builder: plugins and scalar shapes only, no types (they live in src/schema/). */
 export const builder = new SchemaBuilder<{

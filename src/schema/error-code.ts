@@ -1,4 +1,4 @@
-import { builder } from '../builder.js';
+import { builder } from './builder.js';
 import { ERROR_CODES, type ErrorCode } from '../errors.js';
 
 const descriptions: Record<ErrorCode, string> = {

@@ -1,5 +1,5 @@
-import { auditLogRawId, AUDIT_LOG_TYPENAME } from '../audit-logs/node-id.js';
-import { builder } from '../builder.js';
+import { auditLogRawId, AUDIT_LOG_TYPENAME } from '../nodes/node-id.js';
+import { builder } from './builder.js';
 import { resolveGlobalIdsSynchronously } from './sync-global-ids.js';
 import './scalars.js';
 import './error-code.js';

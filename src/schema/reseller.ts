@@ -1,8 +1,8 @@
-import { builder } from '../builder.js';
-import { resolveAuditLogConnection } from '../audit-logs/connection.js';
-import type { AuditLogFilterArgs } from '../audit-logs/filter.js';
+import { builder } from './builder.js';
+import { resolveAuditLogConnection } from '../pagination/read.js';
+import type { AuditLogFilterArgs } from '../pagination/filter.js';
 import { badUserInput } from '../errors.js';
-import { isUuid } from '../uuid.js';
+import { isUuid } from '../model/uuid.js';
 import { AuditLogRef } from './audit-log.js';
 import { AuditLogConnectionRef } from './audit-log-connection.js';
 import { AuditLogFilterInput } from './audit-log-filter.js';

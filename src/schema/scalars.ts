@@ -1,7 +1,7 @@
 import { GraphQLScalarType } from 'graphql';
 import { DateTimeResolver, JSONResolver, UUIDResolver } from 'graphql-scalars';
-import { builder } from '../builder.js';
-import { capDepth } from '../json-depth.js';
+import { builder } from './builder.js';
+import { capDepth } from '../model/json-depth.js';
 
 /**
  * graphql-scalars' DateTime, serialising a Date to its ISO text itself. Its own

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Registry } from 'prom-client';
-import { normalizeFilter, type AuditLogFilterArgs } from '../audit-logs/filter.js';
+import { normalizeFilter, type AuditLogFilterArgs } from '../pagination/filter.js';
 import { badUserInput, GatewayError } from '../errors.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../observability/logger.js';
 import type { CursorCodec } from '../pagination/cursor.js';
 import { MAX_PAGE_SIZE } from '../pagination/plan.js';
 import type { PageWindow } from '../pagination/window.js';

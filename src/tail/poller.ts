@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GatewayError, type ErrorCode } from '../errors.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../observability/logger.js';
 import { MAX_PAGE_SIZE } from '../pagination/plan.js';
 import type { AuditLogQuery, UpstreamClient } from '../upstream/types.js';
 import { backoffDelayMs, givesUp, pollFailureAction } from './backoff.js';

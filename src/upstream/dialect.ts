@@ -1,5 +1,5 @@
 import { decodeAuditLogPage, STATUS_FROM_UPSTREAM } from './decode.js';
-import { shiftIso } from './ticks.js';
+import { shiftIso } from '../model/instant.js';
 import type { AuditLogQuery, AuditLogStatus, UpstreamPage, UpstreamStatus } from './types.js';
 
 /**

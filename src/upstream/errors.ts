@@ -1,5 +1,5 @@
 import { GatewayError, type UpstreamErrorDetails } from '../errors.js';
-import { capDepth } from '../json-depth.js';
+import { capDepth } from '../model/json-depth.js';
 import { pickCamelOrPascal as pick } from './pick.js';
 import { classifyStatus, type StatusRule } from './status.js';
 

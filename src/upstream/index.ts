@@ -1,10 +1,10 @@
-import type { Config } from './config.js';
-import type { GatewayMetrics } from './metrics.js';
-import { propagatingTracer, traceUpstreamCalls, type SpanStarter } from './tracing.js';
-import { createUpstreamClient, type UpstreamClientOptions, type UpstreamLogger } from './upstream/client.js';
-import { shareUpstreamCalls } from './upstream/shared-calls.js';
-import { watchItemKeys } from './upstream-item-keys.js';
-import type { UpstreamClient } from './upstream/types.js';
+import type { Config } from '../config.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
+import { propagatingTracer, traceUpstreamCalls, type SpanStarter } from '../observability/tracing.js';
+import { createUpstreamClient, type UpstreamClientOptions, type UpstreamLogger } from './client.js';
+import { shareUpstreamCalls } from './shared-calls.js';
+import { watchItemKeys } from './item-keys.js';
+import type { UpstreamClient } from './types.js';
 
 /** The settings the upstream side is built from. */
 export type UpstreamConfig = Pick<

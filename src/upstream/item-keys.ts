@@ -1,6 +1,6 @@
-import type { Logger } from './logger.js';
-import { READ_KEYS, REQUIRED_KEYS } from './upstream/dialect.js';
-import type { UpstreamClient } from './upstream/types.js';
+import type { Logger } from '../observability/logger.js';
+import { READ_KEYS, REQUIRED_KEYS } from './dialect.js';
+import type { UpstreamClient } from './types.js';
 
 /**
  * The upstream documents its items only as `array[object]`, so the keys the gateway

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/observability/logger.js';
 import { createGateway } from '../../src/gateway.js';
-import { startLiveWrites } from '../../src/sample-upstream/index.js';
+import { startLiveWrites } from '../../tools/sample-upstream/index.js';
 import { createUpstreamClient } from '../../src/upstream/client.js';
 import { useHarness } from '../support/use-harness.js';
 

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent, request } from 'undici';
 import { ERROR_CODES } from '../../src/errors.js';
-import { startSampleUpstream, type SampleUpstream } from '../../src/sample-upstream/index.js';
-import { SAMPLE_RESELLERS } from '../../src/sample-upstream/seed.js';
+import { startSampleUpstream, type SampleUpstream } from '../../tools/sample-upstream/index.js';
+import { SAMPLE_RESELLERS } from '../../tools/sample-upstream/seed.js';
 import { startGatewayProcess, type GatewayProcess } from './support/gateway-process.js';
 
 /**

@@ -1,6 +1,6 @@
 import { serverAudits, type AuditResult } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSampleUpstream, type SampleUpstream } from '../../src/sample-upstream/index.js';
+import { startSampleUpstream, type SampleUpstream } from '../../tools/sample-upstream/index.js';
 import { startGatewayProcess, type GatewayProcess } from './support/gateway-process.js';
 
 /**

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SAMPLE_RESELLERS } from '../../src/sample-upstream/seed.js';
-import type { RecordedRequest } from '../../src/sample-upstream/index.js';
+import { SAMPLE_RESELLERS } from '../../tools/sample-upstream/seed.js';
+import type { RecordedRequest } from '../../tools/sample-upstream/index.js';
 import { CALLER } from '../support/harness.js';
 import { subscribe } from '../support/sse.js';
 import { startSupergraph, type Supergraph } from './support/supergraph.js';

@@ -1,5 +1,5 @@
 import { beforeEach } from 'vitest';
-import { startSampleUpstream, type SampleUpstream, type SampleUpstreamOptions } from '../../src/sample-upstream/index.js';
+import { startSampleUpstream, type SampleUpstream, type SampleUpstreamOptions } from '../../tools/sample-upstream/index.js';
 import { useStarted } from './use-started.js';
 
 /**

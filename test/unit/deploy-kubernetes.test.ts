@@ -160,7 +160,7 @@ describe('deploy/kubernetes', () => {
     expect(container.image).toBe(title);
     expect(kustomization.images).toEqual([expect.objectContaining({ name: title })]);
     // Exec form with node itself, so SIGTERM reaches node (not npm or sh -c).
-    expect(runtime).toMatch(/^CMD \["node", "dist\/main\.js"\]$/m);
+    expect(runtime).toMatch(/^CMD \["node", "dist\/src\/main\.js"\]$/m);
     expect(container.command).toBeUndefined();
     expect(container.args).toBeUndefined();
     expect(runtime).toMatch(/^HEALTHCHECK /m);

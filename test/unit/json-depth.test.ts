@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { capDepth, MAX_JSON_DEPTH, nestsWithin, TOO_DEEP } from '../../src/json-depth.js';
+import { capDepth, MAX_JSON_DEPTH, nestsWithin, TOO_DEEP } from '../../src/model/json-depth.js';
 
 const nested = (levels: number): unknown => {
   let value: unknown = 'bottom';

@@ -9,7 +9,7 @@ import {
   MAX_NODE_IDS,
   MAX_NODE_TIMESTAMP_MS,
   parseAuditLogRawId,
-} from '../../src/audit-logs/node-id.js';
+} from '../../src/nodes/node-id.js';
 import { GatewayError } from '../../src/errors.js';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');

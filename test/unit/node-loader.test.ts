@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { AuditLogNodeKey } from '../../src/audit-logs/node-id.js';
-import { createNodeLoader } from '../../src/audit-logs/node-loader.js';
-import type { PageLoader, PageRequest } from '../../src/audit-logs/page-loader.js';
+import type { AuditLogNodeKey } from '../../src/nodes/node-id.js';
+import { createNodeLoader } from '../../src/nodes/node-loader.js';
+import type { PageLoader, PageRequest } from '../../src/pagination/page-loader.js';
 import { GatewayError } from '../../src/errors.js';
-import { createSampleStore } from '../../src/sample-upstream/store.js';
+import { createSampleStore } from '../../tools/sample-upstream/store.js';
 import { decodeAuditLogPage } from '../../src/upstream/decode.js';
 import type { ForwardedHeaders } from '../../src/upstream/types.js';
 

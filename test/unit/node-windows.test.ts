@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { AuditLogNodeKey } from '../../src/audit-logs/node-id.js';
+import type { AuditLogNodeKey } from '../../src/nodes/node-id.js';
 import {
   DEFAULT_MAX_MERGED_SPAN_MS,
   planNodeWindows,
   settleWindowPage,
   windowAround,
   type NodeWindowRequest,
-} from '../../src/audit-logs/node-windows.js';
+} from '../../src/nodes/node-windows.js';
 
 const HOUR = 3_600_000;
 const T0 = Date.parse('2026-11-01T00:00:00.000Z');

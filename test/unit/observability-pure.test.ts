@@ -1,10 +1,10 @@
 import { ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, traceExportersFromEnv } from '../../src/config.js';
-import { boundedLabel, createMetrics, knownNameLabel, statusClass } from '../../src/metrics.js';
+import { boundedLabel, createMetrics, knownNameLabel, statusClass } from '../../src/observability/metrics.js';
 import { summarizeResult } from '../../src/plugins/operation-record.js';
 import { levelFor } from '../../src/plugins/use-operation-log.js';
-import { contextFromRequestHeaders, propagatingTracer, traceHeadersOfSpan } from '../../src/tracing.js';
+import { contextFromRequestHeaders, propagatingTracer, traceHeadersOfSpan } from '../../src/observability/tracing.js';
 
 const CALLER_TRACE = '0af7651916cd43dd8448eb211c80319c';
 const CALLER_SPAN = 'b7ad6b7169203331';

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { parse, Kind } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { createMetrics, knownNameLabel } from '../../src/metrics.js';
-import { labelledOperationNames, SHIPPED_OPERATION_NAMES } from '../../src/operation-names.js';
+import { createMetrics, knownNameLabel } from '../../src/observability/metrics.js';
+import { labelledOperationNames, SHIPPED_OPERATION_NAMES } from '../../src/observability/operation-names.js';
 
 const OPERATIONS_DIR = new URL('../../operations/', import.meta.url);
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { tailWindow } from '../../src/pagination/tail.js';
+import { tailWindow } from '../../src/pagination/suffix-window.js';
 
 const covers = (window: { pageNumber: number; pageSize: number }) => ({
   from: (window.pageNumber - 1) * window.pageSize,

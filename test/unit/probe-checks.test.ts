@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { checkBadToken, checkOrder, checkPagination, checkStatuses, percentile, runChecks } from '../../src/probe/checks.js';
-import type { ProbeExchange, ProbeRun } from '../../src/probe/exchange.js';
-import { analyseItemKeys } from '../../src/probe/item-keys.js';
-import { formatReport } from '../../src/probe/report.js';
-import { createScrubber } from '../../src/replay/scrub.js';
-import { normaliseQuery } from '../../src/replay/recording.js';
+import { checkBadToken, checkOrder, checkPagination, checkStatuses, percentile, runChecks } from '../../tools/probe/checks.js';
+import type { ProbeExchange, ProbeRun } from '../../tools/probe/exchange.js';
+import { analyseItemKeys } from '../../tools/probe/item-keys.js';
+import { formatReport } from '../../tools/probe/report.js';
+import { createScrubber } from '../../tools/replay/scrub.js';
+import { normaliseQuery } from '../../tools/replay/recording.js';
 import { DOCUMENTED_DIALECT } from '../../src/upstream/dialect.js';
 
 const item = (id: string, timestamp: string, status = 'Succeded') => ({ id, timestamp, status, operation: 'CreateOrder' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createFaultController, parseFaultRule, type FaultAction } from '../../src/sample-upstream/faults.js';
+import { createFaultController, parseFaultRule, type FaultAction } from '../../tools/sample-upstream/faults.js';
 
 const drop: FaultAction = { type: 'drop' };
 const hang: FaultAction = { type: 'hang' };

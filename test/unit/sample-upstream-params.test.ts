@@ -5,8 +5,8 @@ import {
   parseAuditLogQuery,
   parseDateTime,
   parseOperations,
-} from '../../src/sample-upstream/params.js';
-import type { SampleQuery } from '../../src/sample-upstream/types.js';
+} from '../../tools/sample-upstream/params.js';
+import type { SampleQuery } from '../../tools/sample-upstream/types.js';
 
 const NOW = Date.parse('2026-11-20T10:15:30.123Z');
 

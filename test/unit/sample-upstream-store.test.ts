@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { parseAuditLogQuery } from '../../src/sample-upstream/params.js';
+import { parseAuditLogQuery } from '../../tools/sample-upstream/params.js';
 import {
   SAMPLE_CUSTOMERS,
   SAMPLE_OPERATIONS,
   SAMPLE_RESELLERS,
   SEED_WINDOW_MS,
   generateSeedLogs,
-} from '../../src/sample-upstream/seed.js';
-import { createSampleStore, paginate, selectPage, toEntry, fillLog } from '../../src/sample-upstream/store.js';
-import type { SampleLog, SampleQuery } from '../../src/sample-upstream/types.js';
+} from '../../tools/sample-upstream/seed.js';
+import { createSampleStore, paginate, selectPage, toEntry, fillLog } from '../../tools/sample-upstream/store.js';
+import type { SampleLog, SampleQuery } from '../../tools/sample-upstream/types.js';
 
 const NOW = new Date('2026-11-20T10:15:30.123Z');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createSampleStore, generateSeedLogs, parseAuditLogQuery } from '../../src/sample-upstream/index.js';
-import { parseVariantNames, variantBody, variantParams } from '../../src/sample-upstream/variants.js';
+import { createSampleStore, generateSeedLogs, parseAuditLogQuery } from '../../tools/sample-upstream/index.js';
+import { parseVariantNames, variantBody, variantParams } from '../../tools/sample-upstream/variants.js';
 
 const NOW = new Date('2026-11-20T12:00:00.000Z');
 

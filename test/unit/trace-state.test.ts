@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_TRACESTATE_LENGTH, wellFormedTracestate } from '../../src/trace-state.js';
+import { MAX_TRACESTATE_LENGTH, wellFormedTracestate } from '../../src/observability/trace-state.js';
 
 describe('wellFormedTracestate', () => {
   it.each([

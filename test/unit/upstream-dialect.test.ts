@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
-import { replayDirectory } from '../../src/replay/url.js';
+import { replayDirectory } from '../../tools/replay/url.js';
 import { createDialect, decodeUpstreamPage, DOCUMENTED_DIALECT, parseFieldMap, parseStatusMap, toUpstreamQuery } from '../../src/upstream/dialect.js';
 import { buildSearchParams } from '../../src/upstream/query.js';
-import { addTicks, formatTicks, parseTicks, shiftIso } from '../../src/upstream/ticks.js';
+import { addTicks, formatTicks, parseTicks, shiftIso } from '../../src/model/instant.js';
 
 describe('ticks', () => {
   it('reads and writes 7 fractional digits exactly', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { missingItemKeys, READ_ITEM_KEYS } from '../../src/upstream-item-keys.js';
+import { missingItemKeys, READ_ITEM_KEYS } from '../../src/upstream/item-keys.js';
 
 const full = Object.fromEntries(READ_ITEM_KEYS.map((key) => [key, null]));
 

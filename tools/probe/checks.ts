@@ -3,9 +3,9 @@ import {
   formatFieldMap,
   formatStatusMap,
   type UpstreamDialect,
-} from '../upstream/dialect.js';
-import type { AuditLogStatus } from '../upstream/types.js';
-import { addTicks, formatTicks, parseTicks } from '../upstream/ticks.js';
+} from '../../src/upstream/dialect.js';
+import type { AuditLogStatus } from '../../src/upstream/types.js';
+import { addTicks, formatTicks, parseTicks } from '../../src/model/instant.js';
 import { findExchange, findExchanges, isObject, itemsOf, paginationOf, type ProbeExchange, type ProbeRun } from './exchange.js';
 import { analyseItemKeys, isRequired, readKey, type KeyAnalysis } from './item-keys.js';
 import { fractionDigits, notBefore, PROBE_PAGE_SIZE } from './runner.js';

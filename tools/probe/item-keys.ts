@@ -1,5 +1,5 @@
-import { READ_KEYS, REQUIRED_KEYS, type UpstreamDialect } from '../upstream/dialect.js';
-import { parseTicks } from '../upstream/ticks.js';
+import { READ_KEYS, REQUIRED_KEYS, type UpstreamDialect } from '../../src/upstream/dialect.js';
+import { parseTicks } from '../../src/model/instant.js';
 
 /** Where one key the gateway reads was found in the upstream's items. */
 export interface KeyFinding {

@@ -7,7 +7,7 @@
  * 2: the probe could not run or finish.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
 import { probeUpstream } from './probe.js';
 
 function fail(message: string): never {

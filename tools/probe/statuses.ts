@@ -1,6 +1,6 @@
-import { STATUS_FROM_UPSTREAM } from '../upstream/decode.js';
-import { AUDIT_LOG_STATUSES, type UpstreamDialect } from '../upstream/dialect.js';
-import type { AuditLogStatus } from '../upstream/types.js';
+import { STATUS_FROM_UPSTREAM } from '../../src/upstream/decode.js';
+import { AUDIT_LOG_STATUSES, type UpstreamDialect } from '../../src/upstream/dialect.js';
+import type { AuditLogStatus } from '../../src/upstream/types.js';
 
 /** Likely other spellings of each status; the first ones are also tried as Status filters. */
 export const STATUS_GUESSES: Readonly<Record<AuditLogStatus, readonly string[]>> = {

@@ -1,6 +1,6 @@
 /**
- * Runs the sample upstream on its own: `tsx src/sample-upstream/main.ts` or
- * `node dist/sample-upstream/main.js`. PORT (default 0: any free port) and
+ * Runs the sample upstream on its own: `tsx tools/sample-upstream/main.ts` or
+ * `node dist/tools/sample-upstream/main.js`. PORT (default 0: any free port) and
  * HOST (default 127.0.0.1). Prints one JSON line with the URL once listening.
  */
 import { startSampleUpstream } from './server.js';

@@ -1,5 +1,5 @@
 import { mulberry32, pick, randomUuid, type Random } from './prng.js';
-import { formatTicks } from '../upstream/ticks.js';
+import { formatTicks } from '../../src/model/instant.js';
 import type { SampleLog } from './types.js';
 
 export interface SampleReseller {

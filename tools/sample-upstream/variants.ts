@@ -1,4 +1,4 @@
-import { shiftIso } from '../upstream/ticks.js';
+import { shiftIso } from '../../src/model/instant.js';
 import type { FieldError } from './types.js';
 
 /**

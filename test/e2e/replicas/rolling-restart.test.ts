@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { startSampleUpstream, type SampleUpstream } from '../../../src/sample-upstream/index.js';
+import { startSampleUpstream, type SampleUpstream } from '../../../tools/sample-upstream/index.js';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.js';
 import { freePort, HAPROXY, haproxyAvailable, startHaproxy, type Haproxy, type ServerStats } from './support/haproxy.js';
 import { startLoad } from './support/load.js';

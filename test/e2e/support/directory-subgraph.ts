@@ -7,7 +7,7 @@ import DirectivesPlugin from '@pothos/plugin-directives';
 import FederationPlugin from '@pothos/plugin-federation';
 import type { GraphQLSchema } from 'graphql';
 import { createYoga } from 'graphql-yoga';
-import { SAMPLE_RESELLERS, type SampleReseller } from '../../../src/sample-upstream/seed.js';
+import { SAMPLE_RESELLERS, type SampleReseller } from '../../../tools/sample-upstream/seed.js';
 
 /**
  * A small second subgraph for supergraph tests: a "directory" that owns

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_JSON_DEPTH, TOO_DEEP } from '../../../src/json-depth.js';
+import { MAX_JSON_DEPTH, TOO_DEEP } from '../../../src/model/json-depth.js';
 import { UPSTREAM_ITEM } from '../../support/upstream-item.js';
 import { useHarness } from '../../support/use-harness.js';
 

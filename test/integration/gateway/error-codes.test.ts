@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { FaultAction } from '../../../src/sample-upstream/index.js';
+import type { FaultAction } from '../../../tools/sample-upstream/index.js';
 import { GatewayCursorsDocument, GatewayWalkPageDocument } from '../../generated/operations.js';
 import { startHarness, type GraphQLResponse, type Harness } from '../../support/harness.js';
 import { useHarness } from '../../support/use-harness.js';

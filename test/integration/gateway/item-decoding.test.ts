@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SampleLog } from '../../../src/sample-upstream/index.js';
+import type { SampleLog } from '../../../tools/sample-upstream/index.js';
 import { AuditLogsPageDocument, type AuditLogFilter, type AuditLogsPageQuery } from '../../generated/operations.js';
 import type { Harness } from '../../support/harness.js';
 import { useHarness } from '../../support/use-harness.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FaultAction } from '../../../src/sample-upstream/index.js';
+import type { FaultAction } from '../../../tools/sample-upstream/index.js';
 import { GatewayAliasedPagesDocument, GatewayWalkPageDocument } from '../../generated/operations.js';
 import { CALLER } from '../../support/harness.js';
 import { useHarness } from '../../support/use-harness.js';

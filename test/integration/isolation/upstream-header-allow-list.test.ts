@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { SAMPLE_RESELLERS } from '../../../src/sample-upstream/seed.js';
-import type { RecordedRequest } from '../../../src/sample-upstream/index.js';
+import { SAMPLE_RESELLERS } from '../../../tools/sample-upstream/seed.js';
+import type { RecordedRequest } from '../../../tools/sample-upstream/index.js';
 import { useHarness } from '../../support/use-harness.js';
 
 /**

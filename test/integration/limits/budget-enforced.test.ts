@@ -1,6 +1,6 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { SAMPLE_RESELLERS } from '../../../src/sample-upstream/seed.js';
+import { SAMPLE_RESELLERS } from '../../../tools/sample-upstream/seed.js';
 import { PAGE_SIZE } from '../../../src/settings.js';
 import type { Harness } from '../../support/harness.js';
 import { useHarness } from '../../support/use-harness.js';

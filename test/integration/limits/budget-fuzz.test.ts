@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SAMPLE_RESELLERS } from '../../../src/sample-upstream/seed.js';
+import { SAMPLE_RESELLERS } from '../../../tools/sample-upstream/seed.js';
 import { useHarness } from '../../support/use-harness.js';
 
 /**

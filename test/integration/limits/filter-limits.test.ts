@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SAMPLE_RESELLERS } from '../../../src/sample-upstream/seed.js';
+import { SAMPLE_RESELLERS } from '../../../tools/sample-upstream/seed.js';
 import { useHarness } from '../../support/use-harness.js';
 
 /** Filter strings are bounded (contract 7), and a UUID's case never matters. */

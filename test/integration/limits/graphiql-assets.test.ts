@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { request } from 'undici';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { chooseEncoding } from '../../../src/graphiql-assets.js';
+import { chooseEncoding } from '../../../src/graphiql/assets.js';
 import { startHarness } from '../../support/harness.js';
 import { useHarness } from '../../support/use-harness.js';
 

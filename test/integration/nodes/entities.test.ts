@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SAMPLE_RESELLERS } from '../../../src/sample-upstream/seed.js';
+import { SAMPLE_RESELLERS } from '../../../tools/sample-upstream/seed.js';
 import { CALLER } from '../../support/harness.js';
 import { useHarness } from '../../support/use-harness.js';
 

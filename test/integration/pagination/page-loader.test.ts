@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createPageLoader, type PageRequest } from '../../../src/audit-logs/page-loader.js';
-import { startSampleUpstream, type SampleUpstream } from '../../../src/sample-upstream/index.js';
+import { createPageLoader, type PageRequest } from '../../../src/pagination/page-loader.js';
+import { startSampleUpstream, type SampleUpstream } from '../../../tools/sample-upstream/index.js';
 import { createUpstreamClient } from '../../../src/upstream/client.js';
 import type { UpstreamClient } from '../../../src/upstream/types.js';
 

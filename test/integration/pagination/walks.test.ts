@@ -1,6 +1,6 @@
 import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { SampleLog } from '../../../src/sample-upstream/index.js';
+import type { SampleLog } from '../../../tools/sample-upstream/index.js';
 import { type AuditLogFilter, type GatewayWalkPageQueryVariables } from '../../generated/operations.js';
 import { CALLER } from '../../support/harness.js';
 import { useHarness } from '../../support/use-harness.js';

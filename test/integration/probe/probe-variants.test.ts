@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
-import { probeUpstream, type ProbeResult } from '../../../src/probe/probe.js';
-import { SAMPLE_VARIANTS, startSampleUpstream, type SampleUpstream, type SampleVariantName } from '../../../src/sample-upstream/index.js';
+import { probeUpstream, type ProbeResult } from '../../../tools/probe/probe.js';
+import { SAMPLE_VARIANTS, startSampleUpstream, type SampleUpstream, type SampleVariantName } from '../../../tools/sample-upstream/index.js';
 import type { UpstreamDialect } from '../../../src/upstream/dialect.js';
-import { parseTicks } from '../../../src/upstream/ticks.js';
+import { parseTicks } from '../../../src/model/instant.js';
 import type { AuditLogFilter, AuditLogStatus } from '../../generated/operations.js';
 import { startHarness } from '../../support/harness.js';
 import { walkPage, type WalkPage } from '../../support/walk.js';

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { readRecording } from '../../../src/replay/index.js';
+import { readRecording } from '../../../tools/replay/index.js';
 import { startGatewayProcess, type GatewayProcess } from '../../e2e/support/gateway-process.js';
 import { ACCEPTANCE_WALKS, RECORDING_CALLER, RECORDING_DIR } from '../../support/replay-acceptance.js';
 

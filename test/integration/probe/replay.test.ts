@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { probeUpstream } from '../../../src/probe/probe.js';
-import { startReplayServer, type ReplayServer } from '../../../src/replay/index.js';
-import { SAMPLE_USERS, startSampleUpstream, type SampleUpstream } from '../../../src/sample-upstream/index.js';
+import { probeUpstream } from '../../../tools/probe/probe.js';
+import { startReplayServer, type ReplayServer } from '../../../tools/replay/index.js';
+import { SAMPLE_USERS, startSampleUpstream, type SampleUpstream } from '../../../tools/sample-upstream/index.js';
 import { startHarness, type Harness } from '../../support/harness.js';
 import {
   ACCEPTANCE_WALKS,
@@ -124,7 +124,7 @@ describe('the probe command', () => {
   afterAll(() => sample.close());
 
   const run = (args: string[], env: Record<string, string>) =>
-    promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/probe/main.ts', ...args], {
+    promisify(execFile)(process.execPath, ['--import', 'tsx', 'tools/probe/main.ts', ...args], {
       env: { PATH: process.env.PATH ?? '', ...env },
       timeout: 60_000,
     }).then(

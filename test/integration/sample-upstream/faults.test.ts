@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Agent, request } from 'undici';
-import { startSampleUpstream } from '../../../src/sample-upstream/index.js';
-import type { SampleLog } from '../../../src/sample-upstream/types.js';
+import { startSampleUpstream } from '../../../tools/sample-upstream/index.js';
+import type { SampleLog } from '../../../tools/sample-upstream/types.js';
 import { useSampleUpstream } from '../../support/use-sample-upstream.js';
 
 const NOW = new Date('2026-11-20T10:15:30.123Z');

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 
-const MAIN = fileURLToPath(new URL('../../../src/sample-upstream/main.ts', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../../tools/sample-upstream/main.ts', import.meta.url));
 const children: ChildProcess[] = [];
 
 function run(env: Record<string, string>): ChildProcess {

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { startSampleUpstream } from '../../../src/sample-upstream/index.js';
+import { startSampleUpstream } from '../../../tools/sample-upstream/index.js';
 import { sleep } from './support.js';
 
 it('the sample upstream writes new logs on its own only when asked, stamped now', async () => {

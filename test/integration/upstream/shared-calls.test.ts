@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayError } from '../../../src/errors.js';
-import { startSampleUpstream, type SampleUpstream } from '../../../src/sample-upstream/index.js';
+import { startSampleUpstream, type SampleUpstream } from '../../../tools/sample-upstream/index.js';
 import { createUpstreamClient } from '../../../src/upstream/client.js';
 import { withCoalescing } from '../../../src/upstream/coalesce.js';
 import { withResponseCache } from '../../../src/upstream/response-cache.js';

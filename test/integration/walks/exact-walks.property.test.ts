@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compareNewestFirst } from '../../../src/sample-upstream/seed.js';
+import { compareNewestFirst } from '../../../tools/sample-upstream/seed.js';
 import type { AuditLogFilter } from '../../generated/operations.js';
 import { useHarness } from '../../support/use-harness.js';
 import { walkPage, type WalkPage } from '../../support/walk.js';

@@ -1,7 +1,7 @@
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../../../src/sample-upstream/prng.js';
-import type { SampleLog } from '../../../src/sample-upstream/index.js';
+import { mulberry32 } from '../../../tools/sample-upstream/prng.js';
+import type { SampleLog } from '../../../tools/sample-upstream/index.js';
 import type { AuditLogFilter } from '../../generated/operations.js';
 import { useHarness } from '../../support/use-harness.js';
 import { walkPage, type WalkPage } from '../../support/walk.js';
