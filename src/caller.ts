@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GatewayError } from './errors.js';
-import type { ForwardedHeaders } from './upstream/types.js';
+import type { ForwardedHeaders } from './model/caller.js';
 import { isUuid } from './model/uuid.js';
 
 /** What the caller sent that may go upstream: nothing else from the request ever does. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { REPLAY_URL } from '../tools/replay/url.js';
-import type { UpstreamDialect } from './upstream/dialect.js';
+import type { UpstreamDialect } from './model/dialect.js';
 import { FIELD_MAP_SETTING, STATUS_MAP_SETTING } from './upstream/dialect-settings.js';
 import type { TailSettings } from './tail/options.js';
 import { expectation, LOG_LEVELS, SETTINGS, type FlagSetting, type IntegerSetting, type Setting, type TextSetting } from './settings.js';

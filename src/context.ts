@@ -7,7 +7,8 @@ import type { Logger } from './observability/logger.js';
 import type { CursorCodec } from './pagination/cursor.js';
 import { requestState } from './observability/request-state.js';
 import type { TailHub } from './tail/index.js';
-import type { ForwardedHeaders, UpstreamClient } from './upstream/types.js';
+import type { UpstreamClient } from './upstream/types.js';
+import type { ForwardedHeaders } from './model/caller.js';
 
 /** Long-lived collaborators shared by every request. */
 export interface GatewayServices {

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { PAGE_SIZE } from '../settings.js';
-import type { AuditLogRecord, ForwardedHeaders } from '../upstream/types.js';
+import type { ForwardedHeaders } from '../model/caller.js';
+import type { AuditLogRecord } from '../model/audit-log.js';
 import { nodeKeyString, type AuditLogNodeKey } from './node-id.js';
 import { planNodeWindows, settleWindowPage, type NodeWindowRequest } from './node-windows.js';
 import type { PageLoader } from '../pagination/page-loader.js';

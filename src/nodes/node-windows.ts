@@ -1,4 +1,4 @@
-import type { TimeWindow } from '../pagination/window.js';
+import type { TimeWindow } from '../model/window.js';
 import { nodeKeyString, type AuditLogNodeKey } from './node-id.js';
 
 /**

@@ -15,7 +15,8 @@ import { randomFillSync } from 'node:crypto';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { GatewayError } from '../errors.js';
 import { wellFormedTracestate } from './trace-state.js';
-import type { ForwardedHeaders, UpstreamClient } from '../upstream/types.js';
+import type { UpstreamClient } from '../upstream/types.js';
+import type { ForwardedHeaders } from '../model/caller.js';
 
 /** The part of a tracer the gateway uses. */
 export type SpanStarter = Pick<Tracer, 'startSpan'>;

@@ -1,6 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { badUserInput } from '../errors.js';
-import { ID_DIGEST_BYTES, instantOf } from './boundary.js';
+import { ID_DIGEST_BYTES } from '../model/placed-log.js';
+import { parseInstant } from '../model/instant.js';
 import { isAbsentCursor } from './absent-cursor.js';
 
 /**
@@ -102,7 +103,7 @@ function checkPayload(p: CursorPayload): void {
   if (!isTime(p.start) || !isTime(p.end)) throw new RangeError(`walk window [${p.start}, ${p.end}] is not a pair of epoch ms`);
   if (!Number.isInteger(p.total) || p.total < 0 || p.total > MAX_TOTAL) throw new RangeError(`total ${p.total} out of range`);
   const { timestamp, ids, side } = p.boundary;
-  if (timestamp.length > MAX_TIMESTAMP || !PRINTABLE_ASCII.test(timestamp) || instantOf(timestamp) === null) {
+  if (timestamp.length > MAX_TIMESTAMP || !PRINTABLE_ASCII.test(timestamp) || parseInstant(timestamp) === null) {
     throw new RangeError('boundary timestamp must be an ISO-8601 text of at most 64 characters');
   }
   if (side !== 'newer' && side !== 'older') throw new RangeError('side must be newer or older');

@@ -1,4 +1,5 @@
-import { compareInstants, instantOf, type PlacedLog } from './boundary.js';
+import { type PlacedLog } from '../model/placed-log.js';
+import { compareInstants, parseInstant } from '../model/instant.js';
 import { MAX_TIE_IDS, type Boundary } from './cursor.js';
 
 /**
@@ -25,7 +26,7 @@ function tiesAround(read: readonly PlacedLog[], positions: ReadonlyMap<PlacedLog
 
 /** Whether a log shares the cursor's timestamp (the cursor's instant parsed once per page). */
 function atCursor(boundary: Boundary | null): (log: PlacedLog) => boolean {
-  const instant = boundary === null ? null : instantOf(boundary.timestamp);
+  const instant = boundary === null ? null : parseInstant(boundary.timestamp);
   return (log) => instant !== null && compareInstants(log.instant, instant) === 0;
 }
 

@@ -1,7 +1,7 @@
 import { badUserInput } from '../errors.js';
 import { filterFingerprint } from './cursor.js';
-import { UPSTREAM_STATUS } from '../upstream/query.js';
-import type { AuditLogQuery, AuditLogStatus } from '../upstream/types.js';
+import { UPSTREAM_STATUS } from '../model/audit-log.js';
+import type { AuditLogQuery, AuditLogStatus } from '../model/audit-log.js';
 
 /** The GraphQL `AuditLogFilter` input as Pothos hands it over. */
 export interface AuditLogFilterArgs {

@@ -1,6 +1,8 @@
 import { buildSearchParams } from '../upstream/query.js';
-import type { PageWindow } from './window.js';
-import type { AuditLogQuery, CallBudget, ForwardedHeaders, UpstreamClient, UpstreamPage } from '../upstream/types.js';
+import type { PageWindow } from '../model/window.js';
+import type { CallBudget, UpstreamClient } from '../upstream/types.js';
+import type { ForwardedHeaders } from '../model/caller.js';
+import type { AuditLogQuery, UpstreamPage } from '../model/audit-log.js';
 
 export interface PageRequest {
   query: AuditLogQuery;

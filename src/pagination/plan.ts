@@ -1,8 +1,5 @@
-import { PAGE_SIZE } from '../settings.js';
-import type { PageWindow } from './window.js';
-
-/** The upstream's largest `PageSize`. */
-export const MAX_PAGE_SIZE = PAGE_SIZE.max;
+import { MAX_PAGE_SIZE } from '../model/audit-log.js';
+import type { PageWindow } from '../model/window.js';
 
 function assertOffset(name: string, value: number): void {
   if (!Number.isSafeInteger(value) || value < 0) {

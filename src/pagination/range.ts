@@ -1,7 +1,8 @@
-import type { PageWindow } from './window.js';
-import { compareInstants, instantOf, type Instant, type PlacedLog } from './boundary.js';
+import type { PageWindow } from '../model/window.js';
+import { type PlacedLog } from '../model/placed-log.js';
+import { compareInstants, parseInstant, type Instant } from '../model/instant.js';
 import type { Boundary } from './cursor.js';
-import { MAX_PAGE_SIZE } from './plan.js';
+import { MAX_PAGE_SIZE } from '../model/audit-log.js';
 import { tailWindow } from './suffix-window.js';
 
 /**
@@ -32,7 +33,7 @@ export interface Cut {
 }
 
 function cut(boundary: Boundary, listed: ReadonlySet<string>, admitListed: boolean, expectedDropped: number): Cut {
-  const instant = instantOf(boundary.timestamp);
+  const instant = parseInstant(boundary.timestamp);
   if (instant === null) throw new RangeError('a boundary timestamp must be ISO-8601');
   return {
     text: boundary.timestamp,

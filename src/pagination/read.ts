@@ -1,5 +1,5 @@
 import type { GatewayContext } from '../context.js';
-import { placeLog, type PlacedLog } from './boundary.js';
+import { placeLog, type PlacedLog } from '../model/placed-log.js';
 import { decodeCursorArgs, type Boundary, type WalkState } from './cursor.js';
 import { backwardBoundaries, forwardBoundaries } from './edges.js';
 import {
@@ -19,8 +19,8 @@ import {
 } from './range.js';
 import { resolveSlice } from './slice.js';
 import { pinWindow } from './window.js';
-import type { PageWindow } from './window.js';
-import type { AuditLogQuery, AuditLogRecord } from '../upstream/types.js';
+import type { PageWindow } from '../model/window.js';
+import type { AuditLogQuery, AuditLogRecord } from '../model/audit-log.js';
 import { normalizeFilter, type AuditLogFilterArgs } from './filter.js';
 
 export interface ConnectionArgs {

@@ -1,5 +1,6 @@
-import type { PageWindow } from './window.js';
-import { MAX_PAGE_SIZE, planWindows } from './plan.js';
+import type { PageWindow } from '../model/window.js';
+import { planWindows } from './plan.js';
+import { MAX_PAGE_SIZE } from '../model/audit-log.js';
 
 /**
  * The single PageNumber/PageSize window that holds the positions [from, to) of a

@@ -1,20 +1,5 @@
 import { badUserInput } from '../errors.js';
-
-/**
- * A time window [start, end] in epoch ms, both inclusive (the upstream's
- * StartDate/EndDate): the one that pins a walk's result set, or the one a node
- * lookup lists.
- */
-export interface TimeWindow {
-  start: number;
-  end: number;
-}
-
-/** One `PageNumber`/`PageSize` window: items [(pageNumber-1)*pageSize, pageNumber*pageSize). */
-export interface PageWindow {
-  pageNumber: number;
-  pageSize: number;
-}
+import type { TimeWindow } from '../model/window.js';
 
 /**
  * One calendar month before `at`, in UTC, the way the upstream (.NET `AddMonths(-1)`)

@@ -1,7 +1,7 @@
 import { brandWithType } from '@pothos/core';
 import { builder } from './builder.js';
 import { AUDIT_LOG_TYPENAME, auditLogKeyFromGlobalId, auditLogRawId, parseAuditLogRawId } from '../nodes/node-id.js';
-import type { AuditLogRecord } from '../upstream/types.js';
+import type { AuditLogRecord } from '../model/audit-log.js';
 import { isUuid } from '../model/uuid.js';
 
 export const AuditLogStatusEnum = builder.enumType('AuditLogStatus', {

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { badUserInput } from '../errors.js';
-import { instantOf } from '../pagination/boundary.js';
+import { parseInstant } from '../model/instant.js';
 import type { ResumePoint } from './items.js';
 
 /*
@@ -49,7 +49,7 @@ export function createEventCursorCodec(secret: string): EventCursorCodec {
         throw invalid();
       }
       const { f, t, i } = payload;
-      if (typeof t !== 'string' || instantOf(t) === null || !Array.isArray(i) || !i.every((id) => typeof id === 'string')) {
+      if (typeof t !== 'string' || parseInstant(t) === null || !Array.isArray(i) || !i.every((id) => typeof id === 'string')) {
         throw invalid();
       }
       if (f !== fingerprint) throw badUserInput('"after" is a cursor for a different filter');

@@ -4,13 +4,16 @@ import { normalizeFilter, type AuditLogFilterArgs } from '../pagination/filter.j
 import { badUserInput, GatewayError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
 import type { CursorCodec } from '../pagination/cursor.js';
-import { MAX_PAGE_SIZE } from '../pagination/plan.js';
-import type { PageWindow } from '../pagination/window.js';
-import { callerKey, callerTag } from '../upstream/caller-key.js';
-import type { AuditLogQuery, ForwardedHeaders, UpstreamClient, UpstreamPage } from '../upstream/types.js';
+import { MAX_PAGE_SIZE } from '../model/audit-log.js';
+import type { PageWindow } from '../model/window.js';
+import { callerKey, callerTag } from '../model/caller.js';
+import type { UpstreamClient } from '../upstream/types.js';
+import type { ForwardedHeaders } from '../model/caller.js';
+import type { AuditLogQuery, UpstreamPage } from '../model/audit-log.js';
 import { createEventCursorCodec } from './event-cursor.js';
-import { DeliveryMark, freshOldestFirst, isAfter, RecentIds, toTailItem, type ResumePoint, type TailItem } from './items.js';
-import { instantOf, type Instant } from '../pagination/boundary.js';
+import { DeliveryMark, freshOldestFirst, isAfter, RecentIds, type ResumePoint } from './items.js';
+import { placeLog, type PlacedLog } from '../model/placed-log.js';
+import { parseInstant, type Instant } from '../model/instant.js';
 import { forgetBeforeMs } from './lookback.js';
 import { createTailMetrics } from './metrics.js';
 import { resolveTailSettings, type TailOptions, type TailSettings } from './options.js';
@@ -173,7 +176,7 @@ export function createTailHub({ options, upstream, cursors, cursorSecret, logger
     // Until the first poll after joining, only logs after the start count: the poller's
     // first reads return logs that were there before this subscription began.
     const start: { instant: Instant; ids: ReadonlySet<string> } = resume
-      ? { instant: instantOf(resume.timestamp)!, ids: new Set(resume.ids) }
+      ? { instant: parseInstant(resume.timestamp)!, ids: new Set(resume.ids) }
       : { instant: { ms: openedAt - 1, ns: 999_999 }, ids: new Set() };
     let pollsSeen = 0;
     let catchingUp: PollBatch[] | null = resume ? [] : null;
@@ -200,8 +203,8 @@ export function createTailHub({ options, upstream, cursors, cursorSecret, logger
       },
     });
     /** The logs of `items` this stream has not taken yet, taken now. */
-    const unseen = (items: readonly TailItem[]): TailItem[] => {
-      const fresh: TailItem[] = [];
+    const unseen = (items: readonly PlacedLog[]): PlacedLog[] => {
+      const fresh: PlacedLog[] = [];
       for (const item of items) {
         if (delivered.has(item.record.auditLogId)) continue;
         delivered.add(item);
@@ -210,7 +213,7 @@ export function createTailHub({ options, upstream, cursors, cursorSecret, logger
       return fresh;
     };
     /** What a poll brings this stream. */
-    const fromBatch = (batch: PollBatch): TailItem[] => {
+    const fromBatch = (batch: PollBatch): PlacedLog[] => {
       pollsSeen += 1;
       const fresh = unseen(pollsSeen === 1 ? batch.fresh.filter((item) => isAfter(item, start)) : batch.fresh);
       // Past this, no poll can return an id again (the poller's window never reaches further back).
@@ -239,7 +242,7 @@ export function createTailHub({ options, upstream, cursors, cursorSecret, logger
           endDate: new Date(clock()).toISOString(),
         };
         const page = await request.read(query, { pageNumber: 1, pageSize: MAX_CATCH_UP });
-        const items = page.items.map(toTailItem).filter((item) => isAfter(item, start));
+        const items = page.items.map(placeLog).filter((item) => isAfter(item, start));
         if (page.totalCount - (page.items.length - items.length) > MAX_CATCH_UP) {
           throw badUserInput(`"after" is more than ${MAX_CATCH_UP} logs back; resume from a later cursor or without one.`);
         }

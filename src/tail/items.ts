@@ -1,13 +1,5 @@
-import type { AuditLogRecord } from '../upstream/types.js';
-import { compareInstants, instantOf, timestampText, type Instant } from '../pagination/boundary.js';
-
-/** An audit log as the tail handles it: the record, its exact timestamp text and instant. */
-export interface TailItem {
-  record: AuditLogRecord;
-  /** The timestamp exactly as the upstream sent it. */
-  timestamp: string;
-  instant: Instant;
-}
+import type { PlacedLog } from '../model/placed-log.js';
+import { compareInstants, parseInstant, type Instant } from '../model/instant.js';
 
 /**
  * Where a stream stands: every log after `timestamp`, and those at exactly
@@ -18,15 +10,8 @@ export interface ResumePoint {
   ids: string[];
 }
 
-export function toTailItem(record: AuditLogRecord): TailItem {
-  const text = timestampText(record);
-  // The decoder accepted this text, so it has an instant; fall back to the Date's for safety.
-  const instant = instantOf(text) ?? { ms: record.timestamp.getTime(), ns: 0 };
-  return { record, timestamp: text, instant };
-}
-
 /** True when `item` comes after `point`: later, or at the same instant and not yet delivered. Pure. */
-export function isAfter(item: TailItem, point: { instant: Instant; ids: ReadonlySet<string> }): boolean {
+export function isAfter(item: PlacedLog, point: { instant: Instant; ids: ReadonlySet<string> }): boolean {
   const order = compareInstants(item.instant, point.instant);
   return order > 0 || (order === 0 && !point.ids.has(item.record.auditLogId));
 }
@@ -36,9 +21,9 @@ export function isAfter(item: TailItem, point: { instant: Instant; ids: Readonly
  * each once, oldest first. Equal timestamps keep the reverse of the upstream's order,
  * which is the same on every call. Pure.
  */
-export function freshOldestFirst(newestFirst: readonly TailItem[], known: (id: string) => boolean): TailItem[] {
+export function freshOldestFirst(newestFirst: readonly PlacedLog[], known: (id: string) => boolean): PlacedLog[] {
   const taken = new Set<string>();
-  const fresh: Array<{ item: TailItem; position: number }> = [];
+  const fresh: Array<{ item: PlacedLog; position: number }> = [];
   newestFirst.forEach((item, position) => {
     const id = item.record.auditLogId;
     if (known(id) || taken.has(id)) return;
@@ -61,7 +46,7 @@ export class RecentIds {
     return this.#ms.has(id);
   }
 
-  add(item: TailItem): void {
+  add(item: PlacedLog): void {
     this.#ms.set(item.record.auditLogId, item.instant.ms);
   }
 
@@ -90,16 +75,16 @@ export class DeliveryMark {
   constructor(start: ResumePoint | null) {
     if (start === null) return;
     this.#timestamp = start.timestamp;
-    this.#instant = instantOf(start.timestamp);
+    this.#instant = parseInstant(start.timestamp);
     this.#ids = [...start.ids];
     this.#idSet = new Set(start.ids);
   }
 
-  advance(item: TailItem): void {
+  advance(item: PlacedLog): void {
     const order = this.#instant === null ? 1 : compareInstants(item.instant, this.#instant);
     const id = item.record.auditLogId;
     if (order > 0) {
-      this.#timestamp = item.timestamp;
+      this.#timestamp = item.text;
       this.#instant = item.instant;
       this.#ids = [id];
       this.#idSet = new Set([id]);

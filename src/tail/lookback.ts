@@ -1,8 +1,4 @@
-/** The time range one poll reads, epoch ms, both inclusive. */
-export interface PollWindow {
-  startMs: number;
-  endMs: number;
-}
+import type { TimeWindow } from '../model/window.js';
 
 /**
  * The window of the next poll. It reaches `lookbackMs` before the end of the last
@@ -10,9 +6,9 @@ export interface PollWindow {
  * up to `lookbackMs` after its timestamp is read by some poll, however long the
  * polls were apart (backoff included). Pure.
  */
-export function pollWindow(nowMs: number, lookbackMs: number, previousEndMs: number | null): PollWindow {
+export function pollWindow(nowMs: number, lookbackMs: number, previousEndMs: number | null): TimeWindow {
   const from = previousEndMs === null ? nowMs : Math.min(previousEndMs, nowMs);
-  return { startMs: from - lookbackMs, endMs: nowMs };
+  return { start: from - lookbackMs, end: nowMs };
 }
 
 /** After a poll that read up to `endMs`, ids with timestamps before this can never be read again. Pure. */

@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { GatewayError, type ErrorCode } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
-import { MAX_PAGE_SIZE } from '../pagination/plan.js';
-import type { AuditLogQuery, UpstreamClient } from '../upstream/types.js';
+import { MAX_PAGE_SIZE } from '../model/audit-log.js';
+import type { UpstreamClient } from '../upstream/types.js';
+import type { AuditLogQuery } from '../model/audit-log.js';
 import { backoffDelayMs, givesUp, pollFailureAction } from './backoff.js';
-import { freshOldestFirst, RecentIds, toTailItem, type TailItem } from './items.js';
+import { freshOldestFirst, RecentIds } from './items.js';
+import { placeLog, type PlacedLog } from '../model/placed-log.js';
 import { forgetBeforeMs, pollWindow } from './lookback.js';
 import type { TailSettings } from './options.js';
 
 /** What a poller hands its subscribers after each successful poll. */
 export interface PollBatch {
   /** Logs no earlier poll of this poller returned, oldest first. */
-  fresh: TailItem[];
+  fresh: PlacedLog[];
   /** Increases by one per successful poll. */
   sequence: number;
 }
@@ -89,17 +91,17 @@ export class Poller {
     const window = pollWindow(clock(), settings.lookbackMs, this.#previousEndMs);
     const query: AuditLogQuery = {
       ...filterQuery,
-      startDate: new Date(window.startMs).toISOString(),
-      endDate: new Date(window.endMs).toISOString(),
+      startDate: new Date(window.start).toISOString(),
+      endDate: new Date(window.end).toISOString(),
     };
     const abort = new AbortController();
     this.#inFlight = abort;
     const headers = { authorization: this.#options.authorization, tenant: this.#options.tenant, correlationId: this.#correlationId };
     try {
-      const items: TailItem[] = [];
+      const items: PlacedLog[] = [];
       for (let pageNumber = 1; pageNumber <= MAX_PAGES_PER_POLL; pageNumber++) {
         const page = await upstream.listAuditLogs({ query, window: { pageNumber, pageSize: MAX_PAGE_SIZE }, headers, signal: abort.signal });
-        for (const record of page.items) items.push(toTailItem(record));
+        for (const record of page.items) items.push(placeLog(record));
         if (page.items.length < MAX_PAGE_SIZE || pageNumber * MAX_PAGE_SIZE >= page.totalCount) break;
         if (pageNumber === MAX_PAGES_PER_POLL) {
           this.#options.logger.warn({ tail: this.#options.key, totalCount: page.totalCount }, 'live tail: lookback window holds more logs than one poll reads');
@@ -109,8 +111,8 @@ export class Poller {
       this.#options.onPoll('ok');
       const fresh = freshOldestFirst(items, (id) => this.#seen.has(id));
       for (const item of fresh) this.#seen.add(item);
-      this.#seen.forgetBefore(forgetBeforeMs(window.endMs, settings.lookbackMs));
-      this.#previousEndMs = window.endMs;
+      this.#seen.forgetBefore(forgetBeforeMs(window.end, settings.lookbackMs));
+      this.#previousEndMs = window.end;
       this.#lastSuccessMs = clock();
       this.#failures = 0;
       this.#sequence += 1;

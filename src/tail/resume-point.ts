@@ -1,9 +1,9 @@
 import { isAbsentCursor } from '../pagination/absent-cursor.js';
-import { idDigest } from '../pagination/boundary.js';
+import { idDigest } from '../model/placed-log.js';
 import { decodeCursorArgs, type Boundary, type CursorCodec } from '../pagination/cursor.js';
 import { PAGE_SIZE } from '../settings.js';
-import type { PageWindow } from '../pagination/window.js';
-import type { AuditLogQuery, AuditLogRecord } from '../upstream/types.js';
+import type { PageWindow } from '../model/window.js';
+import type { AuditLogQuery, AuditLogRecord } from '../model/audit-log.js';
 import type { EventCursorCodec } from './event-cursor.js';
 import type { ResumePoint } from './items.js';
 

@@ -1,6 +1,6 @@
 import type { GatewayError } from '../errors.js';
-import type { AuditLogRecord } from '../upstream/types.js';
-import type { TailItem } from './items.js';
+import type { AuditLogRecord } from '../model/audit-log.js';
+import type { PlacedLog } from '../model/placed-log.js';
 
 /** One event of a live tail: an edge, or the error that ends the stream. */
 export type TailEvent = { edge: { cursor: string; node: AuditLogRecord } } | { error: GatewayError };
@@ -10,7 +10,7 @@ export interface TailStreamOptions {
    * Makes the event of a queued log as the client pulls it, in order: the cursor of
    * an event is built only when it is sent, so a queued log costs one reference.
    */
-  toEvent(item: TailItem): TailEvent;
+  toEvent(item: PlacedLog): TailEvent;
   /** Logs that may wait for a reader when more arrive; past it the stream ends (`onOverflow`). */
   maxQueue: number;
   /** The error a stream ends with when its reader fell too far behind. */
@@ -31,7 +31,7 @@ const YIELD_EVERY = 64;
  */
 export class TailStream implements AsyncIterableIterator<TailEvent> {
   /** Queued logs from `#head` on (an index, so taking one is O(1) however long the queue). */
-  #queue: TailItem[] = [];
+  #queue: PlacedLog[] = [];
   #head = 0;
   /** The error sent after the queue, when one ended the stream. */
   #last: TailEvent | undefined;
@@ -54,7 +54,7 @@ export class TailStream implements AsyncIterableIterator<TailEvent> {
   }
 
   /** Queues logs for the reader, or ends the stream when it is `maxQueue` behind. */
-  push(items: readonly TailItem[]): void {
+  push(items: readonly PlacedLog[]): void {
     if (this.#ended || items.length === 0) return;
     if (this.queued >= this.#options.maxQueue) {
       this.#drop();

@@ -1,15 +1,17 @@
 import type { Dispatcher, Pool } from 'undici';
 import { GatewayError } from '../errors.js';
 import { NEUTRAL, type ScopedOutcome } from './breakers.js';
-import { callerKey } from './caller-key.js';
+import { callerKey } from '../model/caller.js';
 import type { ConcurrencyLimiter } from './concurrency.js';
-import { decodeUpstreamPage, type UpstreamDialect } from './dialect.js';
+import { decodeUpstreamPage } from './dialect.js';
+import { type UpstreamDialect } from '../model/dialect.js';
 import type { Deadline } from './deadline.js';
 import { errorCode, errorForTransportFailure, statusFailure } from './errors.js';
 import { readText, requestWithin, socketReleased } from './http.js';
 import type { AttemptFailure } from './retry.js';
 import { acquireSlot } from './slot.js';
-import type { ListAuditLogsRequest, UpstreamPage } from './types.js';
+import type { ListAuditLogsRequest } from './types.js';
+import type { UpstreamPage } from '../model/audit-log.js';
 
 /** How one attempt ended: a page, or an error with what retrying and the breaker need to know. */
 export type AttemptResult =

@@ -1,6 +1,6 @@
 import { createCircuitBreaker, type BreakerConfig, type BreakerPhase, type CallOutcome, type CircuitBreaker } from './circuit-breaker.js';
-import { callerKey, callerTag } from './caller-key.js';
-import type { ForwardedHeaders } from './types.js';
+import { callerKey, callerTag } from '../model/caller.js';
+import type { ForwardedHeaders } from '../model/caller.js';
 
 /**
  * Failures count where they belong: one breaker per tenant (its credentials,

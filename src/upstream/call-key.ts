@@ -1,4 +1,4 @@
-import { callerIdentity } from './caller-key.js';
+import { callerIdentity } from '../model/caller.js';
 import { buildSearchParams } from './query.js';
 import type { ListAuditLogsRequest } from './types.js';
 

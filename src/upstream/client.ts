@@ -5,7 +5,7 @@ import { createBreakers } from './breakers.js';
 import type { BreakerConfig } from './circuit-breaker.js';
 import { createConcurrencyLimiter } from './concurrency.js';
 import { requestWithin } from './http.js';
-import { DOCUMENTED_DIALECT, type UpstreamDialect } from './dialect.js';
+import { DOCUMENTED_DIALECT, type UpstreamDialect } from '../model/dialect.js';
 import { createPipeline } from './pipeline.js';
 import { auditLogsPath } from './query.js';
 import { reportAttempt } from './report.js';

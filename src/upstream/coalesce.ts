@@ -1,7 +1,8 @@
 import { GatewayError } from '../errors.js';
 import { upstreamCallKey } from './call-key.js';
 import { errorForTransportFailure } from './errors.js';
-import type { ListAuditLogsRequest, UpstreamClient, UpstreamPage } from './types.js';
+import type { ListAuditLogsRequest, UpstreamClient } from './types.js';
+import type { UpstreamPage } from '../model/audit-log.js';
 
 /**
  * Coalesces identical upstream calls in flight at the same moment, across GraphQL

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseFieldMap, parseStatusMap } from './dialect.js';
+import { parseFieldMap, parseStatusMap } from '../model/dialect.js';
 
 /** A comma-separated setting read by `parse` (which throws on a bad entry); unset or empty is an empty map. */
 const listSetting = <T>(parse: (text: string) => T) =>

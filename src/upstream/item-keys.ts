@@ -1,5 +1,5 @@
 import type { Logger } from '../observability/logger.js';
-import { READ_KEYS, REQUIRED_KEYS } from './dialect.js';
+import { READ_KEYS, REQUIRED_KEYS } from '../model/audit-log.js';
 import type { UpstreamClient } from './types.js';
 
 /**

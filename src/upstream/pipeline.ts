@@ -3,10 +3,11 @@ import type { Breakers } from './breakers.js';
 import type { AttemptResult } from './attempt.js';
 import { startDeadline, type Deadline } from './deadline.js';
 import { errorForTransportFailure } from './errors.js';
-import type { UpstreamDialect } from './dialect.js';
+import type { UpstreamDialect } from '../model/dialect.js';
 import { buildSearchParams } from './query.js';
 import { retryLoop, type RetryLoopParts } from './retry-loop.js';
-import type { ListAuditLogsRequest, UpstreamPage } from './types.js';
+import type { ListAuditLogsRequest } from './types.js';
+import type { UpstreamPage } from '../model/audit-log.js';
 
 export interface PipelineParts {
   /** Path of `GET /v1/AuditLogs` under the base URL. */

@@ -1,13 +1,8 @@
-import { DOCUMENTED_DIALECT, toUpstreamQuery, type UpstreamDialect } from './dialect.js';
-import type { PageWindow } from '../pagination/window.js';
-import type { AuditLogQuery, AuditLogStatus, UpstreamStatus } from './types.js';
+import { toUpstreamQuery } from './dialect.js';
+import { DOCUMENTED_DIALECT, type UpstreamDialect } from '../model/dialect.js';
+import type { PageWindow } from '../model/window.js';
+import type { AuditLogQuery, AuditLogStatus, UpstreamStatus } from '../model/audit-log.js';
 
-/** The upstream's spelling of each status, for the `Status` parameter. */
-export const UPSTREAM_STATUS: Readonly<Record<AuditLogStatus, UpstreamStatus>> = {
-  PROCESSING: 'Processing',
-  SUCCEEDED: 'Succeded', // sic: the upstream's own spelling
-  FAILED: 'Failed',
-};
 
 /** The upstream endpoint, relative to the base URL's path. */
 const AUDIT_LOGS_PATH = '/v1/AuditLogs';

@@ -1,6 +1,7 @@
 import { SETTINGS } from '../settings.js';
 import { upstreamCallKey } from './call-key.js';
-import type { ListAuditLogsRequest, UpstreamClient, UpstreamPage } from './types.js';
+import type { ListAuditLogsRequest, UpstreamClient } from './types.js';
+import type { UpstreamPage } from '../model/audit-log.js';
 
 export interface ResponseCacheOptions {
   /** How long a page is served from memory after it arrived. */

@@ -4,7 +4,7 @@ import type { AttemptResult } from './attempt.js';
 import { NEUTRAL, type ScopedOutcome } from './breakers.js';
 import { waitOrFail, type Deadline } from './deadline.js';
 import { decideRetry, type RetryPolicy } from './retry.js';
-import type { UpstreamPage } from './types.js';
+import type { UpstreamPage } from '../model/audit-log.js';
 
 /** How a call ended after its retries: a page, or the error and what it tells the breaker. */
 export type CallResult =

@@ -1,36 +1,6 @@
-import type { PageWindow } from '../pagination/window.js';
-
-/** Upstream spelling of the status values (sic: "Succeded"). */
-export type UpstreamStatus = 'Processing' | 'Succeded' | 'Failed';
-
-export type AuditLogStatus = 'PROCESSING' | 'SUCCEEDED' | 'FAILED';
-
-/** The filter part of a `GET /v1/AuditLogs` call, already in upstream terms. */
-export interface AuditLogQuery {
-  /** Inclusive lower bound, ISO-8601. Always sent: it pins the walk's result set. */
-  startDate: string;
-  /** Inclusive upper bound, ISO-8601. Always sent: it pins the walk's result set. */
-  endDate: string;
-  /** Operation names joined with "|". */
-  operations?: string;
-  status?: UpstreamStatus;
-  reseller?: string;
-  customer?: string;
-  resellerId?: string;
-}
-
-/** The caller's credentials and correlation id, forwarded as received. */
-export interface ForwardedHeaders {
-  /** The caller's `Authorization` header, exactly as received. */
-  authorization: string;
-  /** The caller's `X-Tenant` header, exactly as received. */
-  tenant: string;
-  /** The operation's correlation id (a UUID). */
-  correlationId: string;
-  /** W3C trace context of the upstream call, when tracing is on. */
-  traceparent?: string;
-  tracestate?: string;
-}
+import type { AuditLogQuery, UpstreamPage } from '../model/audit-log.js';
+import type { ForwardedHeaders } from '../model/caller.js';
+import type { PageWindow } from '../model/window.js';
 
 /** What one upstream call did, reported once it settled (for logs, metrics and traces). */
 export interface UpstreamCallEvent {
@@ -63,33 +33,6 @@ export interface UpstreamClientState {
   maxConcurrency: number;
   /** Totals since start: retries made, and calls failed fast without an upstream request. */
   totals: { retries: number; breakerRejections: number; queueTimeouts: number };
-}
-
-/**
- * An upstream item, decoded. `raw` is the item exactly as received.
- * Deliberately the same fields as sample-upstream's SampleLog: that one is the wire
- * shape the stand-in serves (strings, upstream spelling), this one what the gateway
- * decodes it into (a Date, our status enum); the stand-in shares no code with the gateway.
- */
-export interface AuditLogRecord {
-  auditLogId: string;
-  timestamp: Date;
-  operation: string | null;
-  status: AuditLogStatus | null;
-  resellerId: string | null;
-  resellerName: string | null;
-  customerId: string | null;
-  customerName: string | null;
-  userName: string | null;
-  correlationId: string | null;
-  details: string | null;
-  raw: Record<string, unknown>;
-}
-
-/** One decoded upstream page. */
-export interface UpstreamPage {
-  items: AuditLogRecord[];
-  totalCount: number;
 }
 
 export interface ListAuditLogsRequest {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { callerIdentity, callerKey } from '../../src/upstream/caller-key.js';
+import { callerIdentity, callerKey } from '../../src/model/caller.js';
 
 /** The caller as the upstream sees it: every per-caller rule keys on this. */
 describe('callerIdentity', () => {

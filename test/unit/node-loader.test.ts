@@ -5,7 +5,7 @@ import type { PageLoader, PageRequest } from '../../src/pagination/page-loader.j
 import { GatewayError } from '../../src/errors.js';
 import { createSampleStore } from '../../tools/sample-upstream/store.js';
 import { decodeAuditLogPage } from '../../src/upstream/decode.js';
-import type { ForwardedHeaders } from '../../src/upstream/types.js';
+import type { ForwardedHeaders } from '../../src/model/caller.js';
 
 /**
  * The node loader over the sample upstream's in-memory store (its real paging and

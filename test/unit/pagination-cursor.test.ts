@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../src/errors.js';
-import { idDigest } from '../../src/pagination/boundary.js';
+import { idDigest } from '../../src/model/placed-log.js';
 import {
   createCursorCodec,
   cursorBoundary,

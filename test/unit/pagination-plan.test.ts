@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { PageWindow } from '../../src/pagination/window.js';
-import { MAX_PAGE_SIZE, planWindows, sliceFromWindows } from '../../src/pagination/plan.js';
+import type { PageWindow } from '../../src/model/window.js';
+import { planWindows, sliceFromWindows } from '../../src/pagination/plan.js';
+import { MAX_PAGE_SIZE } from '../../src/model/audit-log.js';
 
 /** What the upstream answers for a window over a result set of `total` items (item i is i). */
 const fetchWindow = (total: number, { pageNumber, pageSize }: PageWindow): number[] => {

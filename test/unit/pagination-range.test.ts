@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareInstants, idDigest, instantOf, type PlacedLog } from '../../src/pagination/boundary.js';
+import { idDigest, type PlacedLog } from '../../src/model/placed-log.js';
+import { compareInstants, parseInstant } from '../../src/model/instant.js';
 import type { Boundary } from '../../src/pagination/cursor.js';
 import { backwardBoundaries, forwardBoundaries } from '../../src/pagination/edges.js';
 import {
@@ -18,7 +19,7 @@ const T = '2026-11-20T10:15:30.1234567Z';
 const log = (id: string, text = T): PlacedLog => ({
   record: { auditLogId: id } as PlacedLog['record'],
   text,
-  instant: instantOf(text)!,
+  instant: parseInstant(text)!,
   digest: idDigest(id),
 });
 const d = (...ids: string[]) => ids.map(idDigest);
@@ -27,15 +28,15 @@ const names = (logs: readonly PlacedLog[]) => logs.map((l) => l.record.auditLogI
 
 describe('instantOf', () => {
   it('compares to the nanosecond, across offsets and digit counts', () => {
-    const at = (text: string) => instantOf(text)!;
+    const at = (text: string) => parseInstant(text)!;
     expect(compareInstants(at('2026-11-20T10:15:30.1234567Z'), at('2026-11-20T10:15:30.1234568Z'))).toBeLessThan(0);
     expect(compareInstants(at('2026-11-20T10:15:30.1230000Z'), at('2026-11-20T10:15:30.123Z'))).toBe(0);
     expect(compareInstants(at('2026-11-20T12:15:30.1234567+02:00'), at(T))).toBe(0);
     expect(compareInstants(at('2026-11-20T10:15:30Z'), at('2026-11-20T10:15:29.9999999Z'))).toBeGreaterThan(0);
     // System.Text.Json trims trailing zeros and may leave the offset out (UTC).
     expect(compareInstants(at('2026-11-20T10:15:30.1234'), at('2026-11-20T10:15:30.1234000Z'))).toBe(0);
-    expect(instantOf('2026-11-20T10:15:30.1234')!.ns).toBe(400_000);
-    expect(instantOf('not a time')).toBeNull();
+    expect(parseInstant('2026-11-20T10:15:30.1234')!.ns).toBe(400_000);
+    expect(parseInstant('not a time')).toBeNull();
   });
 });
 

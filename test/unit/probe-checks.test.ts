@@ -5,7 +5,7 @@ import { analyseItemKeys } from '../../tools/probe/item-keys.js';
 import { formatReport } from '../../tools/probe/report.js';
 import { createScrubber } from '../../tools/replay/scrub.js';
 import { normaliseQuery } from '../../tools/replay/recording.js';
-import { DOCUMENTED_DIALECT } from '../../src/upstream/dialect.js';
+import { DOCUMENTED_DIALECT } from '../../src/model/dialect.js';
 
 const item = (id: string, timestamp: string, status = 'Succeded') => ({ id, timestamp, status, operation: 'CreateOrder' });
 

@@ -1,22 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
-import type { AuditLogRecord } from '../../src/upstream/types.js';
+import type { AuditLogRecord } from '../../src/model/audit-log.js';
 import { backoffDelayMs, givesUp, MAX_BACKOFF_MS, pollFailureAction } from '../../src/tail/backoff.js';
 import { createEventCursorCodec } from '../../src/tail/event-cursor.js';
-import { compareInstants, instantOf } from '../../src/pagination/boundary.js';
-import { DeliveryMark, freshOldestFirst, isAfter, RecentIds, toTailItem, type TailItem } from '../../src/tail/items.js';
+import { compareInstants, parseInstant } from '../../src/model/instant.js';
+import { DeliveryMark, freshOldestFirst, isAfter, RecentIds } from '../../src/tail/items.js';
+import { placeLog, type PlacedLog } from '../../src/model/placed-log.js';
 import { forgetBeforeMs, pollWindow } from '../../src/tail/lookback.js';
 import { DEFAULT_TAIL_SETTINGS, resolveTailSettings } from '../../src/tail/options.js';
 
-const item = (id: string, timestamp: string): TailItem =>
-  toTailItem({ auditLogId: id, timestamp: new Date(timestamp), raw: { id, timestamp } } as unknown as AuditLogRecord);
+const item = (id: string, timestamp: string): PlacedLog =>
+  placeLog({ auditLogId: id, timestamp: new Date(timestamp), raw: { id, timestamp } } as unknown as AuditLogRecord);
 
 describe('instants', () => {
   it('keep the digits past the millisecond and compare by them', () => {
-    expect(instantOf('2026-11-20T10:15:30.1234567Z')).toEqual({ ms: Date.parse('2026-11-20T10:15:30.123Z'), ns: 456_700 });
-    expect(compareInstants(instantOf('2026-11-20T10:15:30.1234Z')!, instantOf('2026-11-20T10:15:30.1235Z')!)).toBeLessThan(0);
-    expect(compareInstants(instantOf('2026-11-20T11:15:30.123+01:00')!, instantOf('2026-11-20T10:15:30.123Z')!)).toBe(0);
-    expect(instantOf('yesterday')).toBeNull();
+    expect(parseInstant('2026-11-20T10:15:30.1234567Z')).toEqual({ ms: Date.parse('2026-11-20T10:15:30.123Z'), ns: 456_700 });
+    expect(compareInstants(parseInstant('2026-11-20T10:15:30.1234Z')!, parseInstant('2026-11-20T10:15:30.1235Z')!)).toBeLessThan(0);
+    expect(compareInstants(parseInstant('2026-11-20T11:15:30.123+01:00')!, parseInstant('2026-11-20T10:15:30.123Z')!)).toBe(0);
+    expect(parseInstant('yesterday')).toBeNull();
   });
 });
 
@@ -28,7 +29,7 @@ describe('fresh items of a poll', () => {
   });
 
   it('are after a resume point: later, or at its instant and not among its ids', () => {
-    const point = { instant: instantOf('2026-01-01T00:00:02Z')!, ids: new Set(['b']) };
+    const point = { instant: parseInstant('2026-01-01T00:00:02Z')!, ids: new Set(['b']) };
     expect(isAfter(item('b', '2026-01-01T00:00:02Z'), point)).toBe(false);
     expect(isAfter(item('c', '2026-01-01T00:00:02Z'), point)).toBe(true);
     expect(isAfter(item('a', '2026-01-01T00:00:01.999Z'), point)).toBe(false);
@@ -59,9 +60,9 @@ describe('fresh items of a poll', () => {
 
 describe('the lookback window', () => {
   it('reaches lookbackMs before now on the first poll, and before the last successful poll after that', () => {
-    expect(pollWindow(100_000, 60_000, null)).toEqual({ startMs: 40_000, endMs: 100_000 });
+    expect(pollWindow(100_000, 60_000, null)).toEqual({ start: 40_000, end: 100_000 });
     // After a long backoff the window still covers everything since the last read.
-    expect(pollWindow(200_000, 60_000, 100_000)).toEqual({ startMs: 40_000, endMs: 200_000 });
+    expect(pollWindow(200_000, 60_000, 100_000)).toEqual({ start: 40_000, end: 200_000 });
     expect(forgetBeforeMs(200_000, 60_000)).toBe(140_000);
   });
 });

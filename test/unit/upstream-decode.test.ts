@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { GatewayError } from '../../src/errors.js';
-import { decodeAuditLogPage, parseTimestamp } from '../../src/upstream/decode.js';
-import { UPSTREAM_STATUS } from '../../src/upstream/query.js';
+import { decodeAuditLogPage } from '../../src/upstream/decode.js';
+import { parseTimestamp } from '../../src/model/instant.js';
+import { UPSTREAM_STATUS } from '../../src/model/audit-log.js';
 import { UPSTREAM_ITEM } from '../support/upstream-item.js';
 
 const camelItem = UPSTREAM_ITEM;

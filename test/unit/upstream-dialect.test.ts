@@ -1,23 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { replayDirectory } from '../../tools/replay/url.js';
-import { createDialect, decodeUpstreamPage, DOCUMENTED_DIALECT, parseFieldMap, parseStatusMap, toUpstreamQuery } from '../../src/upstream/dialect.js';
+import { decodeUpstreamPage, toUpstreamQuery } from '../../src/upstream/dialect.js';
+import { DOCUMENTED_DIALECT, parseFieldMap, parseStatusMap } from '../../src/model/dialect.js';
 import { buildSearchParams } from '../../src/upstream/query.js';
-import { addTicks, formatTicks, parseTicks, shiftIso } from '../../src/model/instant.js';
+import { formatInstant, parseInstant, shiftInstant, shiftTimestamp } from '../../src/model/instant.js';
 
-describe('ticks', () => {
+describe('instants at tick precision', () => {
   it('reads and writes 7 fractional digits exactly', () => {
-    expect(parseTicks('2026-11-20T10:15:30.1234567Z')).toEqual({ ms: Date.parse('2026-11-20T10:15:30.123Z'), subMs: 4567 });
-    expect(formatTicks(parseTicks('2026-11-20T10:15:30.1234567Z')!)).toBe('2026-11-20T10:15:30.1234567Z');
-    expect(parseTicks('2026-11-20T11:15:30.5+01:00')).toEqual({ ms: Date.parse('2026-11-20T10:15:30.500Z'), subMs: 0 });
-    expect(parseTicks('not a date')).toBeUndefined();
+    expect(parseInstant('2026-11-20T10:15:30.1234567Z')).toEqual({ ms: Date.parse('2026-11-20T10:15:30.123Z'), ns: 456_700 });
+    expect(formatInstant(parseInstant('2026-11-20T10:15:30.1234567Z')!)).toBe('2026-11-20T10:15:30.1234567Z');
+    expect(parseInstant('2026-11-20T11:15:30.5+01:00')).toEqual({ ms: Date.parse('2026-11-20T10:15:30.500Z'), ns: 0 });
+    expect(parseInstant('not a date')).toBeNull();
   });
 
   it('moves by one tick across millisecond and second boundaries', () => {
-    expect(shiftIso('2026-11-20T10:15:30.123Z', 1)).toBe('2026-11-20T10:15:30.1230001Z');
-    expect(shiftIso('2026-11-20T10:15:30.000Z', -1)).toBe('2026-11-20T10:15:29.9999999Z');
-    expect(shiftIso('2026-11-20T10:15:30.1239999Z', 1)).toBe('2026-11-20T10:15:30.1240000Z');
-    expect(formatTicks(addTicks({ ms: 0, subMs: 0 }, -10_001))).toBe('1969-12-31T23:59:59.9989999Z');
+    expect(shiftTimestamp('2026-11-20T10:15:30.123Z', 1)).toBe('2026-11-20T10:15:30.1230001Z');
+    expect(shiftTimestamp('2026-11-20T10:15:30.000Z', -1)).toBe('2026-11-20T10:15:29.9999999Z');
+    expect(shiftTimestamp('2026-11-20T10:15:30.1239999Z', 1)).toBe('2026-11-20T10:15:30.1240000Z');
+    expect(formatInstant(shiftInstant({ ms: 0, ns: 0 }, -10_001))).toBe('1969-12-31T23:59:59.9989999Z');
   });
 });
 
@@ -30,14 +31,14 @@ describe('the dialect', () => {
   });
 
   it('widens exclusive bounds by one tick and spells the status the upstream way, in every window built', () => {
-    const dialect = createDialect({ startDateExclusive: true, endDateExclusive: true, statusMap: { FAILED: ['Error', 'Fault'] } });
+    const dialect = { ...DOCUMENTED_DIALECT, startDateExclusive: true, endDateExclusive: true, statusMap: { FAILED: ['Error', 'Fault'] } };
     expect(buildSearchParams(query, { pageNumber: 2, pageSize: 5 }, dialect)).toBe(
       'PageNumber=2&PageSize=5&StartDate=2026-10-31T23%3A59%3A59.9999999Z&EndDate=2026-11-20T10%3A15%3A30.1230001Z&Status=Error',
     );
   });
 
   it('reads renamed keys and other spellings, and keeps raw as received', () => {
-    const dialect = createDialect({ fieldMap: { timestamp: 'createdAt', operation: 'action' }, statusMap: { SUCCEEDED: ['Success'] } });
+    const dialect = { ...DOCUMENTED_DIALECT, fieldMap: { timestamp: 'createdAt', operation: 'action' }, statusMap: { SUCCEEDED: ['Success'] } };
     const item = { id: 'a', createdAt: '2026-11-20T10:15:30.123Z', action: 'CreateOrder', status: 'Success' };
     const page = decodeUpstreamPage({ items: [item], paginationParameters: { totalCount: 1 } }, dialect);
     expect(page.items[0]).toMatchObject({ auditLogId: 'a', operation: 'CreateOrder', status: 'SUCCEEDED' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { auditLogsPath, buildSearchParams } from '../../src/upstream/query.js';
-import type { AuditLogQuery } from '../../src/upstream/types.js';
+import type { AuditLogQuery } from '../../src/model/audit-log.js';
 
 const base: AuditLogQuery = { startDate: '2026-10-20T10:15:30.123Z', endDate: '2026-11-20T10:15:30.123Z' };
 const window = { pageNumber: 2, pageSize: 50 };

@@ -1,11 +1,7 @@
-import {
-  AUDIT_LOG_STATUSES,
-  formatFieldMap,
-  formatStatusMap,
-  type UpstreamDialect,
-} from '../../src/upstream/dialect.js';
-import type { AuditLogStatus } from '../../src/upstream/types.js';
-import { addTicks, formatTicks, parseTicks } from '../../src/model/instant.js';
+import { formatFieldMap, formatStatusMap, type UpstreamDialect } from '../../src/model/dialect.js';
+import { AUDIT_LOG_STATUSES } from '../../src/model/audit-log.js';
+import type { AuditLogStatus } from '../../src/model/audit-log.js';
+import { formatInstant, parseInstant, shiftInstant } from '../../src/model/instant.js';
 import { findExchange, findExchanges, isObject, itemsOf, paginationOf, type ProbeExchange, type ProbeRun } from './exchange.js';
 import { analyseItemKeys, isRequired, readKey, type KeyAnalysis } from './item-keys.js';
 import { fractionDigits, notBefore, PROBE_PAGE_SIZE } from './runner.js';
@@ -119,12 +115,12 @@ export function checkStatuses(items: readonly Record<string, unknown>[], analysi
 /** Whether the log with timestamp `text` is among the items of `exchange`; undefined when that cannot be told. */
 function contains(exchange: ProbeExchange | undefined, analysis: KeyAnalysis, text: string): boolean | undefined {
   if (exchange === undefined || exchange.status !== 200) return undefined;
-  const target = parseTicks(text);
+  const target = parseInstant(text.trim());
   const items = itemsOf(exchange);
   const found = items.some((item) => {
     const value = readKey(item, analysis, 'timestamp');
-    const at = typeof value === 'string' ? parseTicks(value) : undefined;
-    return at !== undefined && target !== undefined && at.ms === target.ms && at.subMs === target.subMs;
+    const at = typeof value === 'string' ? parseInstant(value.trim()) : null;
+    return at !== null && target !== null && at.ms === target.ms && at.ns === target.ns;
   });
   // A full page may have pushed the log to a later page: then absence says nothing.
   if (!found && Number(paginationOf(exchange)?.totalCount) > items.length) return undefined;
@@ -206,8 +202,8 @@ export function checkTieOrder(run: ProbeRun, analysis: KeyAnalysis): CheckResult
   }
   const ids = (e: ProbeExchange) => itemsOf(e).map((item) => String(readKey(item, analysis, 'id')));
   const [a, b] = [ids(first), ids(second)];
-  const end = parseTicks(first.query.EndDate ?? '');
-  const at = end === undefined ? first.query.EndDate : formatTicks(addTicks(end, -1));
+  const end = parseInstant((first.query.EndDate ?? '').trim());
+  const at = end === null ? first.query.EndDate : formatInstant(shiftInstant(end, -1));
   if (a.length < 2) return unknown(title, `the window of ${at} held ${a.length} log(s)`);
   if (a.join('\n') === b.join('\n')) return { title, verdict: 'ok', saw: `${a.length} logs at ${at}, same order on two calls` };
   return {

@@ -1,5 +1,6 @@
-import { READ_KEYS, REQUIRED_KEYS, type UpstreamDialect } from '../../src/upstream/dialect.js';
-import { parseTicks } from '../../src/model/instant.js';
+import { type UpstreamDialect } from '../../src/model/dialect.js';
+import { READ_KEYS, REQUIRED_KEYS } from '../../src/model/audit-log.js';
+import { parseInstant } from '../../src/model/instant.js';
 
 /** Where one key the gateway reads was found in the upstream's items. */
 export interface KeyFinding {
@@ -92,7 +93,7 @@ function guessKey(key: string, candidates: string[], items: readonly Record<stri
   // A timestamp is recognisable by its values: the one other key whose every value is a date-time.
   if (key === 'timestamp') {
     const dated = candidates.filter((candidate) =>
-      items.every((item) => typeof item[candidate] === 'string' && parseTicks(item[candidate] as string) !== undefined),
+      items.every((item) => typeof item[candidate] === 'string' && parseInstant((item[candidate] as string).trim()) !== null),
     );
     if (dated.length === 1) return dated[0];
   }

@@ -1,6 +1,6 @@
 import { createScrubber } from '../replay/scrub.js';
 import { normaliseQuery, writeRecording, type RecordedExchange } from '../replay/recording.js';
-import { DOCUMENTED_DIALECT } from '../../src/upstream/dialect.js';
+import { DOCUMENTED_DIALECT } from '../../src/model/dialect.js';
 import { runChecks, type CheckResult } from './checks.js';
 import type { ProbeRun } from './exchange.js';
 import { formatReport, printableUrl, type ProbeReport } from './report.js';

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
-import { AUDIT_LOG_STATUSES, DOCUMENTED_DIALECT, type UpstreamDialect } from '../../src/upstream/dialect.js';
+import { DOCUMENTED_DIALECT, type UpstreamDialect } from '../../src/model/dialect.js';
+import { AUDIT_LOG_STATUSES } from '../../src/model/audit-log.js';
 import { auditLogsPath } from '../../src/upstream/query.js';
-import { addTicks, compareTicks, formatTicks, parseTicks } from '../../src/model/instant.js';
+import { compareInstants, formatInstant, parseInstant, shiftInstant } from '../../src/model/instant.js';
 import { itemsOf, paginationOf, type ProbeExchange, type ProbeRun } from './exchange.js';
 import { analyseItemKeys, readKey, type KeyAnalysis } from './item-keys.js';
 import { guessStatus, mappedStatus, STATUS_FILTER_TRIES, STATUS_GUESSES } from './statuses.js';
@@ -114,8 +115,8 @@ async function plan(call: Call, options: ProbeOptions, dialect: UpstreamDialect,
   }
   if (tie !== undefined) {
     // One tick either side, so an upstream with exclusive bounds still answers with the tied logs.
-    const at = parseTicks(tie)!;
-    const tieWindow = { PageNumber: '1', PageSize: '50', StartDate: formatTicks(addTicks(at, -1)), EndDate: formatTicks(addTicks(at, +1)) };
+    const at = parseInstant(tie.trim())!;
+    const tieWindow = { PageNumber: '1', PageSize: '50', StartDate: formatInstant(shiftInstant(at, -1)), EndDate: formatInstant(shiftInstant(at, +1)) };
     await call('ties-1', tieWindow);
     await call('ties-2', tieWindow);
   } else {
@@ -125,8 +126,8 @@ async function plan(call: Call, options: ProbeOptions, dialect: UpstreamDialect,
   // One log at the finest precision seen, and windows that end or start exactly on it.
   const log = finestLog(seen, analysis);
   if (log !== undefined) {
-    const at = parseTicks(log)!;
-    const iso = (ticks: number) => formatTicks(addTicks(at, ticks));
+    const at = parseInstant(log.trim())!;
+    const iso = (ticks: number) => formatInstant(shiftInstant(at, ticks));
     const near = (startDate: string, endDate: string) => ({ PageNumber: '1', PageSize: '50', StartDate: startDate, EndDate: endDate });
     await call('ends-on', near(iso(-NEAR_TICKS), log));
     await call('ends-before', near(iso(-NEAR_TICKS), iso(-1)));
@@ -171,9 +172,9 @@ export function findTie(items: readonly Record<string, unknown>[], analysis: Key
   for (const item of items) {
     const text = readKey(item, analysis, 'timestamp');
     if (typeof text !== 'string') continue;
-    const instant = parseTicks(text);
-    if (instant === undefined) continue;
-    const key = formatTicks(instant);
+    const instant = parseInstant(text.trim());
+    if (instant === null) continue;
+    const key = formatInstant(instant);
     const entry = counts.get(key) ?? { text, count: 0 };
     entry.count++;
     counts.set(key, entry);
@@ -187,7 +188,7 @@ export function finestLog(items: readonly Record<string, unknown>[], analysis: K
   let best: { text: string; digits: number } | undefined;
   for (const item of items) {
     const text = readKey(item, analysis, 'timestamp');
-    if (typeof text !== 'string' || parseTicks(text) === undefined) continue;
+    if (typeof text !== 'string' || parseInstant(text.trim()) === null) continue;
     const digits = fractionDigits(text);
     if (best === undefined || digits > best.digits) best = { text, digits };
   }
@@ -200,9 +201,9 @@ export function fractionDigits(text: string): number {
 
 /** Whether `a` is the same instant as or later than `b` (both date-time texts). */
 export function notBefore(a: string, b: string): boolean {
-  const x = parseTicks(a);
-  const y = parseTicks(b);
-  return x !== undefined && y !== undefined && compareTicks(x, y) >= 0;
+  const x = parseInstant(a.trim());
+  const y = parseInstant(b.trim());
+  return x !== null && y !== null && compareInstants(x, y) >= 0;
 }
 
 function parseJson(text: string): unknown {

@@ -1,5 +1,5 @@
 import { mulberry32, pick, randomUuid, type Random } from './prng.js';
-import { formatTicks } from '../../src/model/instant.js';
+import { formatTicks } from './ticks.js';
 import type { SampleLog } from './types.js';
 
 export interface SampleReseller {
@@ -100,7 +100,7 @@ export function generateSeedLogs({ now, count = DEFAULT_SEED_COUNT, seed = DEFAU
     const ms = nowMs - 1 - Math.floor(random() * (SEED_WINDOW_MS - 1));
     const log = sampleLog(random, id, ms);
     const at = precise ? preciseTime(drawn, i, ms) : { ms, sub: 0 };
-    if (at.sub > 0) log.timestamp = formatTicks({ ms: at.ms, subMs: at.sub });
+    if (at.sub > 0) log.timestamp = formatTicks(at.ms, at.sub);
     else if (at.ms !== ms) log.timestamp = new Date(at.ms).toISOString();
     drawn.push({ ...at, id, log });
   }

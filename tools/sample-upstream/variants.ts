@@ -1,4 +1,4 @@
-import { shiftIso } from '../../src/model/instant.js';
+import { shiftTicks } from './ticks.js';
 import type { FieldError } from './types.js';
 
 /**
@@ -56,9 +56,9 @@ export function variantParams(params: URLSearchParams, variant: SampleVariant | 
   }
   // An exclusive bound is an inclusive one a tick further in.
   const start = get('StartDate');
-  if (variant.startDateExclusive && start !== undefined) out.set(start, shiftIso(out.get(start)!, +1));
+  if (variant.startDateExclusive && start !== undefined) out.set(start, shiftTicks(out.get(start)!, +1));
   const end = get('EndDate');
-  if (variant.endDateExclusive && end !== undefined) out.set(end, shiftIso(out.get(end)!, -1));
+  if (variant.endDateExclusive && end !== undefined) out.set(end, shiftTicks(out.get(end)!, -1));
   const status = get('Status');
   if (variant.statusSpellings && status !== undefined) {
     const value = out.get(status)!.toLowerCase();

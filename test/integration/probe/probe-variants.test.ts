@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import { probeUpstream, type ProbeResult } from '../../../tools/probe/probe.js';
 import { SAMPLE_VARIANTS, startSampleUpstream, type SampleUpstream, type SampleVariantName } from '../../../tools/sample-upstream/index.js';
-import type { UpstreamDialect } from '../../../src/upstream/dialect.js';
-import { parseTicks } from '../../../src/model/instant.js';
+import type { UpstreamDialect } from '../../../src/model/dialect.js';
+import { parseInstant } from '../../../src/model/instant.js';
 import type { AuditLogFilter, AuditLogStatus } from '../../generated/operations.js';
 import { startHarness } from '../../support/harness.js';
 import { walkPage, type WalkPage } from '../../support/walk.js';
@@ -25,13 +25,13 @@ function dialectOf(settings: Record<string, string>): UpstreamDialect {
 
 /** Logs of the store in [from, to] at full precision, newest first: what a walk over that window must return. */
 function expectedIds(sample: SampleUpstream, from: string, to: string, status?: string): string[] {
-  const [lo, hi] = [parseTicks(from)!, parseTicks(to)!];
+  const [lo, hi] = [parseInstant(from)!, parseInstant(to)!];
   return sample.store
     .all()
     .filter((log) => {
-      const at = parseTicks(log.timestamp)!;
-      const after = at.ms > lo.ms || (at.ms === lo.ms && at.subMs >= lo.subMs);
-      const before = at.ms < hi.ms || (at.ms === hi.ms && at.subMs <= hi.subMs);
+      const at = parseInstant(log.timestamp)!;
+      const after = at.ms > lo.ms || (at.ms === lo.ms && at.ns >= lo.ns);
+      const before = at.ms < hi.ms || (at.ms === hi.ms && at.ns <= hi.ns);
       return after && before && (status === undefined || log.status === status);
     })
     .map((log) => log.id);
@@ -141,7 +141,7 @@ describe.each(Object.entries(CASES) as [SampleVariantName, VariantCase][])('the 
     const stored = new Map(sample.store.all().map((log) => [log.id, log]));
     for (const node of nodes) {
       const log = stored.get(node.auditLogId)!;
-      expect(Date.parse(node.timestamp)).toBe(parseTicks(log.timestamp)!.ms);
+      expect(Date.parse(node.timestamp)).toBe(parseInstant(log.timestamp)!.ms);
       expect(node.operation).toBe(log.operation);
       expect(node.status).toBe({ Succeded: 'SUCCEEDED', Failed: 'FAILED', Processing: 'PROCESSING' }[log.status!]);
     }

@@ -1,39 +1,12 @@
 import { createHash } from 'node:crypto';
-import { parseTimestamp } from '../upstream/decode.js';
-import type { AuditLogRecord } from '../upstream/types.js';
+import { subMillisecondNanos, type Instant } from './instant.js';
+import type { AuditLogRecord } from './audit-log.js';
 
 /**
  * Exact timestamps and compact ids, the two things a walk's position is made of.
  * Pure. The upstream (.NET) keeps 100-ns ticks, so a timestamp is compared as whole
  * milliseconds plus the nanoseconds its text carries past them, never as a JS Date.
  */
-
-/** An instant to the nanosecond: epoch ms (whole) and ns past it (0..999 999). */
-export interface Instant {
-  ms: number;
-  ns: number;
-}
-
-const FRACTION = /[.,](\d+)/;
-
-/** The instant an ISO-8601 text names (digits past the 9th fractional one are dropped); null when it is not one. */
-export function instantOf(text: string): Instant | null {
-  const date = parseTimestamp(text);
-  return date === null ? null : { ms: date.getTime(), ns: subMillisecondNanos(text) };
-}
-
-/** The nanoseconds an ISO-8601 text carries past its whole millisecond (fraction digits 4 to 9). */
-function subMillisecondNanos(text: string): number {
-  // The common case, `YYYY-MM-DDTHH:mm:ss.sssZ`, has none: no scan needed.
-  if (text.length === 24 && text.charCodeAt(23) === 90 /* Z */) return 0;
-  const fraction = FRACTION.exec(text.slice(17))?.[1] ?? '';
-  return fraction.length > 3 ? Number(fraction.slice(3, 9).padEnd(6, '0')) : 0;
-}
-
-/** Negative when a is older than b, 0 when equal, positive when newer. */
-export function compareInstants(a: Instant, b: Instant): number {
-  return a.ms !== b.ms ? a.ms - b.ms : a.ns - b.ns;
-}
 
 /**
  * The log's timestamp exactly as the upstream wrote it (the `raw` item's text), so

@@ -1,5 +1,17 @@
 import { createHash } from 'node:crypto';
-import type { ForwardedHeaders } from './types.js';
+
+/** The caller's credentials and correlation id, forwarded as received. */
+export interface ForwardedHeaders {
+  /** The caller's `Authorization` header, exactly as received. */
+  authorization: string;
+  /** The caller's `X-Tenant` header, exactly as received. */
+  tenant: string;
+  /** The operation's correlation id (a UUID). */
+  correlationId: string;
+  /** W3C trace context of the upstream call, when tracing is on. */
+  traceparent?: string;
+  tracestate?: string;
+}
 
 /**
  * Who a call is for, as the upstream sees it: the `Bearer` scheme in any case and
