@@ -17,6 +17,7 @@ import { createLogger } from '../src/observability/logger.js';
 import { createMetrics } from '../src/observability/metrics.js';
 import { startSampleUpstream } from '../tools/sample-upstream/index.js';
 import { createGateway } from '../src/gateway.js';
+import { defaultConfig } from '../src/config.js';
 import { createUpstreamClient } from '../src/upstream/client.js';
 import { CALLER, GATEWAY_PAGE_QUERY } from './scenarios.js';
 
@@ -35,8 +36,9 @@ interface SamplingNode {
 const sample = await startSampleUpstream({});
 const metrics = createMetrics();
 const logger = createLogger('info', new Writable({ write: (_chunk, _encoding, done) => done() }));
-const upstream = createUpstreamClient({ baseUrl: sample.url, timeoutMs: 5_000, logger, onCall: metrics.observeUpstreamCall });
-const gateway = createGateway({ config: { introspection: false, graphiql: false, cursorSecret: 'bench-cursor-secret-0123456789' }, upstream, logger, metrics });
+const config = { ...defaultConfig(), introspection: false, graphiql: false, cursorSecret: 'bench-cursor-secret-0123456789', upstreamTimeoutMs: 5_000 };
+const upstream = createUpstreamClient(config, { baseUrl: sample.url, logger, onCall: metrics.observeUpstreamCall });
+const gateway = createGateway({ config, upstream, logger, metrics });
 const body = JSON.stringify({ query: GATEWAY_PAGE_QUERY, variables: { first: items, after: null } });
 
 async function send(): Promise<void> {

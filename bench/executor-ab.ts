@@ -15,6 +15,7 @@ import { createLogger } from '../src/observability/logger.js';
 import { createMetrics } from '../src/observability/metrics.js';
 import { startSampleUpstream } from '../tools/sample-upstream/index.js';
 import { createGateway, type Gateway } from '../src/gateway.js';
+import { defaultConfig } from '../src/config.js';
 import { createUpstreamClient } from '../src/upstream/client.js';
 import { CALLER, GATEWAY_PAGE_QUERY } from './scenarios.js';
 
@@ -28,9 +29,10 @@ const clients: Array<{ close(): Promise<void> }> = [];
 function gateway(compiledExecution: boolean): Gateway {
   const metrics = createMetrics();
   const logger = createLogger('info', new Writable({ write: (_chunk, _encoding, done) => done() }));
-  const upstream = createUpstreamClient({ baseUrl: sample.url, timeoutMs: 5_000, logger, onCall: metrics.observeUpstreamCall });
+  const config = { ...defaultConfig(), introspection: false, graphiql: false, compiledExecution, cursorSecret: 'bench-cursor-secret-0123456789', upstreamTimeoutMs: 5_000 };
+  const upstream = createUpstreamClient(config, { baseUrl: sample.url, logger, onCall: metrics.observeUpstreamCall });
   clients.push(upstream);
-  return createGateway({ config: { introspection: false, graphiql: false, cursorSecret: 'bench-cursor-secret-0123456789' }, upstream, logger, metrics, compiledExecution });
+  return createGateway({ config, upstream, logger, metrics });
 }
 
 async function send(target: Gateway, body: string): Promise<void> {

@@ -26,9 +26,10 @@ const POLL_MS = 1_000;
 const sample = await startSampleUpstream({ liveWritesEveryMs: 2_000 });
 const metrics = createMetrics();
 const logger = createLogger('silent');
-const upstream = createUpstream(loadConfig({}), { baseUrl: sample.url, logger, metrics });
+const config = { ...loadConfig({}), introspection: false, graphiql: false, cursorSecret: 'bench-cursor-secret-0123456789', tailPollMs: POLL_MS, tailMaxPerCaller: 1_000, tailMax: 1_000 };
+const upstream = createUpstream(config, { baseUrl: sample.url, logger, metrics });
 const gateway = createGateway({
-  config: { introspection: false, graphiql: false, cursorSecret: 'bench-cursor-secret-0123456789', tail: { pollMs: POLL_MS, maxPerCaller: 1_000, max: 1_000 } },
+  config,
   upstream,
   logger,
   metrics,

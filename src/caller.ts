@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { GatewayError } from './errors.js';
 import type { ForwardedHeaders } from './model/caller.js';
-import { isUuid } from './model/uuid.js';
 
 /** What the caller sent that may go upstream: nothing else from the request ever does. */
 export interface CallerHeaders {
@@ -13,12 +11,6 @@ const BEARER = /^bearer +[^\s]+$/i;
 
 export function readCallerHeaders(headers: Headers): CallerHeaders {
   return { authorization: headers.get('authorization'), tenant: headers.get('x-tenant') };
-}
-
-/** The incoming X-Correlation-Id when it is a UUID (kept as received), else a new one. */
-export function correlationIdFrom(headers: Headers): string {
-  const incoming = headers.get('x-correlation-id');
-  return incoming !== null && isUuid(incoming) ? incoming : randomUUID();
 }
 
 /**

@@ -1,82 +1,139 @@
 import { z } from 'zod';
-import { REPLAY_URL } from '../tools/replay/url.js';
-import type { UpstreamDialect } from './model/dialect.js';
-import { FIELD_MAP_SETTING, STATUS_MAP_SETTING } from './upstream/dialect-settings.js';
-import type { TailSettings } from './tail/options.js';
-import { expectation, LOG_LEVELS, SETTINGS, type FlagSetting, type IntegerSetting, type Setting, type TextSetting } from './settings.js';
+import type { AuditLogStatus } from './model/audit-log.js';
+import { parseFieldMap, parseStatusMap } from './model/dialect.js';
+import type { TraceExporterKind } from './observability/tracing-types.js';
 
 /**
- * The only module that reads the environment: the gateway's own variables (from the
- * table in settings.ts) and the OpenTelemetry ones that decide the trace exporters.
+ * Every setting of the gateway, one row each: the environment variable, its
+ * default, what it accepts and what it is for. The `Config` type, the parser and its
+ * error messages are derived from the rows, so a setting is written once here and
+ * read where it is used. The only module that reads the environment.
  */
 
-/** Validated start-up configuration, read once from the environment. */
-export interface Config {
-  port: number;
-  host: string;
-  /** Base URL of the CloudCockpit API; undefined means "start the embedded sample upstream"; `replay:<dir>` serves a recording. */
-  upstreamUrl: string | undefined;
-  /** How the upstream differs from the documented API, as `npm run probe` reports it (docs/real-api.md). */
-  upstreamDialect: UpstreamDialect;
-  upstreamTimeoutMs: number;
-  introspection: boolean;
-  graphiql: boolean;
-  shutdownTimeoutMs: number;
-  /** After SIGTERM, how long requests are still served while /readyz answers 503 (load balancers stop sending first). */
-  shutdownDelayMs: number;
-  logLevel: (typeof LOG_LEVELS)[number];
-  /** Key of the cursors' integrity tag. Set it per deployment so cursors cannot be forged. */
-  cursorSecret: string;
-  /** Cap on concurrent upstream requests of this process, and how long a call may wait for a slot. */
-  upstreamMaxConcurrency: number;
-  upstreamMaxQueueMs: number;
-  /** Largest upstream 200 body read; larger is UPSTREAM_BAD_RESPONSE. */
-  upstreamMaxResponseBytes: number;
-  /** Retries of an idempotent upstream failure (0-2). */
-  upstreamRetries: number;
-  /** Failures in a breaker's window that (at a 50% failure rate) open it, and how long it stays open (see upstream/breakers.ts). */
-  breakerFailureThreshold: number;
-  breakerCooldownMs: number;
-  /** Calls a breaker's window must hold before it may open. */
-  breakerMinimumCalls: number;
-  /** Share identical upstream calls across operations (same credentials, same query); both off by default. */
-  upstreamCoalesce: boolean;
-  /** Serve identical upstream calls from memory for this long; 0 turns the cache off. */
-  upstreamCacheTtlMs: number;
-  upstreamCacheMaxItems: number;
-  /** Browser origins allowed by CORS; `['*']` allows any (the gateway reads no cookies either way). */
-  /** Operation names /metrics labels by name besides the shipped ones, as configured (comma-separated). */
-  metricsOperationNames: string;
-  corsOrigins: string[];
-  /** Limits on what one request may ask for (see OperationLimits). */
-  limits: OperationLimits;
-  /** Live tail: poll interval, lookback, give-up time and subscription caps. */
-  tail: TailSettings;
+/** One row: how a variable is read, and the value it gives when unset or empty. */
+interface Setting<T> {
+  env: string;
+  description: string;
+  /** What a value must be, as the start-up error says it ("a whole number (1-100)"). */
+  expect: string;
+  default: T;
+  /** The value of a set variable; throws (any error) when the text does not fit. */
+  parse(text: string): T;
 }
 
-/** What one HTTP request / GraphQL operation may ask for; every limit is checked before execution. */
-export interface OperationLimits {
-  bodyLimitBytes: number;
-  maxDepth: number;
-  maxAliases: number;
-  maxTokens: number;
-  maxDirectives: number;
-  /** Planned upstream calls of one operation. */
-  budgetCalls: number;
-  /** Audit-log items one operation asks for, counted per field and alias. */
-  budgetItems: number;
-}
-
-/** The defaults of OperationLimits, from the settings table. */
-export const DEFAULT_LIMITS: OperationLimits = {
-  bodyLimitBytes: SETTINGS.bodyLimitBytes.default,
-  maxDepth: SETTINGS.maxDepth.default,
-  maxAliases: SETTINGS.maxAliases.default,
-  maxTokens: SETTINGS.maxTokens.default,
-  maxDirectives: SETTINGS.maxDirectives.default,
-  budgetCalls: SETTINGS.budgetCalls.default,
-  budgetItems: SETTINGS.budgetItems.default,
+const refuse = (): never => {
+  throw new Error('does not fit');
 };
+
+function integer(env: string, fallback: number, min: number, max: number, description: string, unit?: 'milliseconds' | 'bytes', expect?: string): Setting<number> {
+  return {
+    env,
+    description,
+    default: fallback,
+    expect: expect ?? `a whole number${unit ? ` of ${unit}` : ''} (${min}-${max})`,
+    parse: (text) => {
+      const value = Number(text.trim());
+      return /^\s*-?\d+\s*$/.test(text) && value >= min && value <= max ? value : refuse();
+    },
+  };
+}
+
+const TRUE = ['true', '1', 'yes', 'on'];
+const FALSE = ['false', '0', 'no', 'off'];
+
+function flag(env: string, fallback: boolean, description: string): Setting<boolean> {
+  return {
+    env,
+    description,
+    default: fallback,
+    expect: 'true or false',
+    parse: (text) => (TRUE.includes(text.trim().toLowerCase()) ? true : FALSE.includes(text.trim().toLowerCase()) ? false : refuse()),
+  };
+}
+
+function text<T = string>(env: string, fallback: T, expect: string, description: string, parse: (text: string) => T = (t) => t as T): Setting<T> {
+  return { env, description, default: fallback, expect, parse };
+}
+
+const ms = 'milliseconds';
+const bytes = 'bytes';
+
+/** Levels of the logger, most severe first. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The built-in cursor key; a deployment sets its own (see CURSOR_SECRET). */
+export const DEFAULT_CURSOR_SECRET = 'cloudcockpit-audit-gateway-cursor-v1';
+
+/** `replay:<directory>` as UPSTREAM_URL: serve recorded responses from that directory. */
+export const REPLAY_PREFIX = 'replay:';
+
+function upstreamUrl(value: string): string {
+  if (value.startsWith(REPLAY_PREFIX) && value.length > REPLAY_PREFIX.length) return value;
+  return z.url({ protocol: /^https?$/ }).parse(value.trim()).replace(/\/+$/, '');
+}
+
+function origins(value: string): string[] {
+  const list = value.split(',').map((origin) => origin.trim()).filter((origin) => origin !== '');
+  if (list.length === 0) refuse();
+  return list.map((origin) => (origin === '*' ? origin : new URL(z.url({ protocol: /^https?$/ }).parse(origin)).origin));
+}
+
+const oneOf = <const T extends string>(values: readonly T[]) => (value: string): T =>
+  values.includes(value.trim() as T) ? (value.trim() as T) : refuse();
+
+export const SETTINGS = {
+  port: integer('PORT', 4000, 0, 65535, 'listen port', undefined, 'a port number (0-65535)'),
+  host: text('HOST', '0.0.0.0', 'a listen address', 'listen address'),
+  upstreamUrl: text<string | undefined>('UPSTREAM_URL', undefined, 'an http(s) URL such as https://api.cloudcockpit.com, or replay:<directory>', 'base URL of the CloudCockpit API; unset starts the embedded sample upstream; replay:<directory> serves a recording', upstreamUrl),
+  upstreamTimeoutMs: integer('UPSTREAM_TIMEOUT_MS', 10_000, 1, 600_000, 'deadline for one upstream call: slot wait, attempts and backoffs together', ms),
+  // How the upstream differs from the documented API, as `npm run probe` reports it (docs/real-api.md).
+  upstreamStartDateExclusive: flag('UPSTREAM_START_DATE_EXCLUSIVE', false, 'the upstream leaves out logs at exactly StartDate: send it one tick (100 ns) earlier'),
+  upstreamEndDateExclusive: flag('UPSTREAM_END_DATE_EXCLUSIVE', false, 'the upstream leaves out logs at exactly EndDate: send it one tick (100 ns) later'),
+  upstreamFieldMap: text<Record<string, string>>('UPSTREAM_FIELD_MAP', {}, 'ourKey:theirKey pairs such as timestamp:createdAt,operation:action', 'item keys the upstream names otherwise', parseFieldMap),
+  upstreamStatusMap: text<Partial<Record<AuditLogStatus, string[]>>>('UPSTREAM_STATUS_MAP', {}, 'STATUS:Spelling pairs such as SUCCEEDED:Success,FAILED:Error', 'status spellings of the upstream; the first of each is sent as the Status filter', parseStatusMap),
+  upstreamKeyCase: text<'camel' | 'pascal'>('UPSTREAM_KEY_CASE', 'camel', 'camel or pascal', 'casing of the upstream item keys (both are read; the probe checks against this)', oneOf(['camel', 'pascal'])),
+  introspection: flag('INTROSPECTION', true, 'false turns introspection off'),
+  graphiql: flag('GRAPHIQL', true, 'false turns GraphiQL off'),
+  compiledExecution: flag('COMPILED_EXECUTION', true, 'queries run as functions compiled once per document (graphql-jit); false: the standard executor only'),
+  shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000, 'how long SIGTERM waits for in-flight operations', ms),
+  shutdownDelayMs: integer('SHUTDOWN_DELAY_MS', 0, 0, 600_000, 'after SIGTERM, how long requests are still served while /readyz already answers 503', ms),
+  logLevel: text<LogLevel>('LOG_LEVEL', 'info', `one of ${LOG_LEVELS.join(', ')}`, 'log level', oneOf(LOG_LEVELS)),
+  cursorSecret: text('CURSOR_SECRET', DEFAULT_CURSOR_SECRET, 'at least 16 characters', "key of the cursors' integrity tag", (value) => (value.length >= 16 ? value : refuse())),
+  upstreamMaxConcurrency: integer('UPSTREAM_MAX_CONCURRENCY', 64, 1, 10_000, 'concurrent upstream requests (and keep-alive connections)'),
+  upstreamMaxQueueMs: integer('UPSTREAM_MAX_QUEUE_MS', 2_000, 0, 600_000, 'longest wait for a free upstream slot', ms),
+  // A 2000-item page of ordinary audit logs is about 1 MB; this leaves room for long `details`.
+  upstreamMaxResponseBytes: integer('UPSTREAM_MAX_RESPONSE_BYTES', 16 * 1024 * 1024, 1_024, 1_073_741_824, 'largest upstream 200 body read', bytes),
+  upstreamRetries: integer('UPSTREAM_RETRIES', 2, 0, 2, 'retries of an idempotent upstream failure', undefined, '0, 1 or 2'),
+  breakerFailureThreshold: integer('BREAKER_FAILURE_THRESHOLD', 5, 1, 1_000, "failed calls in a breaker's window (last 100 calls of 30 s) that, at half of its calls or more, open it: a tenant's own breaker for its timeouts and 5xx, the upstream-wide one for connection failures"),
+  breakerMinimumCalls: integer('BREAKER_MINIMUM_CALLS', 100, 1, 10_000, "calls a breaker's window must hold before it may open, so a burst of concurrent timeouts does not trip it"),
+  breakerCooldownMs: integer('BREAKER_COOLDOWN_MS', 10_000, 1, 3_600_000, 'how long the circuit breaker stays open', ms),
+  upstreamCoalesce: flag('UPSTREAM_COALESCE', false, 'share identical upstream calls in flight across operations'),
+  upstreamCacheTtlMs: integer('UPSTREAM_CACHE_TTL_MS', 0, 0, 600_000, 'serve identical upstream calls from memory this long; 0 is off', ms),
+  upstreamCacheMaxItems: integer('UPSTREAM_CACHE_MAX_ITEMS', 10_000, 1, 10_000_000, 'items all cached pages may hold together'),
+  bodyLimitBytes: integer('BODY_LIMIT_BYTES', 100_000, 1_024, 100_000_000, 'largest request body', bytes),
+  maxDepth: integer('MAX_DEPTH', 10, 1, 1_000, 'deepest selection'),
+  maxAliases: integer('MAX_ALIASES', 15, 0, 10_000, 'aliases in one operation'),
+  maxTokens: integer('MAX_TOKENS', 2_000, 1, 1_000_000, 'tokens in one document'),
+  maxDirectives: integer('MAX_DIRECTIVES', 50, 0, 10_000, 'directives in one operation'),
+  budgetCalls: integer('UPSTREAM_BUDGET_CALLS', 100, 1, 100_000, 'upstream calls one operation may make'),
+  budgetItems: integer('UPSTREAM_BUDGET_ITEMS', 5_000, 1, 10_000_000, 'audit-log items one operation may ask for (the sum of PageSizes sent)'),
+  // Each poll is an upstream call: the environment may not ask for more than one a second per poller.
+  tailPollMs: integer('TAIL_POLL_MS', 5_000, 1_000, 3_600_000, 'time between two polls of one live-tail poller (each poll is an upstream call)', ms),
+  tailLookbackMs: integer('TAIL_LOOKBACK_MS', 60_000, 0, 86_400_000, 'how late after its timestamp a log may reach the upstream and still be delivered by the live tail', ms),
+  tailGiveUpMs: integer('TAIL_GIVE_UP_MS', 120_000, 1_000, 86_400_000, 'a live tail that has not polled successfully for this long ends with the last error', ms),
+  tailMaxPerCaller: integer('TAIL_MAX_PER_CALLER', 5, 1, 100_000, 'open subscriptions per caller (Authorization + X-Tenant as the upstream reads them)'),
+  tailMax: integer('TAIL_MAX', 1_000, 1, 1_000_000, 'open subscriptions in all'),
+  tailMaxQueue: integer('TAIL_MAX_QUEUE', 1_000, 1, 1_000_000, 'events a live-tail client may leave unread when more arrive; past it its stream ends'),
+  metricsOperationNames: text('METRICS_OPERATION_NAMES', '', 'comma-separated GraphQL operation names', 'operation names /metrics labels by name besides those in operations/; any other name counts as `other`'),
+  corsOrigins: text<string[]>('CORS_ORIGINS', ['*'], '* or a comma-separated list of origins such as https://portal.example.com', 'browser origins allowed by CORS', origins),
+} as const;
+
+type Settings = typeof SETTINGS;
+export type SettingName = keyof Settings;
+
+/** The validated start-up configuration: one value per row of SETTINGS. */
+export type Config = { -readonly [K in SettingName]: Settings[K] extends Setting<infer T> ? T : never };
 
 /** A start-up problem; `message` is the one line printed before exiting non-zero. */
 export class ConfigError extends Error {
@@ -86,145 +143,80 @@ export class ConfigError extends Error {
   }
 }
 
-const unset = (value: unknown) => (value === '' ? undefined : value);
+type Env = Record<string, string | undefined>;
 
-const integer = ({ min, max, default: fallback }: IntegerSetting) =>
-  z.preprocess(unset, z.coerce.number().int().min(min).max(max).default(fallback));
-
-const flag = ({ default: fallback }: FlagSetting) =>
-  z.preprocess(
-    unset,
-    z
-      .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
-      .default(fallback ? 'true' : 'false')
-      .transform((value) => ['true', '1', 'yes', 'on'].includes(value)),
-  );
-
-/** `z.string()` defaulted to the setting's default, when it has one. */
-const text = ({ default: fallback }: TextSetting) => (fallback === undefined ? z.string() : z.string().default(fallback));
-
-const httpUrl = z
-  .url({ protocol: /^https?$/ })
-  .transform((value) => value.replace(/\/+$/, ''));
-
-const S = SETTINGS;
-
-const envSchema = z.object({
-  [S.port.env]: integer(S.port),
-  [S.host.env]: z.preprocess(unset, text(S.host).pipe(z.string().min(1))),
-  [S.upstreamUrl.env]: z.preprocess(unset, z.union([REPLAY_URL, httpUrl]).optional()),
-  [S.upstreamTimeoutMs.env]: integer(S.upstreamTimeoutMs),
-  [S.upstreamStartDateExclusive.env]: flag(S.upstreamStartDateExclusive),
-  [S.upstreamEndDateExclusive.env]: flag(S.upstreamEndDateExclusive),
-  [S.upstreamFieldMap.env]: FIELD_MAP_SETTING,
-  [S.upstreamStatusMap.env]: STATUS_MAP_SETTING,
-  [S.upstreamKeyCase.env]: z.preprocess(unset, z.enum(['camel', 'pascal']).default('camel')),
-  [S.introspection.env]: flag(S.introspection),
-  [S.graphiql.env]: flag(S.graphiql),
-  [S.shutdownTimeoutMs.env]: integer(S.shutdownTimeoutMs),
-  [S.shutdownDelayMs.env]: integer(S.shutdownDelayMs),
-  [S.logLevel.env]: z.preprocess(unset, z.enum(LOG_LEVELS).default(S.logLevel.default as (typeof LOG_LEVELS)[number])),
-  [S.cursorSecret.env]: z.preprocess(unset, text(S.cursorSecret).pipe(z.string().min(16))),
-  [S.upstreamMaxConcurrency.env]: integer(S.upstreamMaxConcurrency),
-  [S.upstreamMaxQueueMs.env]: integer(S.upstreamMaxQueueMs),
-  [S.upstreamMaxResponseBytes.env]: integer(S.upstreamMaxResponseBytes),
-  [S.upstreamRetries.env]: integer(S.upstreamRetries),
-  [S.breakerFailureThreshold.env]: integer(S.breakerFailureThreshold),
-  [S.breakerCooldownMs.env]: integer(S.breakerCooldownMs),
-  [S.breakerMinimumCalls.env]: integer(S.breakerMinimumCalls),
-  [S.upstreamCoalesce.env]: flag(S.upstreamCoalesce),
-  [S.upstreamCacheTtlMs.env]: integer(S.upstreamCacheTtlMs),
-  [S.upstreamCacheMaxItems.env]: integer(S.upstreamCacheMaxItems),
-  [S.bodyLimitBytes.env]: integer(S.bodyLimitBytes),
-  [S.maxDepth.env]: integer(S.maxDepth),
-  [S.maxAliases.env]: integer(S.maxAliases),
-  [S.maxTokens.env]: integer(S.maxTokens),
-  [S.maxDirectives.env]: integer(S.maxDirectives),
-  [S.budgetCalls.env]: integer(S.budgetCalls),
-  [S.budgetItems.env]: integer(S.budgetItems),
-  [S.tailPollMs.env]: integer(S.tailPollMs),
-  [S.tailLookbackMs.env]: integer(S.tailLookbackMs),
-  [S.tailGiveUpMs.env]: integer(S.tailGiveUpMs),
-  [S.tailMaxPerCaller.env]: integer(S.tailMaxPerCaller),
-  [S.tailMax.env]: integer(S.tailMax),
-  [S.tailMaxQueue.env]: integer(S.tailMaxQueue),
-  [S.metricsOperationNames.env]: z.preprocess(unset, text(S.metricsOperationNames)),
-  [S.corsOrigins.env]: z.preprocess(
-    unset,
-    text(S.corsOrigins)
-      .transform((value) => value.split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''))
-      .pipe(z.array(z.union([z.literal('*'), z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).origin)])).min(1)),
-  ),
-});
-
-const settingsByEnv = new Map<string, Setting>(Object.values(SETTINGS).map((setting) => [setting.env, setting]));
-
-/** Reads and validates the environment; throws ConfigError listing every problem at once. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const names = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0])))];
-    throw new ConfigError(names.map((name) => {
-      const setting = settingsByEnv.get(name);
-      return `${name} must be ${setting ? expectation(setting) : 'valid'} (got ${JSON.stringify(env[name])})`;
-    }));
+/** Reads and checks the environment; throws one ConfigError listing every problem at once. */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const config: Record<string, unknown> = {};
+  for (const [name, setting] of Object.entries(SETTINGS) as Array<[SettingName, Setting<unknown>]>) {
+    const raw = env[setting.env];
+    if (raw === undefined || raw === '') {
+      config[name] = setting.default;
+      continue;
+    }
+    try {
+      config[name] = setting.parse(raw);
+    } catch {
+      problems.push(`${setting.env} must be ${setting.expect} (got ${JSON.stringify(raw)})`);
+    }
   }
-  const e = parsed.data as Record<string, any>;
-  const value = <K extends keyof typeof SETTINGS>(name: K) => e[SETTINGS[name].env];
-  return {
-    port: value('port'),
-    host: value('host'),
-    upstreamUrl: value('upstreamUrl'),
-    upstreamTimeoutMs: value('upstreamTimeoutMs'),
-    upstreamDialect: {
-      startDateExclusive: value('upstreamStartDateExclusive'),
-      endDateExclusive: value('upstreamEndDateExclusive'),
-      fieldMap: value('upstreamFieldMap'),
-      statusMap: value('upstreamStatusMap'),
-      keyCase: value('upstreamKeyCase'),
-    },
-    introspection: value('introspection'),
-    graphiql: value('graphiql'),
-    shutdownTimeoutMs: value('shutdownTimeoutMs'),
-    shutdownDelayMs: value('shutdownDelayMs'),
-    logLevel: value('logLevel'),
-    cursorSecret: value('cursorSecret'),
-    upstreamMaxConcurrency: value('upstreamMaxConcurrency'),
-    upstreamMaxQueueMs: value('upstreamMaxQueueMs'),
-    upstreamMaxResponseBytes: value('upstreamMaxResponseBytes'),
-    upstreamRetries: value('upstreamRetries'),
-    breakerFailureThreshold: value('breakerFailureThreshold'),
-    breakerCooldownMs: value('breakerCooldownMs'),
-    breakerMinimumCalls: value('breakerMinimumCalls'),
-    upstreamCoalesce: value('upstreamCoalesce'),
-    upstreamCacheTtlMs: value('upstreamCacheTtlMs'),
-    upstreamCacheMaxItems: value('upstreamCacheMaxItems'),
-    metricsOperationNames: value('metricsOperationNames'),
-    corsOrigins: value('corsOrigins'),
-    limits: {
-      bodyLimitBytes: value('bodyLimitBytes'),
-      maxDepth: value('maxDepth'),
-      maxAliases: value('maxAliases'),
-      maxTokens: value('maxTokens'),
-      maxDirectives: value('maxDirectives'),
-      budgetCalls: value('budgetCalls'),
-      budgetItems: value('budgetItems'),
-    },
-    tail: {
-      pollMs: value('tailPollMs'),
-      lookbackMs: value('tailLookbackMs'),
-      giveUpMs: value('tailGiveUpMs'),
-      maxPerCaller: value('tailMaxPerCaller'),
-      max: value('tailMax'),
-      maxQueue: value('tailMaxQueue'),
-    },
-  };
+  const secret = checkCursorSecret(env);
+  if (secret.kind === 'refuse') problems.push(secret.problem);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config as Config;
 }
 
-/** Where finished spans go; an empty list means spans are never recorded, only propagated. */
-export type TraceExporterKind = 'otlp-http/protobuf' | 'otlp-http/json' | 'console';
+/** The defaults of every setting, as an unset environment gives them. */
+export function defaultConfig(): Config {
+  return loadConfig({});
+}
 
-type Env = Record<string, string | undefined>;
+/** What start-up should warn about in this environment (never a reason to stop). */
+export function configWarnings(env: Env = process.env): string[] {
+  const secret = checkCursorSecret(env);
+  return secret.kind === 'warn' ? [secret.message] : [];
+}
+
+/**
+ * The built-in CURSOR_SECRET is in the source, so anyone can forge cursors with it
+ * (no other tenant's data, but arbitrary upstream windows). Against a real upstream
+ * (UPSTREAM_URL set) it must not go unnoticed: in production start-up stops,
+ * elsewhere the log warns. The embedded sample upstream and a recording need none.
+ *
+ * Production is any NODE_ENV that is set and is not `development` or `test`, in any
+ * case (`Production`, `prod`, `staging`): a misspelling must not turn the check into
+ * a warning. An unset NODE_ENV is a developer's machine, where `npm start` against a
+ * real upstream only warns.
+ */
+export type CursorSecretVerdict = { kind: 'ok' } | { kind: 'refuse'; problem: string } | { kind: 'warn'; message: string };
+
+const NOT_PRODUCTION = new Set(['development', 'test']);
+
+/** Whether NODE_ENV names a production-like environment (see above). Pure. */
+export function isProduction(nodeEnv: string | undefined): boolean {
+  const value = nodeEnv?.trim().toLowerCase() ?? '';
+  return value !== '' && !NOT_PRODUCTION.has(value);
+}
+
+/** Decides from the environment alone. Pure. */
+export function checkCursorSecret(env: Env): CursorSecretVerdict {
+  const url = env.UPSTREAM_URL ?? '';
+  const realUpstream = url !== '' && !url.startsWith(REPLAY_PREFIX);
+  const secret = env.CURSOR_SECRET ?? '';
+  const builtIn = secret === '' || secret === DEFAULT_CURSOR_SECRET;
+  if (!realUpstream || !builtIn) return { kind: 'ok' };
+  if (isProduction(env.NODE_ENV)) {
+    return {
+      kind: 'refuse',
+      problem: `CURSOR_SECRET must be set (at least 16 characters, the same on every replica) when NODE_ENV=${env.NODE_ENV?.trim()} and UPSTREAM_URL is set; the built-in default is public, so cursors could be forged`,
+    };
+  }
+  return {
+    kind: 'warn',
+    message: 'CURSOR_SECRET is not set: cursors are signed with the built-in key, which anyone can read in the source and use to forge cursors. Set CURSOR_SECRET (the same on every replica) before serving real data.',
+  };
+}
 
 /**
  * Which exporters the standard `OTEL_*` variables ask for. Unlike the OpenTelemetry

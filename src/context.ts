@@ -1,20 +1,24 @@
 import type { YogaInitialContext } from 'graphql-yoga';
-import { createNodeLoader, type NodeLoader } from './nodes/node-loader.js';
-import { createPageLoader, type PageLoader } from './pagination/page-loader.js';
-import { readCallerHeaders, requireCaller, type CallerHeaders } from './caller.js';
-import { createOperationBudget, type BudgetLimits } from './limits/operation-budget.js';
-import type { Logger } from './observability/logger.js';
-import type { CursorCodec } from './pagination/cursor.js';
-import { requestState } from './observability/request-state.js';
-import type { TailHub } from './tail/index.js';
-import type { UpstreamClient } from './upstream/types.js';
+import { readCallerHeaders, requireCaller } from './caller.js';
+import type { Budget } from './limits/budget.js';
+import { createOperationBudget } from './limits/operation-budget.js';
+import type { AuditLogQuery, UpstreamPage } from './model/audit-log.js';
 import type { ForwardedHeaders } from './model/caller.js';
+import type { PageWindow } from './model/window.js';
+import { createNodeLoader } from './nodes/node-loader.js';
+import type { Logger } from './observability/logger.js';
+import { requestState } from './observability/request-state.js';
+import type { CursorCodec } from './pagination/cursor.js';
+import type { SchemaContext } from './schema/ports.js';
+import type { TailHub } from './tail/index.js';
+import { buildSearchParams } from './upstream/query.js';
+import type { UpstreamClient } from './upstream/types.js';
 
 /** Long-lived collaborators shared by every request. */
 export interface GatewayServices {
   upstream: UpstreamClient;
   /** The upstream budget of each operation (UPSTREAM_BUDGET_CALLS, UPSTREAM_BUDGET_ITEMS). */
-  budget: BudgetLimits;
+  budget: Budget;
   cursors: CursorCodec;
   logger: Logger;
   /** The live tail's pollers and streams. */
@@ -22,48 +26,55 @@ export interface GatewayServices {
 }
 
 /** Per-request state: nothing here outlives the request or is shared with another caller. */
-export interface GatewayContext {
-  correlationId: string;
-  /** Read once per operation, so every field of an operation pins the same time window. */
-  now: Date;
-  caller: CallerHeaders;
-  /** The forwarded headers, or the UNAUTHENTICATED / BAD_USER_INPUT error that stops the call. */
-  forwardedHeaders(): ForwardedHeaders;
-  /** Deduplicates identical upstream requests within the operation. */
-  pages: PageLoader;
-  /** Finds AuditLogs by global id (node, nodes, _entities), batched per operation. */
-  nodes: NodeLoader;
-  cursors: CursorCodec;
-  logger: Logger;
+export interface GatewayContext extends SchemaContext {
   /** Counts what the operation cost upstream, for logs and metrics. */
   stats: { upstreamCalls: number };
-  tail: TailHub;
-  /** The HTTP request (yoga's initial context): its signal tells when the client went away. */
+  /** The HTTP request (yoga's initial context). */
   request?: Request;
 }
 
+/**
+ * The context of each request, assembled above the resolvers: the caller's headers
+ * (required before any upstream call, forwarded exactly as received), one budget and
+ * one page loader per operation (identical reads of an operation, such as aliases,
+ * share one call; nothing is shared across callers), and the ports the schema's
+ * resolvers use.
+ */
 export function createContextFactory(services: GatewayServices) {
   return ({ request }: YogaInitialContext): GatewayContext => {
     const state = requestState(request);
     const { correlationId } = state;
     const caller = readCallerHeaders(request.headers);
     const stats = { upstreamCalls: 0 };
+    const budget = createOperationBudget(services.budget);
     // The operation span's W3C context: each upstream call continues the caller's trace.
     const trace = state.trace?.headers ?? {};
-    const forwardedHeaders = (): ForwardedHeaders => ({ ...requireCaller(caller, correlationId), ...trace });
-    const pages = createPageLoader(services.upstream, forwardedHeaders, stats, createOperationBudget(services.budget));
+    const headers = (): ForwardedHeaders => ({ ...requireCaller(caller, correlationId), ...trace });
+    const requireHeaders = (): void => void headers();
+
+    const calls = new Map<string, Promise<UpstreamPage>>();
+    const load = (query: AuditLogQuery, window: PageWindow): Promise<UpstreamPage> => {
+      const key = buildSearchParams(query, window);
+      let call = calls.get(key);
+      if (call === undefined) {
+        const forwarded = headers();
+        stats.upstreamCalls += 1;
+        call = services.upstream.listAuditLogs({ query, window, headers: forwarded, budget });
+        calls.set(key, call);
+        // A failed call is forgotten, so a later field of the operation may try again.
+        call.catch(() => calls.delete(key));
+      }
+      return call;
+    };
     const onGiveUp = (keys: readonly unknown[]) => services.logger.warn({ ids: keys.length }, 'node lookup gave up on ids in overfull time windows');
     return {
-      correlationId,
-      now: new Date(),
-      caller,
-      forwardedHeaders,
-      pages,
-      nodes: createNodeLoader(pages, forwardedHeaders, { onGiveUp }),
-      cursors: services.cursors,
-      logger: services.logger,
+      auditLogs: { requireCaller: requireHeaders, now: new Date(), cursors: services.cursors, load },
+      nodes: createNodeLoader({ requireCaller: requireHeaders, load }, { onGiveUp }),
+      tail: {
+        subscribe: ({ filter, after }) =>
+          services.tail.subscribe({ headers: headers(), filter, after, read: load, signal: request.signal }),
+      },
       stats,
-      tail: services.tail,
     };
   };
 }

@@ -1,5 +1,5 @@
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
-import { DEFAULT_LIMITS, type Config, type OperationLimits } from './config.js';
+import type { Config } from './config.js';
 import { createContextFactory, type GatewayContext } from './context.js';
 import { maskUnexpectedError } from './errors.js';
 import { useCompiledExecution } from './plugins/use-compiled-execution.js';
@@ -23,17 +23,36 @@ import { useTracing } from './plugins/use-tracing.js';
 import { propagatingTracer, type SpanStarter } from './observability/tracing.js';
 import { schema } from './schema/index.js';
 import { createGraphiQLRenderer, graphiqlOptions } from './graphiql/page.js';
-import { createTailHub, type TailOptions } from './tail/index.js';
+import { createTailHub } from './tail/index.js';
+import type { Time } from './model/time.js';
 import { useGraphiQLAssets } from './graphiql/assets.js';
 import type { UpstreamClient } from './upstream/types.js';
 
+/** The settings the gateway itself reads (the upstream side is built from its own). */
+export type GatewaySettings = Pick<
+  Config,
+  | 'introspection'
+  | 'graphiql'
+  | 'compiledExecution'
+  | 'cursorSecret'
+  | 'corsOrigins'
+  | 'bodyLimitBytes'
+  | 'maxDepth'
+  | 'maxAliases'
+  | 'maxTokens'
+  | 'maxDirectives'
+  | 'budgetCalls'
+  | 'budgetItems'
+  | 'tailPollMs'
+  | 'tailLookbackMs'
+  | 'tailGiveUpMs'
+  | 'tailMaxPerCaller'
+  | 'tailMax'
+  | 'tailMaxQueue'
+>;
+
 export interface GatewayOptions {
-  config: Pick<Config, 'introspection' | 'graphiql' | 'cursorSecret'> & {
-    limits?: Partial<OperationLimits>;
-    corsOrigins?: string[];
-    /** Live tail: poll interval, lookback, caps (TAIL_* settings). */
-    tail?: TailOptions;
-  };
+  config: GatewaySettings;
   /** The upstream side as `createUpstream` builds it (traced, shared as configured). */
   upstream: UpstreamClient;
   logger: Logger;
@@ -45,11 +64,15 @@ export interface GatewayOptions {
   metrics?: GatewayMetrics;
   /** Spans per operation (upstream calls: pass the same tracer to `createUpstream`). Default: propagate W3C trace context, record nothing. */
   tracer?: SpanStarter;
-  /** Queries run as compiled functions (same responses, less CPU); false: the standard executor only. */
-  compiledExecution?: boolean;
+  /** The live tail's clock and timers. Default: the system's. */
+  time?: Time;
 }
 
-export type Gateway = YogaServerInstance<Record<string, unknown>, GatewayContext>;
+/** The gateway: a request handler (Node's `http` or fetch), and its own `close()`. */
+export type Gateway = YogaServerInstance<Record<string, unknown>, GatewayContext> & {
+  /** Completes every live-tail stream and stops its pollers; later subscriptions complete at once. */
+  close(): void;
+};
 
 /** Builds the gateway; it does not listen (the caller decides: tests use port 0 or `.fetch`). */
 export function createGateway({
@@ -60,18 +83,18 @@ export function createGateway({
   draining,
   metrics = createMetrics(),
   tracer = propagatingTracer(),
-  compiledExecution = true,
+  time,
 }: GatewayOptions): Gateway {
   const cursors = createCursorCodec(config.cursorSecret);
-  const limits: OperationLimits = { ...DEFAULT_LIMITS, ...config.limits };
-  const tail = createTailHub({ options: config.tail, upstream, cursors, cursorSecret: config.cursorSecret, logger, registry: metrics.registry });
-  return createYoga<Record<string, unknown>, GatewayContext>({
+  const budget = { calls: config.budgetCalls, items: config.budgetItems };
+  const tail = createTailHub({ settings: config, upstream, cursors, cursorSecret: config.cursorSecret, logger, registry: metrics.registry, time });
+  const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
-    context: createContextFactory({ upstream, cursors, logger, tail, budget: { calls: limits.budgetCalls, items: limits.budgetItems } }),
+    context: createContextFactory({ upstream, cursors, logger, tail, budget }),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
     landingPage: false,
-    cors: corsOptions(config.corsOrigins ?? ['*']),
+    cors: corsOptions(config.corsOrigins),
     // One operation per request, JSON bodies of bounded size (see useJsonBodiesOnly).
     batching: false,
     multipart: false,
@@ -98,15 +121,16 @@ export function createGateway({
       useJsonBodiesOnly(),
       useRequestParamChecks(),
       useIntrospectionSwitch(config.introspection),
-      useOperationLimits({ limits, blockFieldSuggestions: !config.introspection }),
-      useUpstreamBudget({ calls: limits.budgetCalls, items: limits.budgetItems }),
+      useOperationLimits({ limits: config, blockFieldSuggestions: !config.introspection }),
+      useUpstreamBudget(budget),
       useInputErrorCodes(),
       useSubscriptionTransport(),
       // After every request parser, so it bounds whichever one is chosen.
-      useBodyLimit(limits.bodyLimitBytes),
-      ...(compiledExecution ? [useCompiledExecution()] : []),
+      useBodyLimit(config.bodyLimitBytes),
+      ...(config.compiledExecution ? [useCompiledExecution()] : []),
     ],
   });
+  return Object.assign(yoga, { close: () => tail.close() });
 }
 
 /**

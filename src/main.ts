@@ -1,24 +1,19 @@
 import { createServer } from 'node:http';
-import { ConfigError, loadConfig, traceExportersFromEnv, type Config, type TraceExporterKind } from './config.js';
+import { configWarnings, ConfigError, loadConfig, traceExportersFromEnv } from './config.js';
+import { createGateway } from './gateway.js';
 import { createLogger } from './observability/logger.js';
-import { checkCursorSecret } from './cursor-secret-check.js';
-import { DEFAULT_LIVE_WRITES_EVERY_MS, startSampleUpstream } from '../tools/sample-upstream/index.js';
-import { replayDirectory, startReplayServer } from '../tools/replay/index.js';
 import { createMetrics } from './observability/metrics.js';
 import { labelledOperationNames } from './observability/operation-names.js';
-import { createGateway } from './gateway.js';
+import { createTracing, logTracingProblems } from './observability/tracing.js';
 import { createGracefulShutdown } from './shutdown.js';
-import { logTracingProblems } from './observability/tracing.js';
-import { createTracing } from './observability/tracing-setup.js';
 import { createUpstream } from './upstream/index.js';
-import { closeAll as closeLiveTails } from './tail/index.js';
+import { replayDirectory, startReplayServer } from '../tools/replay/index.js';
+import { DEFAULT_LIVE_WRITES_EVERY_MS, startSampleUpstream } from '../tools/sample-upstream/index.js';
 
-function readConfig(): Config & { traceExporters: TraceExporterKind[]; cursorSecretWarning?: string } {
+/** The configuration and trace exporters, or one line on stderr and exit 1. */
+function readConfig() {
   try {
-    const secret = checkCursorSecret(process.env);
-    if (secret.kind === 'refuse') throw new ConfigError([secret.problem]);
-    const warning = secret.kind === 'warn' ? { cursorSecretWarning: secret.message } : {};
-    return { ...loadConfig(process.env), traceExporters: traceExportersFromEnv(process.env), ...warning };
+    return { config: loadConfig(process.env), traceExporters: traceExportersFromEnv(process.env) };
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -28,9 +23,9 @@ function readConfig(): Config & { traceExporters: TraceExporterKind[]; cursorSec
   }
 }
 
-const config = readConfig();
+const { config, traceExporters } = readConfig();
 const logger = createLogger(config.logLevel);
-if (config.cursorSecretWarning !== undefined) logger.warn(config.cursorSecretWarning);
+for (const warning of configWarnings(process.env)) logger.warn(warning);
 
 let upstreamUrl = config.upstreamUrl;
 const sample = upstreamUrl === undefined ? await startSampleUpstream({ host: '127.0.0.1', port: 0, liveWritesEveryMs: DEFAULT_LIVE_WRITES_EVERY_MS }) : undefined;
@@ -44,18 +39,12 @@ if (replay) upstreamUrl = replay.url;
 if (replay) logger.info({ replayDir, upstreamUrl }, `serving recorded upstream responses from ${replayDir}`);
 
 const metrics = createMetrics({ processMetrics: true, operationNames: labelledOperationNames(config.metricsOperationNames) });
-const tracing = await createTracing(config.traceExporters);
+const tracing = await createTracing(traceExporters);
 if (tracing.exporting) {
   logTracingProblems(logger);
-  logger.info({ exporters: config.traceExporters }, 'exporting traces');
+  logger.info({ exporters: traceExporters }, 'exporting traces');
 }
-const upstream = createUpstream(config, {
-  baseUrl: upstreamUrl!,
-  logger,
-  metrics,
-  tracer: tracing.tracer,
-  clientOptions: { dialect: config.upstreamDialect },
-});
+const upstream = createUpstream(config, { baseUrl: upstreamUrl!, logger, metrics, tracer: tracing.tracer });
 /** Set on SIGTERM/SIGINT: /readyz answers 503 from then on. */
 let shuttingDown = false;
 const gateway = createGateway({
@@ -73,7 +62,7 @@ const shutdown = createGracefulShutdown({
   startDraining: () => {
     shuttingDown = true;
     // Live-tail streams never finish on their own: complete them so the listener can close.
-    closeLiveTails();
+    gateway.close();
   },
   timings: { delayMs: config.shutdownDelayMs, timeoutMs: config.shutdownTimeoutMs },
   logger,

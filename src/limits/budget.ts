@@ -9,7 +9,11 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { isAbsentCursor } from '../pagination/absent-cursor.js';
-import { PAGE_SIZE } from '../settings.js';
+import { SETTINGS } from '../config.js';
+import { MAX_PAGE_SIZE } from '../model/audit-log.js';
+import { LOOKUP_PAGE_SIZE } from '../nodes/node-windows.js';
+import { firstReadSize } from '../pagination/range.js';
+import { DEFAULT_PAGE_SIZE } from '../pagination/slice.js';
 
 /**
  * The upstream budget of one GraphQL operation, estimated from the document and
@@ -22,10 +26,9 @@ import { PAGE_SIZE } from '../settings.js';
  * list) count as nothing here, so the caller gets the resolver's precise error.
  */
 
-export interface UpstreamCost {
-  /** Upstream calls, at most. */
+/** Upstream calls and the audit-log items they ask for (the sum of their PageSizes): a cost, or a cap on one. */
+export interface Budget {
   calls: number;
-  /** Audit-log items asked for. */
   items: number;
 }
 
@@ -35,7 +38,13 @@ export interface UpstreamCost {
  * condition: `_entities` runs its `... on Reseller { auditLogs }` once per Reseller
  * representation.
  */
-export interface FieldCost extends UpstreamCost {
+/** Each cap of the budget: the setting that sets it, and what it counts, as messages name them. */
+export const BUDGET_LIMITS = {
+  calls: { setting: SETTINGS.budgetCalls.env, counts: 'upstream calls' },
+  items: { setting: SETTINGS.budgetItems.env, counts: 'audit-log items' },
+} as const;
+
+export interface FieldCost extends Budget {
   perType?: (typeCondition: string | undefined) => number;
   /** Entries of a lookup list (`nodes(ids:)`, `_entities(representations:)`), checked against MAX_LOOKUP_ENTRIES. */
   entries?: number;
@@ -61,7 +70,7 @@ export const connectionCost: FieldCostRule = (args) => {
   const first = pageSize(args.first);
   const last = pageSize(args.last);
   if (first === null || last === null) return FREE; // out of range: BAD_USER_INPUT before any call
-  const items = Math.min(PAGE_SIZE.max, (first ?? last ?? PAGE_SIZE.default) + 1);
+  const items = firstReadSize(first ?? last ?? DEFAULT_PAGE_SIZE);
   const oneWindow = last === undefined && isAbsentCursor(args.after) && isAbsentCursor(args.before);
   return { calls: oneWindow ? 1 : 2, items };
 };
@@ -73,12 +82,12 @@ export function asList(value: unknown): readonly unknown[] {
 }
 
 /** `node(id:)`: one lookup, at least one call of a node lookup's page size. */
-export const nodeCost: FieldCostRule = () => ({ calls: 1, items: PAGE_SIZE.nodeLookup });
+export const nodeCost: FieldCostRule = () => ({ calls: 1, items: LOOKUP_PAGE_SIZE });
 
 /** `nodes(ids:)`: one lookup per id (lookups that share a window share it at run time). */
 export const nodesCost: FieldCostRule = (args) => {
   const count = asList(args.ids).length;
-  return { calls: count, items: count * PAGE_SIZE.nodeLookup, entries: count };
+  return { calls: count, items: count * LOOKUP_PAGE_SIZE, entries: count };
 };
 
 /**
@@ -96,7 +105,7 @@ export const entitiesCost: FieldCostRule = (args) => {
   const auditLogs = byType.get('AuditLog') ?? 0;
   return {
     calls: auditLogs,
-    items: auditLogs * PAGE_SIZE.nodeLookup,
+    items: auditLogs * LOOKUP_PAGE_SIZE,
     entries: representations.length,
     perType: (typeCondition) => (typeCondition === undefined ? representations.length : (byType.get(typeCondition) ?? 0)),
   };
@@ -125,16 +134,11 @@ export interface EstimateInput {
 
 /** What the estimate found: the cost, and the longest lookup list (0 when none). */
 export interface OperationEstimate {
-  cost: UpstreamCost;
+  cost: Budget;
   largestLookup: { field: string; entries: number } | undefined;
 }
 
 const DEFAULT_ABSTRACT_TYPES: ReadonlySet<string> = new Set(['Node', '_Entity']);
-
-/** The planned upstream calls and items of the operation that would run. */
-export function estimateUpstreamCost(input: EstimateInput): UpstreamCost {
-  return estimateOperation(input).cost;
-}
 
 /** The cost and the largest lookup list of the operation that would run. */
 export function estimateOperation({
@@ -162,13 +166,8 @@ export function estimateOperation({
   return { cost, largestLookup: walk.largestLookup };
 }
 
-export interface Budget {
-  calls: number;
-  items: number;
-}
-
 /** Which limit an estimate breaks, if any (calls first: it is the upstream's load). */
-export function overBudget(cost: UpstreamCost, budget: Budget): { limit: 'calls' | 'items'; planned: number; max: number } | undefined {
+export function overBudget(cost: Budget, budget: Budget): { limit: 'calls' | 'items'; planned: number; max: number } | undefined {
   if (cost.calls > budget.calls) return { limit: 'calls', planned: cost.calls, max: budget.calls };
   if (cost.items > budget.items) return { limit: 'items', planned: cost.items, max: budget.items };
   return undefined;
@@ -190,9 +189,9 @@ interface Scope {
   perType?: (typeCondition: string | undefined) => number;
 }
 
-function costOf(selectionSet: SelectionSetNode, scope: Scope, walk: Walk): UpstreamCost {
+function costOf(selectionSet: SelectionSetNode, scope: Scope, walk: Walk): Budget {
   const total = { calls: 0, items: 0 };
-  const add = (cost: UpstreamCost): void => {
+  const add = (cost: Budget): void => {
     total.calls += cost.calls;
     total.items += cost.items;
   };
@@ -219,7 +218,7 @@ function costOf(selectionSet: SelectionSetNode, scope: Scope, walk: Walk): Upstr
   return total;
 }
 
-function fieldCost(field: FieldNode, scope: Scope, walk: Walk): UpstreamCost {
+function fieldCost(field: FieldNode, scope: Scope, walk: Walk): Budget {
   const name = field.name.value;
   if (name.startsWith('__')) return FREE; // __typename, introspection
   const times = scope.factor * (scope.perType ? scope.perType(undefined) : 1);
@@ -272,5 +271,5 @@ function isIncluded(directives: readonly DirectiveNode[] | undefined, values: Re
 /** undefined: not given; null: given but invalid (the resolver rejects it); else the size. */
 function pageSize(value: unknown): number | undefined | null {
   if (value === undefined || value === null) return undefined;
-  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= PAGE_SIZE.max ? value : null;
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_PAGE_SIZE ? value : null;
 }

@@ -1,5 +1,5 @@
 import { GatewayError } from '../errors.js';
-import { SETTINGS } from '../settings.js';
+import { BUDGET_LIMITS, type Budget } from './budget.js';
 
 /**
  * The upstream budget of one GraphQL operation, enforced where calls are made: one
@@ -16,21 +16,16 @@ export interface OperationBudget {
    */
   spend(items: number): GatewayError | undefined;
   /** What was spent so far. */
-  spent(): { calls: number; items: number };
+  spent(): Budget;
 }
 
-export interface BudgetLimits {
-  calls: number;
-  items: number;
-}
-
-export function createOperationBudget(limits: BudgetLimits): OperationBudget {
+export function createOperationBudget(limits: Budget): OperationBudget {
   let calls = 0;
   let items = 0;
   return {
     spend(asked) {
-      if (calls + 1 > limits.calls) return exhausted(SETTINGS.budgetCalls.env, 'upstream calls', limits.calls);
-      if (items + asked > limits.items) return exhausted(SETTINGS.budgetItems.env, 'audit-log items', limits.items);
+      if (calls + 1 > limits.calls) return exhausted('calls', limits.calls);
+      if (items + asked > limits.items) return exhausted('items', limits.items);
       calls += 1;
       items += asked;
       return undefined;
@@ -39,11 +34,12 @@ export function createOperationBudget(limits: BudgetLimits): OperationBudget {
   };
 }
 
-function exhausted(limit: string, what: string, max: number): GatewayError {
+function exhausted(which: keyof Budget, max: number): GatewayError {
+  const { setting, counts } = BUDGET_LIMITS[which];
   const error = new GatewayError(
     'BAD_USER_INPUT',
-    `The operation reached its upstream budget of ${max} ${what} (${limit}); this field was not served. Ask for fewer or smaller pages, or split the operation.`,
+    `The operation reached its upstream budget of ${max} ${counts} (${setting}); this field was not served. Ask for fewer or smaller pages, or split the operation.`,
   );
-  (error as { extensions: Record<string, unknown> }).extensions = { ...error.extensions, budget: { limit, max } };
+  (error as { extensions: Record<string, unknown> }).extensions = { ...error.extensions, budget: { limit: setting, max } };
   return error;
 }

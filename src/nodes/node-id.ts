@@ -1,7 +1,6 @@
 import { PothosValidationError } from '@pothos/core';
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { badUserInput } from '../errors.js';
-import { MAX_LOOKUP_ENTRIES } from '../settings.js';
 
 /**
  * What an AuditLog's global id carries: enough to find the item again with one
@@ -77,13 +76,14 @@ export function auditLogKeyFromGlobalId(globalId: string): AuditLogNodeKey {
 }
 
 /**
- * Most ids one `nodes(ids:)` takes: ids spread over time cost up to one upstream
- * call each, so an unbounded list would let one request fan out without limit.
+ * Most entries one `nodes(ids:)` or `_entities(representations:)` takes: ids spread
+ * over time cost up to one upstream call each, so an unbounded list would let one
+ * request fan out without limit.
  */
-export const MAX_NODE_IDS = MAX_LOOKUP_ENTRIES;
+export const MAX_LOOKUP_ENTRIES = 100;
 
 export function assertNodeIdCount(count: number): void {
-  if (count > MAX_NODE_IDS) throw badUserInput(`nodes(ids:) takes at most ${MAX_NODE_IDS} ids, got ${count}.`);
+  if (count > MAX_LOOKUP_ENTRIES) throw badUserInput(`nodes(ids:) takes at most ${MAX_LOOKUP_ENTRIES} ids, got ${count}.`);
 }
 
 /** `<timestampMs>:<auditLogId>`: the raw part of the global id, and the key's stable string (DataLoader cache key, lookups by id). */

@@ -1,14 +1,20 @@
 import DataLoader from 'dataloader';
-import { PAGE_SIZE } from '../settings.js';
-import type { ForwardedHeaders } from '../model/caller.js';
-import type { AuditLogRecord } from '../model/audit-log.js';
+import { MAX_PAGE_SIZE, type AuditLogQuery, type AuditLogRecord, type UpstreamPage } from '../model/audit-log.js';
+import type { PageWindow } from '../model/window.js';
 import { nodeKeyString, type AuditLogNodeKey } from './node-id.js';
-import { planNodeWindows, settleWindowPage, type NodeWindowRequest } from './node-windows.js';
-import type { PageLoader } from '../pagination/page-loader.js';
+import { LOOKUP_PAGE_SIZE, planNodeWindows, settleWindowPage, type NodeWindowRequest } from './node-windows.js';
 
 /** Finds audit logs by the key inside their global id; null when the item no longer exists. */
 export interface NodeLoader {
   load(key: AuditLogNodeKey): Promise<AuditLogRecord | null>;
+}
+
+/** The request's reads: what finding logs by id needs of it. */
+export interface LookupReader {
+  /** Throws the error that stops any upstream call (missing or malformed credentials). */
+  requireCaller(): void;
+  /** One upstream read of a window of the query, shared within the operation. */
+  load(query: AuditLogQuery, window: PageWindow): Promise<UpstreamPage>;
 }
 
 export interface NodeLoaderOptions {
@@ -30,27 +36,23 @@ const DEFAULT_MAX_ROUNDS = 16;
  * caller's headers are required first: a missing or malformed one fails the
  * lookup before anything is queued.
  */
-export function createNodeLoader(
-  pages: PageLoader,
-  headers: () => ForwardedHeaders,
-  options: NodeLoaderOptions = {},
-): NodeLoader {
+export function createNodeLoader(reader: LookupReader, options: NodeLoaderOptions = {}): NodeLoader {
   const loader = new DataLoader<AuditLogNodeKey, AuditLogRecord | null, string>(
-    (keys) => findAuditLogs(pages, keys, options),
+    (keys) => findAuditLogs(reader, keys, options),
     { cacheKeyFn: nodeKeyString },
   );
   return {
     // async, so a missing header rejects this one lookup instead of throwing through
     // a caller that maps many (the _entities resolver would fail the whole list).
     async load(key) {
-      headers();
+      reader.requireCaller();
       return loader.load(key);
     },
   };
 }
 
 async function findAuditLogs(
-  pages: PageLoader,
+  reader: LookupReader,
   keys: readonly AuditLogNodeKey[],
   { maxMergedSpanMs, maxRounds = DEFAULT_MAX_ROUNDS, onGiveUp }: NodeLoaderOptions,
 ): Promise<Array<AuditLogRecord | null | Error>> {
@@ -59,12 +61,12 @@ async function findAuditLogs(
 
   const fetchAndSettle = async (request: NodeWindowRequest): Promise<NodeWindowRequest[]> => {
     try {
-      // Small pages: a lookup spends the operation's budget like any call (see PAGE_SIZE.nodeLookup).
-      const page = await pages.load({
-        query: { startDate: new Date(request.window.start).toISOString(), endDate: new Date(request.window.end).toISOString() },
-        window: { pageNumber: request.pageNumber, pageSize: request.pageSize ?? PAGE_SIZE.nodeLookup },
-      });
-      const settled = settleWindowPage(request, page, PAGE_SIZE.nodeLookup, PAGE_SIZE.max);
+      // Small pages: a lookup spends the operation's budget like any call (see LOOKUP_PAGE_SIZE).
+      const page = await reader.load(
+        { startDate: new Date(request.window.start).toISOString(), endDate: new Date(request.window.end).toISOString() },
+        { pageNumber: request.pageNumber, pageSize: request.pageSize ?? LOOKUP_PAGE_SIZE },
+      );
+      const settled = settleWindowPage(request, page, LOOKUP_PAGE_SIZE, MAX_PAGE_SIZE);
       for (const { key, item } of settled.found) settle(key, item);
       for (const key of settled.absent) settle(key, null);
       return settled.next;

@@ -29,6 +29,13 @@ export interface SettledWindowPage<T> {
 const SECOND_MS = 1000;
 
 /**
+ * The `PageSize` of a node lookup's window (node, nodes, _entities). Lookups spend
+ * the budget like any call, so they ask for small pages: 100 lookups of distinct
+ * windows spend 5000 items, the default UPSTREAM_BUDGET_ITEMS.
+ */
+export const LOOKUP_PAGE_SIZE = 50;
+
+/**
  * Windows whose span stays within this are merged into one call. An hour of audit
  * logs is assumed to fit in one 2000-item page for most tenants; when it does not,
  * the loader narrows the window (see `settleWindowPage`), so a wrong guess costs

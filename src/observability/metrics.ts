@@ -1,6 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Outcome } from './request-state.js';
-import type { UpstreamCallEvent } from '../upstream/types.js';
 import { labelledOperationNames } from './operation-names.js';
 
 /** States of the upstream circuit breaker, as the gauge names them. */
@@ -31,13 +30,13 @@ export interface GatewayMetrics {
   readonly registry: Registry;
   operationStarted(): void;
   operationFinished(observation: OperationObservation): void;
-  /** Pass as the upstream client's `onCall`. */
-  observeUpstreamCall(event: UpstreamCallEvent): void;
+  /** Pass as the upstream client's `onCall`: one settled upstream request (its status, when one came). */
+  observeUpstreamCall(event: { status?: number; durationMs: number }): void;
   /** Reports the upstream-wide breaker's state on every scrape (read lazily: nothing on the hot path). */
   watchCircuit(read: CircuitStateReader): void;
   /** Reports how many tenants' own breakers are open, on every scrape. */
   watchTenantCircuits(read: () => number): void;
-  /** Items of one upstream page that lacked each mapped key (see upstream-item-keys.ts). */
+  /** Items of one upstream page that lacked each mapped key (see upstream/item-keys.ts). */
   observeMissingItemKeys(counts: ReadonlyMap<string, number>): void;
 }
 

@@ -1,5 +1,6 @@
 import type { Span } from '@opentelemetry/api';
-import { correlationIdFrom } from '../caller.js';
+import { randomUUID } from 'node:crypto';
+import { isUuid } from '../model/uuid.js';
 import type { TraceHeaders } from './tracing.js';
 
 /** What the log line, the metrics and the operation span report about one GraphQL operation. */
@@ -46,4 +47,10 @@ export function requestState(request: Request): RequestState {
     states.set(request, state);
   }
   return state;
+}
+
+/** The incoming X-Correlation-Id when it is a UUID (kept as received), else a new one. */
+function correlationIdFrom(headers: Headers): string {
+  const incoming = headers.get('x-correlation-id');
+  return incoming !== null && isUuid(incoming) ? incoming : randomUUID();
 }

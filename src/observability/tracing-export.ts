@@ -3,8 +3,7 @@ import { OTLPTraceExporter as OtlpProtobufExporter } from '@opentelemetry/export
 import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor, ConsoleSpanExporter, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
-import type { TraceExporterKind } from '../config.js';
-import type { Tracing } from './tracing.js';
+import type { TraceExporterKind, Tracing } from './tracing-types.js';
 
 export const SERVICE_NAME = 'cloudcockpit-audit-gateway';
 

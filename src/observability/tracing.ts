@@ -2,8 +2,6 @@ import {
   DiagLogLevel,
   ROOT_CONTEXT,
   diag,
-  SpanKind,
-  SpanStatusCode,
   TraceFlags,
   isSpanContextValid,
   trace,
@@ -13,27 +11,13 @@ import {
 } from '@opentelemetry/api';
 import { randomFillSync } from 'node:crypto';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { GatewayError } from '../errors.js';
 import { wellFormedTracestate } from './trace-state.js';
-import type { UpstreamClient } from '../upstream/types.js';
-import type { ForwardedHeaders } from '../model/caller.js';
+import type { SpanStarter, TraceExporterKind, TraceHeaders, Tracing } from './tracing-types.js';
 
-/** The part of a tracer the gateway uses. */
-export type SpanStarter = Pick<Tracer, 'startSpan'>;
+export type { SpanStarter, TraceHeaders, Tracing } from './tracing-types.js';
 
-export interface Tracing {
-  tracer: SpanStarter;
-  /** True when spans are recorded and exported. */
-  exporting: boolean;
-  /** Flushes spans still buffered; call on shutdown. */
-  shutdown(): Promise<void>;
-}
 
-/** The W3C headers that carry a span's context to the next hop. */
-export interface TraceHeaders {
-  traceparent?: string;
-  tracestate?: string;
-}
+
 
 /**
  * Sends the SDK's own warnings and errors (a collector that cannot be reached, spans
@@ -94,15 +78,10 @@ function randomIds(): { generateTraceId(): string; generateSpanId(): string } {
   return { generateTraceId: () => hex(16), generateSpanId: () => hex(8) };
 }
 
-// Semantic-convention attribute names, spelled out: the conventions package is large.
-const ATTR_HTTP_REQUEST_METHOD = 'http.request.method';
-const ATTR_HTTP_RESPONSE_STATUS_CODE = 'http.response.status_code';
-const ATTR_ERROR_TYPE = 'error.type';
-
 const propagator = new W3CTraceContextPropagator();
 
 const headersGetter = {
-  // The caller's tracestate only when well-formed (contract 5); see trace-state.ts.
+  // The caller's tracestate only when well-formed; see trace-state.ts.
   get: (carrier: Headers, key: string) => (key === 'tracestate' ? wellFormedTracestate(carrier.get(key)) : (carrier.get(key) ?? undefined)),
   keys: (carrier: Headers) => [...carrier.keys()],
 };
@@ -130,45 +109,18 @@ export function traceHeadersOfSpan(span: Span): TraceHeaders {
   return headers;
 }
 
-/**
- * A span per upstream call, child of the operation span whose context the forwarded
- * headers carry, and that span's `traceparent` sent upstream in its place. A wrapper
- * rather than the client's `onCall` hook: the span must exist before the request is sent
- * so that its id can go upstream.
- */
-export function traceUpstreamCalls(upstream: UpstreamClient, tracer: SpanStarter): UpstreamClient {
-  return {
-    ...upstream,
-    async listAuditLogs(request) {
-      const parent = propagator.extract(ROOT_CONTEXT, request.headers, recordGetter);
-      const span = tracer.startSpan('GET /v1/AuditLogs', { kind: SpanKind.CLIENT }, parent);
-      if (span.isRecording()) {
-        span.setAttributes({
-          [ATTR_HTTP_REQUEST_METHOD]: 'GET',
-          'cloudcockpit.page_number': request.window.pageNumber,
-          'cloudcockpit.page_size': request.window.pageSize,
-          'gateway.correlation_id': request.headers.correlationId,
-        });
-      }
-      const headers: ForwardedHeaders = { ...request.headers, ...traceHeadersOfSpan(span) };
-      try {
-        const page = await upstream.listAuditLogs({ ...request, headers });
-        if (span.isRecording()) span.setAttributes({ [ATTR_HTTP_RESPONSE_STATUS_CODE]: 200, 'cloudcockpit.items': page.items.length });
-        return page;
-      } catch (error) {
-        if (span.isRecording()) recordUpstreamFailure(span, error);
-        throw error;
-      } finally {
-        span.end();
-      }
-    },
-  };
+/** The trace context that W3C headers carry (root when absent or invalid). */
+export function contextFromTraceHeaders(headers: TraceHeaders): Context {
+  return propagator.extract(ROOT_CONTEXT, headers, recordGetter);
 }
 
-function recordUpstreamFailure(span: Span, error: unknown): void {
-  const code = error instanceof GatewayError ? error.code : 'INTERNAL_SERVER_ERROR';
-  const status = error instanceof GatewayError ? (error.extensions.upstream as { status?: unknown } | undefined)?.status : undefined;
-  if (typeof status === 'number') span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
-  span.setAttribute(ATTR_ERROR_TYPE, code);
-  span.setStatus({ code: SpanStatusCode.ERROR, message: code });
+/**
+ * With exporters: the OpenTelemetry SDK (loaded only then: it is a sizeable part of the
+ * process's memory), see tracing-export.ts. Without: a propagation-only tracer that
+ * records nothing.
+ */
+export async function createTracing(exporters: readonly TraceExporterKind[] = []): Promise<Tracing> {
+  if (exporters.length === 0) return { tracer: propagatingTracer(), exporting: false, shutdown: async () => {} };
+  const { createExportingTracing } = await import('./tracing-export.js');
+  return createExportingTracing(exporters);
 }

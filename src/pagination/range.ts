@@ -95,7 +95,16 @@ const capped = (size: number): number => Math.min(MAX_PAGE_SIZE, Math.max(1, siz
  * (which tells whether another page follows).
  */
 export function forwardWindow(count: number, range: ReadRange): PageWindow {
-  return { pageNumber: 1, pageSize: capped(count + 1 + (range.hi?.expectedDropped ?? 0)) };
+  return { pageNumber: 1, pageSize: firstReadSize(count, range.hi?.expectedDropped ?? 0) };
+}
+
+/**
+ * What the first read of a page of `count` asks for: the page, one log more (it tells
+ * whether another page follows) and the ties a cut is expected to turn away, within
+ * the largest page. The budget's estimate counts pages with it too.
+ */
+export function firstReadSize(count: number, expectedDropped = 0): number {
+  return capped(count + 1 + expectedDropped);
 }
 
 /** The second window of a forward page whose first read was full but held too few logs of the range: the next one of the same size. */

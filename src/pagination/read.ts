@@ -1,6 +1,5 @@
-import type { GatewayContext } from '../context.js';
 import { placeLog, type PlacedLog } from '../model/placed-log.js';
-import { decodeCursorArgs, type Boundary, type WalkState } from './cursor.js';
+import { decodeCursorArgs, type Boundary, type CursorCodec, type WalkState } from './cursor.js';
 import { backwardBoundaries, forwardBoundaries } from './edges.js';
 import {
   afterCut,
@@ -20,7 +19,7 @@ import {
 import { resolveSlice } from './slice.js';
 import { pinWindow } from './window.js';
 import type { PageWindow } from '../model/window.js';
-import type { AuditLogQuery, AuditLogRecord } from '../model/audit-log.js';
+import type { AuditLogQuery, AuditLogRecord, UpstreamPage } from '../model/audit-log.js';
 import { normalizeFilter, type AuditLogFilterArgs } from './filter.js';
 
 export interface ConnectionArgs {
@@ -120,22 +119,33 @@ async function readBackward(load: Load, count: number, range: ReadRange, newerCo
   return { page: selection.page, read: selection.read, hasMore: selection.hasMore, firstTotal: total, readOffset: selection.readOffset };
 }
 
+/** What reading a page needs of its request: the port all of its I/O goes through. */
+export interface PageReader {
+  /** Throws the error that stops any upstream call (missing or malformed credentials). */
+  requireCaller(): void;
+  /** "Now" of the operation: every field of it pins the same window. */
+  now: Date;
+  cursors: CursorCodec;
+  /** One upstream read of a window of the query, shared within the operation. */
+  load(query: AuditLogQuery, window: PageWindow): Promise<UpstreamPage>;
+}
+
 /**
- * Resolves one page of audit logs (both `Query.auditLogs` and `Reseller.auditLogs`).
- * Every check that can fail on the caller's input runs before the first upstream
- * call; a page costs at most two calls (docs/pagination.md).
+ * One page of audit logs (both `Query.auditLogs` and `Reseller.auditLogs`). Every
+ * check that can fail on the caller's input runs before the first upstream call; a
+ * page costs at most two calls (docs/pagination.md).
  */
-export async function resolveAuditLogConnection(
-  context: GatewayContext,
+export async function readConnectionPage(
+  reader: PageReader,
   filterArgs: AuditLogFilterArgs | null | undefined,
   args: ConnectionArgs,
 ): Promise<AuditLogConnectionShape> {
-  context.forwardedHeaders();
+  reader.requireCaller();
   const filter = normalizeFilter(filterArgs);
   // An empty string as after/before counts as absent; a cursor of another filter or walk is refused.
-  const cursors = decodeCursorArgs(context.cursors, filter.fingerprint, args);
+  const cursors = decodeCursorArgs(reader.cursors, filter.fingerprint, args);
   const slice = resolveSlice({ first: args.first, last: args.last });
-  const pinned = cursors.walk ?? pinWindow(filter, context.now);
+  const pinned = cursors.walk ?? pinWindow(filter, reader.now);
   const range: ReadRange = {
     hi: cursors.after ? afterCut(cursors.after) : null,
     lo: cursors.before ? beforeCut(cursors.before) : null,
@@ -147,7 +157,7 @@ export async function resolveAuditLogConnection(
     startDate: range.lo?.text ?? new Date(pinned.start).toISOString(),
     endDate: range.hi?.text ?? new Date(pinned.end).toISOString(),
   };
-  const load: Load = (window) => context.pages.load({ query, window });
+  const load: Load = (window) => reader.load(query, window);
 
   let result: PageRead;
   if (isEmptyRange(range)) result = { page: [], read: [], hasMore: false, firstTotal: 0 };
@@ -166,7 +176,7 @@ export async function resolveAuditLogConnection(
     boundaries ??= forward
       ? forwardBoundaries(page, read, cursors.after)
       : backwardBoundaries(page, read, cursors.before, range.hi === null ? (result.readOffset ?? null) : null);
-    return (madeCursors[index] ??= context.cursors.encode({ ...walk, boundary: boundaries[index]! }));
+    return (madeCursors[index] ??= reader.cursors.encode({ ...walk, boundary: boundaries[index]! }));
   };
   const edges = new Array<AuditLogEdgeShape>(page.length);
   for (let i = 0; i < page.length; i++) edges[i] = new AuditLogEdge(page[i]!.record, i, cursorAt);

@@ -1,5 +1,5 @@
 import { badUserInput } from '../errors.js';
-import { PAGE_SIZE } from '../settings.js';
+import { MAX_PAGE_SIZE } from '../model/audit-log.js';
 
 /** The size arguments of a page, as the client sent them. */
 export interface SliceArgs {
@@ -14,7 +14,10 @@ export interface SliceLimits {
   max: number;
 }
 
-export const DEFAULT_SLICE_LIMITS: Readonly<SliceLimits> = { defaultFirst: PAGE_SIZE.default, max: PAGE_SIZE.max };
+/** The page size when a connection is asked for neither `first` nor `last`. */
+export const DEFAULT_PAGE_SIZE = 25;
+
+export const DEFAULT_SLICE_LIMITS: Readonly<SliceLimits> = { defaultFirst: DEFAULT_PAGE_SIZE, max: MAX_PAGE_SIZE };
 
 /**
  * What a page is: the `count` logs right after the `after` cut (`forward`, from

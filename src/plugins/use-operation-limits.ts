@@ -2,10 +2,10 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import type { GraphQLArmorRejectCallback } from '@escape.tech/graphql-armor-types';
 import type { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { OperationLimits } from '../config.js';
+import type { Config } from '../config.js';
 
 export interface OperationLimitsOptions {
-  limits: Pick<OperationLimits, 'maxDepth' | 'maxAliases' | 'maxTokens' | 'maxDirectives'>;
+  limits: Pick<Config, 'maxDepth' | 'maxAliases' | 'maxTokens' | 'maxDirectives'>;
   /** Hide "Did you mean …?" in validation errors (when introspection is off, they would leak the schema). */
   blockFieldSuggestions: boolean;
 }

@@ -1,10 +1,7 @@
 import { GraphQLError, isAbstractType, type GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { MAX_LOOKUP_ENTRIES } from '../settings.js';
-import { DEFAULT_COST_TABLE, estimateOperation, overBudget, type Budget, type CostTable } from '../limits/budget.js';
-
-const LIMIT_NAMES = { calls: 'UPSTREAM_BUDGET_CALLS', items: 'UPSTREAM_BUDGET_ITEMS' } as const;
-const WHAT = { calls: 'upstream calls', items: 'audit-log items' } as const;
+import { MAX_LOOKUP_ENTRIES } from '../nodes/node-id.js';
+import { BUDGET_LIMITS, DEFAULT_COST_TABLE, estimateOperation, overBudget, type Budget, type CostTable } from '../limits/budget.js';
 
 /**
  * Stops an operation over the upstream budget before it executes, so it makes no
@@ -32,14 +29,14 @@ export function useUpstreamBudget(budget: Budget, costTable: CostTable = DEFAULT
       const over = overBudget(cost, budget);
       if (!over) return;
       const message =
-        `The operation asks for ${over.planned} ${WHAT[over.limit]}; one operation may ask for at most ${over.max} ` +
-        `(${LIMIT_NAMES[over.limit]}). Ask for fewer or smaller pages, or split the operation.`;
+        `The operation asks for ${over.planned} ${BUDGET_LIMITS[over.limit].counts}; one operation may ask for at most ${over.max} ` +
+        `(${BUDGET_LIMITS[over.limit].setting}). Ask for fewer or smaller pages, or split the operation.`;
       setResultAndStopExecution({
         errors: [
           new GraphQLError(message, {
             extensions: {
               code: 'BAD_USER_INPUT',
-              budget: { limit: LIMIT_NAMES[over.limit], planned: over.planned, max: over.max },
+              budget: { limit: BUDGET_LIMITS[over.limit].setting, planned: over.planned, max: over.max },
               // Rejected before execution: 400 for application/graphql-response+json, 200 for application/json.
               http: { spec: true, status: 400 },
             },

@@ -1,5 +1,5 @@
 import { builder } from './builder.js';
-import { resolveAuditLogConnection } from '../pagination/read.js';
+import { readConnectionPage } from '../pagination/read.js';
 import { AuditLogRef } from './audit-log.js';
 import { AuditLogFilterInput } from './audit-log-filter.js';
 
@@ -28,7 +28,7 @@ builder.queryField('auditLogs', (t) =>
         'Audit logs, newest first. `first`/`after` walk towards older logs, `last`/`before` towards newer ones; ' +
         'a walk is pinned to the result set its first page saw.',
       args: { filter: t.arg({ type: AuditLogFilterInput }) },
-      resolve: (_root, args, context) => resolveAuditLogConnection(context, args.filter, args),
+      resolve: (_root, args, context) => readConnectionPage(context.auditLogs, args.filter, args),
     },
     AuditLogConnectionRef,
   ),

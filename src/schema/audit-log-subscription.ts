@@ -16,14 +16,7 @@ builder.subscriptionField('auditLogAdded', (t) =>
       filter: t.arg({ type: AuditLogFilterInput }),
       after: t.arg.string({ description: 'Resume after this cursor (from a page or an event).' }),
     },
-    subscribe: (_root, args, context) =>
-      context.tail.subscribe({
-        headers: context.forwardedHeaders(),
-        filter: args.filter,
-        after: args.after,
-        read: (query, window) => context.pages.load({ query, window }),
-        signal: context.request?.signal,
-      }),
+    subscribe: (_root, args, context) => context.tail.subscribe({ filter: args.filter, after: args.after }),
     // An event is an edge, or the error that ends the stream (raised here, so it reaches the client typed).
     resolve: (event: TailEvent) => {
       if ('error' in event) throw event.error;

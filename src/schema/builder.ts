@@ -3,11 +3,11 @@ import DirectivesPlugin from '@pothos/plugin-directives';
 import FederationPlugin from '@pothos/plugin-federation';
 import RelayPlugin from '@pothos/plugin-relay';
 import { assertNodeIdCount, decodeNodeGlobalId } from '../nodes/node-id.js';
-import type { GatewayContext } from '../context.js';
+import type { SchemaContext } from './ports.js';
 
 /** The Pothos builder: plugins and scalar shapes only, no types (they live in src/schema/). */
 export const builder = new SchemaBuilder<{
-  Context: GatewayContext;
+  Context: SchemaContext;
   Scalars: {
     DateTime: { Input: Date; Output: Date };
     UUID: { Input: string; Output: string };

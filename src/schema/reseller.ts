@@ -1,5 +1,5 @@
 import { builder } from './builder.js';
-import { resolveAuditLogConnection } from '../pagination/read.js';
+import { readConnectionPage } from '../pagination/read.js';
 import type { AuditLogFilterArgs } from '../pagination/filter.js';
 import { badUserInput } from '../errors.js';
 import { isUuid } from '../model/uuid.js';
@@ -41,8 +41,8 @@ ResellerRef.implement({
         args: { filter: t.arg({ type: AuditLogFilterInput }) },
         resolve: (reseller, args, context) => {
           // The caller's headers first, as for Query.auditLogs: no upstream call without them.
-          context.forwardedHeaders();
-          return resolveAuditLogConnection(context, filterForReseller(reseller.id, args.filter), args);
+          context.auditLogs.requireCaller();
+          return readConnectionPage(context.auditLogs, filterForReseller(reseller.id, args.filter), args);
         },
       },
       AuditLogConnectionRef,

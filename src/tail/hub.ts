@@ -1,25 +1,27 @@
 import { createHash } from 'node:crypto';
 import type { Registry } from 'prom-client';
-import { normalizeFilter, type AuditLogFilterArgs } from '../pagination/filter.js';
+import type { Config } from '../config.js';
 import { badUserInput, GatewayError } from '../errors.js';
+import { MAX_PAGE_SIZE, type AuditLogQuery, type UpstreamPage } from '../model/audit-log.js';
+import { callerKey, callerTag, type ForwardedHeaders } from '../model/caller.js';
+import { parseInstant, type Instant } from '../model/instant.js';
+import { placeLog, type PlacedLog } from '../model/placed-log.js';
+import { SYSTEM_TIME, type Time } from '../model/time.js';
+import type { PageWindow } from '../model/window.js';
 import type { Logger } from '../observability/logger.js';
 import type { CursorCodec } from '../pagination/cursor.js';
-import { MAX_PAGE_SIZE } from '../model/audit-log.js';
-import type { PageWindow } from '../model/window.js';
-import { callerKey, callerTag } from '../model/caller.js';
+import { normalizeFilter, type AuditLogFilterArgs } from '../pagination/filter.js';
 import type { UpstreamClient } from '../upstream/types.js';
-import type { ForwardedHeaders } from '../model/caller.js';
-import type { AuditLogQuery, UpstreamPage } from '../model/audit-log.js';
 import { createEventCursorCodec } from './event-cursor.js';
 import { DeliveryMark, freshOldestFirst, isAfter, RecentIds, type ResumePoint } from './items.js';
-import { placeLog, type PlacedLog } from '../model/placed-log.js';
-import { parseInstant, type Instant } from '../model/instant.js';
 import { forgetBeforeMs } from './lookback.js';
 import { createTailMetrics } from './metrics.js';
-import { resolveTailSettings, type TailOptions, type TailSettings } from './options.js';
 import { Poller, type PollBatch, type PollerListener } from './poller.js';
 import { resumePointFromCursor } from './resume-point.js';
 import { TailStream, type TailEvent } from './stream.js';
+
+/** The live tail's settings, by their names in the configuration. */
+export type TailSettings = Pick<Config, 'tailPollMs' | 'tailLookbackMs' | 'tailGiveUpMs' | 'tailMaxPerCaller' | 'tailMax' | 'tailMaxQueue'>;
 
 /** What a subscription brings from its request. */
 export interface TailRequest {
@@ -33,13 +35,16 @@ export interface TailRequest {
 }
 
 export interface TailHubOptions {
-  options?: TailOptions;
-  upstream: UpstreamClient;
+  settings: TailSettings;
+  /** Where pollers read: the upstream client every other call goes through. */
+  upstream: Pick<UpstreamClient, 'listAuditLogs'>;
   /** The page-cursor codec; event cursors are signed with the same secret under their own label. */
   cursors: CursorCodec;
   cursorSecret: string;
   logger: Logger;
   registry: Registry;
+  /** The clock and timers of the pollers and streams. Default: the system's. */
+  time?: Time;
 }
 
 export interface TailHub {
@@ -52,24 +57,16 @@ export interface TailHub {
   stats(): { subscriptions: number; pollers: number };
 }
 
-/** Catching up further back than this many logs is refused (contract section 8). */
+/** Catching up further back than this many logs is refused: one upstream page holds the catch-up. */
 export const MAX_CATCH_UP = MAX_PAGE_SIZE;
-
-const hubs = new Set<TailHub>();
-
-/** Completes every open live-tail stream of this process (SIGTERM). */
-export function closeAll(): void {
-  for (const hub of [...hubs]) hub.close();
-}
 
 interface PollerEntry {
   poller: Poller;
   subscribers: number;
 }
 
-export function createTailHub({ options, upstream, cursors, cursorSecret, logger, registry }: TailHubOptions): TailHub {
-  const settings = resolveTailSettings(options);
-  const clock = Date.now;
+export function createTailHub({ settings, upstream, cursors, cursorSecret, logger, registry, time = SYSTEM_TIME }: TailHubOptions): TailHub {
+  const clock = () => time.now();
   const events = createEventCursorCodec(cursorSecret);
   const metrics = createTailMetrics(registry);
   const pollers = new Map<string, PollerEntry>();
@@ -80,8 +77,8 @@ export function createTailHub({ options, upstream, cursors, cursorSecret, logger
 
   const reserve = (callerKey: string): (() => void) => {
     const mine = perCaller.get(callerKey) ?? 0;
-    if (open >= settings.max || mine >= settings.maxPerCaller) {
-      const which = open >= settings.max ? `TAIL_MAX (${settings.max})` : `TAIL_MAX_PER_CALLER (${settings.maxPerCaller})`;
+    if (open >= settings.tailMax || mine >= settings.tailMaxPerCaller) {
+      const which = open >= settings.tailMax ? `TAIL_MAX (${settings.tailMax})` : `TAIL_MAX_PER_CALLER (${settings.tailMaxPerCaller})`;
       throw new GatewayError('RATE_LIMITED', `Too many open live-tail subscriptions: at most ${which}. Close one first.`);
     }
     open += 1;
@@ -108,7 +105,7 @@ export function createTailHub({ options, upstream, cursors, cursorSecret, logger
         settings,
         upstream,
         logger,
-        clock,
+        time,
         onPoll: metrics.polled,
       });
       entry = { poller, subscribers: 0 };
@@ -191,8 +188,8 @@ export function createTailHub({ options, upstream, cursors, cursorSecret, logger
         metrics.delivered(1);
         return { edge: { cursor: events.encode(filter.fingerprint, mark.point!), node: item.record } };
       },
-      maxQueue: settings.maxQueue,
-      onOverflow: () => forCaller(tooSlow(settings.maxQueue), headers.correlationId),
+      maxQueue: settings.tailMaxQueue,
+      onOverflow: () => forCaller(tooSlow(settings.tailMaxQueue), headers.correlationId),
       onEnd(reason) {
         streams.delete(stream);
         signal?.removeEventListener('abort', onAbort);
@@ -217,7 +214,7 @@ export function createTailHub({ options, upstream, cursors, cursorSecret, logger
       pollsSeen += 1;
       const fresh = unseen(pollsSeen === 1 ? batch.fresh.filter((item) => isAfter(item, start)) : batch.fresh);
       // Past this, no poll can return an id again (the poller's window never reaches further back).
-      delivered.forgetBefore(forgetBeforeMs(clock(), settings.lookbackMs) - settings.giveUpMs - settings.pollMs);
+      delivered.forgetBefore(forgetBeforeMs(clock(), settings.tailLookbackMs) - settings.tailGiveUpMs - settings.tailPollMs);
       return fresh;
     };
     const onBatch = (batch: PollBatch): void => {
@@ -264,18 +261,15 @@ export function createTailHub({ options, upstream, cursors, cursorSecret, logger
     return stream;
   };
 
-  const hub: TailHub = {
+  return {
     settings,
     subscribe,
     close() {
       closed = true;
-      hubs.delete(hub);
       for (const stream of [...streams]) stream.end('server shutting down');
     },
     stats: () => ({ subscriptions: open, pollers: pollers.size }),
   };
-  hubs.add(hub);
-  return hub;
 }
 
 /** Why a stream whose reader stopped reading ended. */

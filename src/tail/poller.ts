@@ -8,7 +8,11 @@ import { backoffDelayMs, givesUp, pollFailureAction } from './backoff.js';
 import { freshOldestFirst, RecentIds } from './items.js';
 import { placeLog, type PlacedLog } from '../model/placed-log.js';
 import { forgetBeforeMs, pollWindow } from './lookback.js';
-import type { TailSettings } from './options.js';
+import type { Time } from '../model/time.js';
+import type { Config } from '../config.js';
+
+/** What a poller reads of the live tail's settings. */
+export type PollerSettings = Pick<Config, 'tailPollMs' | 'tailLookbackMs' | 'tailGiveUpMs'>;
 
 /** What a poller hands its subscribers after each successful poll. */
 export interface PollBatch {
@@ -30,10 +34,10 @@ export interface PollerOptions {
   authorization: string;
   tenant: string;
   filterQuery: Omit<AuditLogQuery, 'startDate' | 'endDate'>;
-  settings: TailSettings;
-  upstream: UpstreamClient;
+  settings: PollerSettings;
+  upstream: Pick<UpstreamClient, 'listAuditLogs'>;
   logger: Logger;
-  clock: () => number;
+  time: Time;
   onPoll(outcome: 'ok' | ErrorCode): void;
 }
 
@@ -53,7 +57,7 @@ export class Poller {
   readonly #seen = new RecentIds();
   /** One correlation id for all of this poller's calls, logged when it starts. */
   readonly #correlationId = randomUUID();
-  #timer: NodeJS.Timeout | undefined;
+  #cancelTimer: (() => void) | undefined;
   #inFlight: AbortController | undefined;
   #stopped = false;
   #previousEndMs: number | null = null;
@@ -63,7 +67,7 @@ export class Poller {
 
   constructor(options: PollerOptions) {
     this.#options = options;
-    this.#lastSuccessMs = options.clock();
+    this.#lastSuccessMs = options.time.now();
     options.logger.info({ tail: options.key, correlationId: this.#correlationId }, 'live tail poller started');
     this.#schedule(0);
   }
@@ -76,19 +80,20 @@ export class Poller {
   stop(reason: string): void {
     if (this.#stopped) return;
     this.#stopped = true;
-    clearTimeout(this.#timer);
+    this.#cancelTimer?.();
     this.#inFlight?.abort();
     this.#options.logger.info({ tail: this.#options.key, reason }, 'live tail poller stopped');
   }
 
   #schedule(delayMs: number): void {
     if (this.#stopped) return;
-    this.#timer = setTimeout(() => void this.#poll(), delayMs);
+    this.#cancelTimer = this.#options.time.schedule(() => void this.#poll(), delayMs);
   }
 
   async #poll(): Promise<void> {
-    const { settings, upstream, clock, filterQuery } = this.#options;
-    const window = pollWindow(clock(), settings.lookbackMs, this.#previousEndMs);
+    const { settings, upstream, time, filterQuery } = this.#options;
+    const clock = () => time.now();
+    const window = pollWindow(clock(), settings.tailLookbackMs, this.#previousEndMs);
     const query: AuditLogQuery = {
       ...filterQuery,
       startDate: new Date(window.start).toISOString(),
@@ -111,20 +116,20 @@ export class Poller {
       this.#options.onPoll('ok');
       const fresh = freshOldestFirst(items, (id) => this.#seen.has(id));
       for (const item of fresh) this.#seen.add(item);
-      this.#seen.forgetBefore(forgetBeforeMs(window.end, settings.lookbackMs));
+      this.#seen.forgetBefore(forgetBeforeMs(window.end, settings.tailLookbackMs));
       this.#previousEndMs = window.end;
       this.#lastSuccessMs = clock();
       this.#failures = 0;
       this.#sequence += 1;
       const batch = { fresh, sequence: this.#sequence };
       for (const listener of [...this.listeners]) listener.onBatch(batch);
-      this.#schedule(settings.pollMs);
+      this.#schedule(settings.tailPollMs);
     } catch (error) {
       if (this.#stopped) return;
       const failure = error instanceof GatewayError ? error : new GatewayError('INTERNAL_SERVER_ERROR', 'The live tail could not poll.', { cause: error });
       this.#options.onPoll(failure.code);
       this.#failures += 1;
-      const end = pollFailureAction(failure.code) === 'end' || givesUp(clock(), this.#lastSuccessMs, settings.giveUpMs);
+      const end = pollFailureAction(failure.code) === 'end' || givesUp(clock(), this.#lastSuccessMs, settings.tailGiveUpMs);
       this.#options.logger.warn(
         { tail: this.#options.key, code: failure.code, failures: this.#failures, ending: end, correlationId: this.#correlationId },
         'live tail poll failed',
@@ -134,9 +139,9 @@ export class Poller {
         return;
       }
       const retryAfter = failure.extensions.retryAfterSeconds;
-      const delay = backoffDelayMs(this.#failures, settings.pollMs, typeof retryAfter === 'number' ? retryAfter : undefined);
+      const delay = backoffDelayMs(this.#failures, settings.tailPollMs, typeof retryAfter === 'number' ? retryAfter : undefined);
       // Never sleep past the give-up moment: the stream ends then, not a backoff later.
-      const untilGiveUp = this.#lastSuccessMs + settings.giveUpMs - clock();
+      const untilGiveUp = this.#lastSuccessMs + settings.tailGiveUpMs - clock();
       this.#schedule(Math.max(0, Math.min(delay, untilGiveUp)));
     } finally {
       if (this.#inFlight === abort) this.#inFlight = undefined;

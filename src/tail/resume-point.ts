@@ -1,9 +1,8 @@
 import { isAbsentCursor } from '../pagination/absent-cursor.js';
 import { idDigest } from '../model/placed-log.js';
 import { decodeCursorArgs, type Boundary, type CursorCodec } from '../pagination/cursor.js';
-import { PAGE_SIZE } from '../settings.js';
 import type { PageWindow } from '../model/window.js';
-import type { AuditLogQuery, AuditLogRecord } from '../model/audit-log.js';
+import { MAX_PAGE_SIZE, type AuditLogQuery, type AuditLogRecord } from '../model/audit-log.js';
 import type { EventCursorCodec } from './event-cursor.js';
 import type { ResumePoint } from './items.js';
 
@@ -33,7 +32,7 @@ export async function resumePointFromCursor(cursor: string | null | undefined, d
   const boundary = decodeCursorArgs(deps.pages, deps.fingerprint, { after: cursor }).after!;
   // The logs at the boundary's exact timestamp, in upstream order (one call).
   const query: AuditLogQuery = { ...deps.filterQuery, startDate: boundary.timestamp, endDate: boundary.timestamp };
-  const { items } = await deps.read(query, { pageNumber: 1, pageSize: PAGE_SIZE.max });
+  const { items } = await deps.read(query, { pageNumber: 1, pageSize: MAX_PAGE_SIZE });
   const ties = items.map((record) => record.auditLogId);
   return { timestamp: boundary.timestamp, ids: seenTies(boundary, ties) };
 }

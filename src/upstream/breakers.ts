@@ -1,4 +1,3 @@
-import { createCircuitBreaker, type BreakerConfig, type BreakerPhase, type CallOutcome, type CircuitBreaker } from './circuit-breaker.js';
 import { callerKey, callerTag } from '../model/caller.js';
 import type { ForwardedHeaders } from '../model/caller.js';
 
@@ -95,5 +94,169 @@ export function createBreakers({ config, clock = Date.now, onChange, maxTenants 
       for (const breaker of tenants.values()) if (breaker.phase() !== 'closed') open++;
       return open;
     },
+  };
+}
+
+/**
+ * A circuit breaker over a failure-rate window (as resilience4j, Polly and Envoy's
+ * outlier detection do), not "N in a row", which a burst of slow calls at high
+ * concurrency trips: while closed it keeps the outcomes of the last `windowSize`
+ * calls of the last `windowMs`, and decides only once it holds `minimumCalls`. It
+ * opens when the window's failures number at least `failureThreshold` and make at
+ * least `failureRate` of its calls, or when every call in it was slow (timed out:
+ * resilience4j's slow-call rule at its default 100%, so a burst of timeouts while
+ * other calls still get answers never opens it).
+ * Open, calls fail fast for `cooldownMs`; then one trial call is let through
+ * (half-open): success closes the breaker, failure opens it for another cool-off.
+ *
+ * The transitions are pure functions of (state, event, now); `createCircuitBreaker`
+ * wraps them around one mutable state.
+ */
+
+export interface BreakerConfig {
+  /** Failures the window must hold before the breaker may open (the minimum number of calls, in effect). */
+  failureThreshold: number;
+  cooldownMs: number;
+  /** Share of failed calls in the window that opens the breaker. Default 0.5. */
+  failureRate?: number;
+  /** Calls the window must hold before it decides anything. Default 100. */
+  minimumCalls?: number;
+  /** Calls the window keeps (at least `minimumCalls`). Default 100. */
+  windowSize?: number;
+  /** How long an outcome stays in the window. Default 30 s. */
+  windowMs?: number;
+}
+
+export const BREAKER_WINDOW = { failureRate: 0.5, minimumCalls: 100, windowSize: 100, windowMs: 30_000 } as const;
+
+/** One settled call in the window: when, and whether it failed. */
+export interface WindowedOutcome {
+  at: number;
+  result: 'ok' | 'failed' | 'slow';
+}
+
+export type BreakerState =
+  | { phase: 'closed'; window: readonly WindowedOutcome[] }
+  | { phase: 'open'; openedAt: number }
+  /** `trial`: the one call allowed through is still running. */
+  | { phase: 'half-open'; trial: boolean };
+
+export type BreakerPhase = BreakerState['phase'];
+
+/**
+ * What a settled call tells the breaker: `failure`, `slow` (it timed out), `success`,
+ * or `neutral` (nothing about what this breaker watches: the caller gave up, the
+ * gateway shed the call).
+ */
+export type CallOutcome = 'success' | 'failure' | 'slow' | 'neutral';
+
+export const CLOSED: BreakerState = { phase: 'closed', window: [] };
+
+/** The phase as of `now`: an open breaker whose cool-off has passed reads as half-open. */
+export function phaseAt(state: BreakerState, now: number, config: BreakerConfig): BreakerPhase {
+  if (state.phase === 'open' && now - state.openedAt >= config.cooldownMs) return 'half-open';
+  return state.phase;
+}
+
+export interface Admission {
+  admitted: boolean;
+  /** The admitted call is the half-open trial: its outcome decides the breaker. */
+  trial: boolean;
+  state: BreakerState;
+}
+
+export function admit(state: BreakerState, now: number, config: BreakerConfig): Admission {
+  switch (phaseAt(state, now, config)) {
+    case 'closed':
+      return { admitted: true, trial: false, state };
+    case 'open':
+      return { admitted: false, trial: false, state };
+    case 'half-open':
+      if (state.phase === 'half-open' && state.trial) return { admitted: false, trial: false, state };
+      return { admitted: true, trial: true, state: { phase: 'half-open', trial: true } };
+  }
+}
+
+export function record(
+  state: BreakerState,
+  event: { outcome: CallOutcome; trial: boolean },
+  now: number,
+  config: BreakerConfig,
+): BreakerState {
+  const { outcome, trial } = event;
+  if (trial) {
+    if (outcome === 'success') return CLOSED;
+    if (outcome === 'failure' || outcome === 'slow') return { phase: 'open', openedAt: now };
+    return { phase: 'half-open', trial: false }; // let the next call be the trial
+  }
+  // Calls admitted before the breaker opened may settle later; they no longer count.
+  if (state.phase !== 'closed' || outcome === 'neutral') return state;
+  const window = slide(state.window, { at: now, result: outcome === 'success' ? 'ok' : outcome === 'failure' ? 'failed' : 'slow' }, now, config);
+  return tripped(window, config) ? { phase: 'open', openedAt: now } : { phase: 'closed', window };
+}
+
+/** The window with `added` in, and what fell out of it (too old, or past its size) gone. */
+function slide(window: readonly WindowedOutcome[], added: WindowedOutcome, now: number, config: BreakerConfig): WindowedOutcome[] {
+  const windowMs = config.windowMs ?? BREAKER_WINDOW.windowMs;
+  // Never smaller than the minimum it decides on: a larger BREAKER_MINIMUM_CALLS must not switch the breaker off.
+  const windowSize = Math.max(config.windowSize ?? BREAKER_WINDOW.windowSize, config.minimumCalls ?? BREAKER_WINDOW.minimumCalls);
+  const kept = window.filter((entry) => now - entry.at < windowMs);
+  kept.push(added);
+  return kept.length > windowSize ? kept.slice(kept.length - windowSize) : kept;
+}
+
+function tripped(window: readonly WindowedOutcome[], config: BreakerConfig): boolean {
+  if (window.length < Math.max(config.minimumCalls ?? BREAKER_WINDOW.minimumCalls, 1)) return false;
+  let failures = 0;
+  let slow = 0;
+  for (const entry of window) {
+    if (entry.result === 'failed') failures++;
+    else if (entry.result === 'slow') slow++;
+  }
+  if (slow === window.length && slow >= config.failureThreshold) return true;
+  return failures >= config.failureThreshold && failures / window.length >= (config.failureRate ?? BREAKER_WINDOW.failureRate);
+}
+
+/** Failures in a closed breaker's window (0 otherwise). */
+export function failuresIn(state: BreakerState): number {
+  return state.phase === 'closed' ? state.window.filter((entry) => entry.result !== 'ok').length : 0;
+}
+
+export interface CircuitBreaker {
+  /** Admits a call, or returns undefined when the breaker fails it fast. */
+  tryAcquire(): { settle(outcome: CallOutcome): void } | undefined;
+  phase(): BreakerPhase;
+  /** Failed calls in the window while closed. */
+  recentFailures(): number;
+}
+
+export function createCircuitBreaker(
+  config: BreakerConfig,
+  clock: () => number = Date.now,
+  onChange?: (from: BreakerPhase, to: BreakerPhase) => void,
+): CircuitBreaker {
+  let state: BreakerState = CLOSED;
+  // Reported as stored: a cool-off ending shows as open -> half-open when the next call arrives.
+  const transition = (next: BreakerState): void => {
+    const from = state.phase;
+    state = next;
+    if (next.phase !== from) onChange?.(from, next.phase);
+  };
+  return {
+    tryAcquire() {
+      const admission = admit(state, clock(), config);
+      transition(admission.state);
+      if (!admission.admitted) return undefined;
+      let settled = false;
+      return {
+        settle(outcome) {
+          if (settled) return;
+          settled = true;
+          transition(record(state, { outcome, trial: admission.trial }, clock(), config));
+        },
+      };
+    },
+    phase: () => phaseAt(state, clock(), config),
+    recentFailures: () => failuresIn(state),
   };
 }

@@ -1,51 +1,48 @@
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
-import { SETTINGS } from '../settings.js';
-import { createAttempt } from './attempt.js';
-import { createBreakers } from './breakers.js';
-import type { BreakerConfig } from './circuit-breaker.js';
-import { createConcurrencyLimiter } from './concurrency.js';
-import { requestWithin } from './http.js';
+import type { Config } from '../config.js';
+import { GatewayError } from '../errors.js';
 import { DOCUMENTED_DIALECT, type UpstreamDialect } from '../model/dialect.js';
-import { createPipeline } from './pipeline.js';
-import { auditLogsPath } from './query.js';
-import { reportAttempt } from './report.js';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
-import type { UpstreamCallEvent, UpstreamClient, UpstreamClientState } from './types.js';
+import { createAttempt, requestWithin, type AttemptResult } from './attempt.js';
+import { createBreakers, NEUTRAL, SUCCESS, type ScopedOutcome } from './breakers.js';
+import { createConcurrencyLimiter } from './concurrency.js';
+import { errorForTransportFailure } from './errors.js';
+import { auditLogsPath, buildSearchParams } from './query.js';
+import { decideRetry, retryPolicy } from './retry.js';
+import type { ListAuditLogsRequest, UpstreamCallEvent, UpstreamClient, UpstreamClientState } from './types.js';
+
+/** The settings the client is built from, by their names in the configuration. */
+export type UpstreamClientSettings = Pick<
+  Config,
+  | 'upstreamTimeoutMs'
+  | 'upstreamMaxConcurrency'
+  | 'upstreamMaxQueueMs'
+  | 'upstreamMaxResponseBytes'
+  | 'upstreamRetries'
+  | 'breakerFailureThreshold'
+  | 'breakerMinimumCalls'
+  | 'breakerCooldownMs'
+>;
 
 export interface UpstreamLogger {
   warn(obj: object, msg?: string): void;
   debug(obj: object, msg?: string): void;
 }
 
-export interface UpstreamClientOptions {
+export interface UpstreamClientDependencies {
   /** Base URL of the CloudCockpit API; it may carry a path prefix (`https://host/api`). */
   baseUrl: string;
-  /** Deadline for one call: slot wait, every attempt and every backoff together. */
-  timeoutMs: number;
-  /** Cap on concurrent upstream requests (and keep-alive connections). Default 64. */
-  maxConcurrency?: number;
-  /** Longest wait for a free slot before the call fails with UPSTREAM_UNAVAILABLE. Default 2000. */
-  maxQueueMs?: number;
-  /** Largest 200 body read; larger is UPSTREAM_BAD_RESPONSE. Default 16 MiB. */
-  maxResponseBytes?: number;
-  /** Retries after the first attempt (0 turns retrying off), and the backoff. Default 2 retries, 100 ms doubling to 1 s. */
-  retry?: Partial<RetryPolicy>;
-  /** Circuit breakers (per tenant, and upstream-wide; see breakers.ts): `failureThreshold` failures at a 50% rate in the window open one for `cooldownMs`. Default 5 and 10 s; false turns them off. */
-  breaker?: Partial<BreakerConfig> | false;
+  /** How this upstream differs from the documented one (exclusive dates, key names, status spellings). */
+  dialect?: UpstreamDialect;
   logger?: UpstreamLogger;
   /** Called once per upstream request (each attempt) when it has settled; must not throw. */
   onCall?: (event: UpstreamCallEvent) => void;
   /** Source of the backoff jitter, [0, 1). */
   random?: () => number;
-  /** How this upstream differs from the documented one (exclusive dates, key names, status spellings). */
-  dialect?: UpstreamDialect;
+  /** The breakers' clock, epoch ms. */
+  clock?: () => number;
 }
-
-const DEFAULT_BREAKER: BreakerConfig = {
-  failureThreshold: SETTINGS.breakerFailureThreshold.default,
-  cooldownMs: SETTINGS.breakerCooldownMs.default,
-  minimumCalls: SETTINGS.breakerMinimumCalls.default,
-};
 
 /** Upper bound on the readiness probe's deadline. */
 const PROBE_TIMEOUT_MS = 2000;
@@ -54,58 +51,105 @@ const noop = (): void => {};
 const silentLogger: UpstreamLogger = { warn: noop, debug: noop };
 
 /**
- * The upstream client: the pool, the concurrency limiter and the breaker, and the one
- * pipeline every call goes through (pipeline.ts), with the options' defaults from the
- * settings table.
+ * The upstream client: one `GET /v1/AuditLogs` call, top to bottom in `listAuditLogs`
+ * below, as `ky` and `RESTDataSource` keep theirs. The call's deadline (slot wait,
+ * every attempt and every backoff together) starts; the breakers admit it or fail it
+ * fast; attempts follow (attempt.ts: budget, slot, request, read, decode or classify)
+ * until one succeeds or retrying would not help (retry.ts); each attempt is reported;
+ * the breakers learn how the call ended. The client owns its pool, its limiter, its
+ * breakers and its running totals.
  */
-export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
-  const { timeoutMs } = options;
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new RangeError('timeoutMs must be a positive number');
-  const baseUrl = new URL(options.baseUrl);
+export function createUpstreamClient(settings: UpstreamClientSettings, deps: UpstreamClientDependencies): UpstreamClient {
+  const timeoutMs = settings.upstreamTimeoutMs;
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new RangeError('upstreamTimeoutMs must be a positive number');
+  const baseUrl = new URL(deps.baseUrl);
   const basePath = auditLogsPath(baseUrl);
-  const logger = options.logger ?? silentLogger;
-  const maxConcurrency = options.maxConcurrency ?? SETTINGS.upstreamMaxConcurrency.default;
-  const dialect = options.dialect ?? DOCUMENTED_DIALECT;
+  const logger = deps.logger ?? silentLogger;
+  const dialect = deps.dialect ?? DOCUMENTED_DIALECT;
+  const random = deps.random ?? Math.random;
+  const policy = retryPolicy(settings.upstreamRetries);
+  const maxConcurrency = settings.upstreamMaxConcurrency;
 
   const limiter = createConcurrencyLimiter(maxConcurrency);
-  const breakers =
-    options.breaker === false
-      ? undefined
-      : createBreakers({
-          config: { ...DEFAULT_BREAKER, ...options.breaker },
-          onChange: ({ scope, tenant, from, to }) =>
-            logger.warn({ scope, ...(tenant === undefined ? {} : { tenant }), from, to }, `upstream circuit breaker ${to}${scope === 'tenant' ? ' for one tenant' : ''}`),
-        });
+  const breakers = createBreakers({
+    config: { failureThreshold: settings.breakerFailureThreshold, cooldownMs: settings.breakerCooldownMs, minimumCalls: settings.breakerMinimumCalls },
+    clock: deps.clock,
+    onChange: ({ scope, tenant, from, to }) =>
+      logger.warn({ scope, ...(tenant === undefined ? {} : { tenant }), from, to }, `upstream circuit breaker ${to}${scope === 'tenant' ? ' for one tenant' : ''}`),
+  });
   const totals = { retries: 0, breakerRejections: 0, queueTimeouts: 0 };
 
   // undici's own timeouts default to 300 s; none of them may outlast our deadline.
   // One connection per slot, so undici never queues behind the limiter's back.
-  const pool = new Pool(baseUrl.origin, {
-    connections: maxConcurrency,
-    connectTimeout: timeoutMs,
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
+  const pool = new Pool(baseUrl.origin, { connections: maxConcurrency, connectTimeout: timeoutMs, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  const attemptOnce = createAttempt({
+    pool,
+    limiter,
+    maxQueueMs: settings.upstreamMaxQueueMs,
+    maxResponseBytes: settings.upstreamMaxResponseBytes,
+    logger,
+    dialect,
   });
   let closing: Promise<void> | undefined;
 
-  const listAuditLogs = createPipeline({
-    basePath,
-    timeoutMs,
-    breakers,
-    dialect,
-    attemptOnce: createAttempt({
-      dialect,
-      pool,
-      limiter,
-      maxQueueMs: options.maxQueueMs ?? SETTINGS.upstreamMaxQueueMs.default,
-      maxResponseBytes: options.maxResponseBytes ?? SETTINGS.upstreamMaxResponseBytes.default,
-      logger,
-      totals,
-    }),
-    retry: { policy: { ...DEFAULT_RETRY_POLICY, ...options.retry }, random: options.random ?? Math.random, totals },
-    report: (...args) => reportAttempt(options.onCall, logger, ...args),
-    totals,
-  });
+  async function listAuditLogs(request: ListAuditLogsRequest) {
+    const path = `${basePath}?${buildSearchParams(request.query, request.window, dialect)}`;
+    const deadline = startDeadline(timeoutMs, request.signal);
+    if (deadline.signal.aborted) throw errorForTransportFailure(deadline.signal.reason);
+
+    const admission = breakers.tryAcquire(request.headers);
+    if (typeof admission === 'string') {
+      totals.breakerRejections++;
+      throw new GatewayError('UPSTREAM_UNAVAILABLE', 'The audit-log service is failing; calls to it are paused briefly.');
+    }
+    // What the breakers learn when the call settles, however it ends.
+    let outcome: ScopedOutcome = NEUTRAL;
+    let last: Extract<AttemptResult, { ok: false }> | undefined;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        // The operation's budget pays for every attempt; past it, no request is sent: the
+        // first attempt fails with the budget's error, a retry leaves the last failure standing.
+        const refused = request.budget?.spend(request.window.pageSize);
+        if (refused) throw last?.error ?? refused;
+        const startedAt = performance.now();
+        const result = await attemptOnce(path, request, deadline.signal, deadline.remainingMs());
+        if (result.ok) {
+          report(request, attempt, startedAt, result, undefined);
+          outcome = SUCCESS;
+          return result.page;
+        }
+        if (result.queueTimeout) totals.queueTimeouts++;
+        last = result;
+        outcome = result.outcome;
+        const decision = decideRetry({ failure: result.failure, attempt, remainingMs: deadline.remainingMs(), random: random(), policy });
+        report(request, attempt, startedAt, result, decision.retry ? decision.delayMs : undefined);
+        if (!decision.retry) throw result.error;
+        totals.retries++;
+        // The backoff; the deadline or the caller can still cut it short.
+        await sleep(decision.delayMs, undefined, { signal: deadline.signal }).catch(() => {
+          throw errorForTransportFailure(deadline.signal.reason);
+        });
+      }
+    } finally {
+      admission.settle(outcome);
+    }
+  }
+
+  /** Each attempt: the `onCall` hook (only requests that reached the upstream; it must not break the call) and one debug line. */
+  function report(request: ListAuditLogsRequest, attempt: number, startedAt: number, result: AttemptResult, retryInMs: number | undefined): void {
+    const durationMs = performance.now() - startedAt;
+    const { correlationId } = request.headers;
+    const { status } = result;
+    const code = result.ok ? undefined : result.error.code;
+    const event: UpstreamCallEvent = { correlationId, status, code, durationMs, ...request.window, attempt };
+    if (retryInMs !== undefined) event.retryInMs = retryInMs;
+    try {
+      if (result.ok || !result.notSent) deps.onCall?.(event);
+    } catch {
+      // A reporting hook must never break the call.
+    }
+    logger.debug({ ...event, durationMs: Math.round(durationMs), error: code }, 'upstream GET AuditLogs');
+  }
 
   async function probe(): Promise<boolean> {
     try {
@@ -124,9 +168,9 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
 
   function state(): UpstreamClientState {
     return {
-      breaker: breakers?.upstreamPhase() ?? 'closed',
-      recentFailures: breakers?.upstreamFailures() ?? 0,
-      openTenantBreakers: breakers?.openTenants() ?? 0,
+      breaker: breakers.upstreamPhase(),
+      recentFailures: breakers.upstreamFailures(),
+      openTenantBreakers: breakers.openTenants(),
       inFlight: limiter.active(),
       queued: limiter.waiting(),
       maxConcurrency,
@@ -141,3 +185,14 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
 
   return { listAuditLogs, probe, state, close };
 }
+
+/** One call's deadline: slot wait, every attempt and every backoff together, cut short when the caller gives up. */
+function startDeadline(ms: number, callerSignal: AbortSignal | undefined): { signal: AbortSignal; remainingMs(): number } {
+  const endsAt = performance.now() + ms;
+  const timeout = AbortSignal.timeout(ms);
+  return {
+    signal: callerSignal ? AbortSignal.any([timeout, callerSignal]) : timeout,
+    remainingMs: () => Math.max(0, endsAt - performance.now()),
+  };
+}
+

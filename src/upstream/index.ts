@@ -1,72 +1,80 @@
 import type { Config } from '../config.js';
+import type { UpstreamDialect } from '../model/dialect.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
-import { propagatingTracer, traceUpstreamCalls, type SpanStarter } from '../observability/tracing.js';
-import { createUpstreamClient, type UpstreamClientOptions, type UpstreamLogger } from './client.js';
-import { shareUpstreamCalls } from './shared-calls.js';
+import { propagatingTracer, type SpanStarter } from '../observability/tracing.js';
+import { createUpstreamClient, type UpstreamClientSettings, type UpstreamLogger } from './client.js';
 import { watchItemKeys } from './item-keys.js';
+import { shareUpstreamCalls } from './shared-calls.js';
+import { traceUpstreamCalls } from './tracing.js';
 import type { UpstreamClient } from './types.js';
 
-/** The settings the upstream side is built from. */
-export type UpstreamConfig = Pick<
-  Config,
-  | 'upstreamTimeoutMs'
-  | 'upstreamMaxConcurrency'
-  | 'upstreamMaxQueueMs'
-  | 'upstreamMaxResponseBytes'
-  | 'upstreamRetries'
-  | 'breakerFailureThreshold'
-  | 'breakerCooldownMs'
-  | 'breakerMinimumCalls'
-  | 'upstreamCoalesce'
-  | 'upstreamCacheTtlMs'
-  | 'upstreamCacheMaxItems'
->;
+export type { ListAuditLogsRequest, UpstreamClient, UpstreamClientState } from './types.js';
+
+/** The settings the upstream side is built from, by their names in the configuration. */
+export type UpstreamSettings = UpstreamClientSettings &
+  Pick<
+    Config,
+    | 'upstreamCoalesce'
+    | 'upstreamCacheTtlMs'
+    | 'upstreamCacheMaxItems'
+    | 'upstreamStartDateExclusive'
+    | 'upstreamEndDateExclusive'
+    | 'upstreamFieldMap'
+    | 'upstreamStatusMap'
+    | 'upstreamKeyCase'
+  >;
 
 export interface UpstreamDependencies {
   /** Base URL of the CloudCockpit API (the configured one, or the sample upstream's). */
   baseUrl: string;
   logger: UpstreamLogger;
-  /** Fed one sample per attempt, and shown the breaker's state on every scrape. */
+  /** Fed one sample per attempt, and shown the breakers' state on every scrape. */
   metrics?: GatewayMetrics;
   /** Spans per upstream call. Default: propagate W3C trace context, record nothing. */
   tracer?: SpanStarter;
-  /** Client options over the configuration (a breaker turned off, a fixed jitter, …). */
-  clientOptions?: Partial<Omit<UpstreamClientOptions, 'baseUrl'>>;
+  /** Source of the backoff jitter, [0, 1). */
+  random?: () => number;
+  /** The breakers' and the cache's clock, epoch ms. */
+  clock?: () => number;
+}
+
+/** How this deployment's upstream differs from the documented API, from its five settings. */
+export function dialectOf(settings: Pick<UpstreamSettings, 'upstreamStartDateExclusive' | 'upstreamEndDateExclusive' | 'upstreamFieldMap' | 'upstreamStatusMap' | 'upstreamKeyCase'>): UpstreamDialect {
+  return {
+    startDateExclusive: settings.upstreamStartDateExclusive,
+    endDateExclusive: settings.upstreamEndDateExclusive,
+    fieldMap: settings.upstreamFieldMap,
+    statusMap: settings.upstreamStatusMap,
+    keyCase: settings.upstreamKeyCase,
+  };
 }
 
 /**
  * The one place the upstream side is assembled, for the process and the tests alike,
  * outermost first: a span per call (tracing.ts) → the response cache and coalescing,
- * when configured (shared-calls.ts) → the item-key watch (upstream-item-keys.ts) →
- * the client's pipeline: breaker, retries, concurrency slot, request (client.ts,
- * pipeline.ts).
+ * when configured (shared-calls.ts) → the item-key watch (item-keys.ts) → the client:
+ * breakers, retries, concurrency slot, request (client.ts, attempt.ts).
  */
-export function createUpstream(config: UpstreamConfig, deps: UpstreamDependencies): UpstreamClient {
-  const client = createUpstreamClient({
+export function createUpstream(settings: UpstreamSettings, deps: UpstreamDependencies): UpstreamClient {
+  const dialect = dialectOf(settings);
+  const client = createUpstreamClient(settings, {
     baseUrl: deps.baseUrl,
-    timeoutMs: config.upstreamTimeoutMs,
-    maxConcurrency: config.upstreamMaxConcurrency,
-    maxQueueMs: config.upstreamMaxQueueMs,
-    maxResponseBytes: config.upstreamMaxResponseBytes,
-    retry: { retries: config.upstreamRetries },
-    breaker: { failureThreshold: config.breakerFailureThreshold, cooldownMs: config.breakerCooldownMs, minimumCalls: config.breakerMinimumCalls },
+    dialect,
     logger: deps.logger,
     onCall: deps.metrics?.observeUpstreamCall,
-    ...deps.clientOptions,
+    random: deps.random,
+    clock: deps.clock,
   });
   deps.metrics?.watchCircuit(() => client.state().breaker);
   deps.metrics?.watchTenantCircuits(() => client.state().openTenantBreakers);
   // Below the sharing layer: each page read from the upstream is inspected (and counted) once, not per cache hit.
-  const watched = watchItemKeys(client, {
-    logger: deps.logger,
-    onMissingKeys: deps.metrics?.observeMissingItemKeys,
-    fieldMap: deps.clientOptions?.dialect?.fieldMap,
-  });
+  const watched = watchItemKeys(client, { logger: deps.logger, onMissingKeys: deps.metrics?.observeMissingItemKeys, fieldMap: dialect.fieldMap });
   // Off unless configured: sharing calls across operations trades freshness and memory for upstream load.
   const shared = shareUpstreamCalls(watched, {
-    coalesce: config.upstreamCoalesce,
-    cacheTtlMs: config.upstreamCacheTtlMs,
-    cacheMaxItems: config.upstreamCacheMaxItems,
+    coalesce: settings.upstreamCoalesce,
+    cacheTtlMs: settings.upstreamCacheTtlMs,
+    cacheMaxItems: settings.upstreamCacheMaxItems,
+    now: deps.clock,
   });
   return traceUpstreamCalls(shared, deps.tracer ?? propagatingTracer());
 }

@@ -10,8 +10,7 @@
  * wait plus a useful attempt fits in what is left of the deadline.
  */
 
-import { SETTINGS } from '../settings.js';
-import { classifyStatus } from './status.js';
+import { classifyStatus } from './errors.js';
 
 export interface RetryPolicy {
   /** Retries after the first attempt (so attempts = retries + 1). */
@@ -24,12 +23,10 @@ export interface RetryPolicy {
   minAttemptMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-  retries: SETTINGS.upstreamRetries.default,
-  baseDelayMs: 100,
-  maxDelayMs: 1_000,
-  minAttemptMs: 100,
-};
+/** The policy of UPSTREAM_RETRIES retries: 100 ms doubling to 1 s, a retry only with 100 ms of the deadline left after its wait. */
+export function retryPolicy(retries: number): RetryPolicy {
+  return { retries, baseDelayMs: 100, maxDelayMs: 1_000, minAttemptMs: 100 };
+}
 
 /** How one attempt ended, as far as retrying cares. */
 export type AttemptFailure =

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/observability/logger.js';
 import { createGateway } from '../../src/gateway.js';
 import { startLiveWrites } from '../../tools/sample-upstream/index.js';
+import { defaultConfig } from '../../src/config.js';
 import { createUpstreamClient } from '../../src/upstream/client.js';
 import { useHarness } from '../support/use-harness.js';
 
@@ -36,7 +37,7 @@ if (!AVAILABLE && !REQUIRED) {
 
 describe.skipIf(!AVAILABLE && !REQUIRED)('GraphiQL in headless Chromium, on the sample upstream', () => {
   // A short live-tail poll interval (test-only option) for the subscription test.
-  const harness = useHarness({ tail: { pollMs: 300, testOnlyMinPollMs: 50 } });
+  const harness = useHarness({ config: { tailPollMs: 300 } });
   let browser: BrowserContext;
   let profile: string;
 
@@ -162,8 +163,8 @@ describe.skipIf(!AVAILABLE && !REQUIRED)('GraphiQL in headless Chromium, on the 
 
 describe('GraphiQL against a real upstream', () => {
   it('leaves the headers to the user: no sample credentials in the page', async () => {
-    const upstream = createUpstreamClient({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 1000 });
-    const config = { introspection: true, graphiql: true, cursorSecret: 'test-cursor-secret-0123456789' };
+    const config = { ...defaultConfig(), introspection: true, graphiql: true, cursorSecret: 'test-cursor-secret-0123456789', upstreamTimeoutMs: 1000 };
+    const upstream = createUpstreamClient(config, { baseUrl: 'http://127.0.0.1:9' });
     const logger = createLogger('silent');
     try {
       const real = await createGateway({ config, upstream, logger, sampleUpstream: false }).fetch('http://gateway/graphql', {

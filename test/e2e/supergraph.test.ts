@@ -17,7 +17,7 @@ let s: Supergraph;
 
 beforeAll(async () => {
   // A short live-tail poll interval (test-only option) for the subscription test.
-  s = await startSupergraph({ tail: { pollMs: 250, testOnlyMinPollMs: 50 } });
+  s = await startSupergraph({ config: { tailPollMs: 250 } });
 });
 
 afterEach(() => {

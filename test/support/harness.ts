@@ -5,17 +5,19 @@ import { Writable } from 'node:stream';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { request } from 'undici';
-import { loadConfig, type Config, type OperationLimits } from '../../src/config.js';
+import { defaultConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { createMetrics, type GatewayMetrics } from '../../src/observability/metrics.js';
 import { labelledOperationNames } from '../../src/observability/operation-names.js';
 import { startSampleUpstream, type SampleUpstream, type SampleUpstreamOptions } from '../../tools/sample-upstream/index.js';
 import { createGateway } from '../../src/gateway.js';
-import type { UpstreamClientOptions } from '../../src/upstream/client.js';
 import { createUpstream } from '../../src/upstream/index.js';
 import type { SpanStarter } from '../../src/observability/tracing.js';
-import type { TailOptions } from '../../src/tail/index.js';
+import type { Time } from '../../src/model/time.js';
 import type { UpstreamClient } from '../../src/upstream/types.js';
+
+/** A breaker window no test fills: with it the breakers never open, whatever a test makes the upstream answer. */
+export const NEVER_DECIDES = 10_000;
 
 export const CALLER = {
   authorization: 'Bearer test-token-alpha',
@@ -56,6 +58,7 @@ export interface Harness {
 }
 
 export interface HarnessOptions {
+  /** Settings over the defaults, by their names in the configuration (no floor applies: tests may poll faster than production). */
   config?: Partial<Config>;
   /** Point the gateway at another upstream instead of the sample one. */
   upstreamUrl?: string;
@@ -64,12 +67,10 @@ export interface HarnessOptions {
   tracer?: SpanStarter;
   /** More options of the sample upstream (seed, fault seed, …). */
   sampleOptions?: SampleUpstreamOptions;
-  /** More options of the upstream client (retries, breaker, concurrency, …). */
-  upstreamOptions?: Partial<Omit<UpstreamClientOptions, 'baseUrl'>>;
-  /** Operation limits over the defaults. */
-  limits?: Partial<OperationLimits>;
-  /** Live-tail options (tests may poll faster than production through `testOnlyMinPollMs`). */
-  tail?: TailOptions;
+  /** The upstream breakers' and cache's clock (epoch ms); default the system's. */
+  clock?: () => number;
+  /** The live tail's clock and timers; default the system's. */
+  time?: Time;
   /** Wraps the real upstream client, e.g. to make it fail in a way no upstream response can. */
   wrapUpstream?: (client: UpstreamClient) => UpstreamClient;
 }
@@ -87,22 +88,21 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const logger = createLogger('debug', sink);
   const config: Config = {
-    ...loadConfig({}),
+    ...defaultConfig(),
     upstreamTimeoutMs: 2_000,
     cursorSecret: 'test-cursor-secret-0123456789',
     ...options.config,
   };
-  config.limits = { ...config.limits, ...options.config?.limits, ...options.limits };
   const metrics = createMetrics({ operationNames: labelledOperationNames(config.metricsOperationNames) });
   const built = createUpstream(config, {
     baseUrl: options.upstreamUrl ?? sample.url,
     logger,
     metrics,
     tracer: options.tracer,
-    clientOptions: options.upstreamOptions,
+    clock: options.clock,
   });
   const upstream = options.wrapUpstream ? options.wrapUpstream(built) : built;
-  const gateway = createGateway({ config: { ...config, tail: { ...config.tail, ...options.tail } }, upstream, logger, sampleUpstream: true, metrics, tracer: options.tracer });
+  const gateway = createGateway({ config, upstream, logger, sampleUpstream: true, metrics, tracer: options.tracer, time: options.time });
   const server: Server = createServer(gateway);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -128,6 +128,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return { status: response.statusCode, headers: response.headers, body } as never;
     },
     async close() {
+      gateway.close();
       server.closeAllConnections();
       server.close();
       await upstream.close();

@@ -1,16 +1,16 @@
 import fc from 'fast-check';
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_COST_TABLE, estimateOperation, estimateUpstreamCost, overBudget, type CostTable } from '../../src/limits/budget.js';
-import { PAGE_SIZE } from '../../src/settings.js';
+import { DEFAULT_COST_TABLE, estimateOperation, overBudget, type CostTable } from '../../src/limits/budget.js';
+import { LOOKUP_PAGE_SIZE } from '../../src/nodes/node-windows.js';
 
 /** Items a node lookup asks for (its page size). */
-const LOOKUP = PAGE_SIZE.nodeLookup;
+const LOOKUP = LOOKUP_PAGE_SIZE;
 
 const cost = (query: string, variables?: Record<string, unknown>, operationName?: string, costTable?: CostTable) =>
-  estimateUpstreamCost({ document: parse(query), variables, operationName, costTable });
+  estimateOperation({ document: parse(query), variables, operationName, costTable }).cost;
 
-describe('estimateUpstreamCost', () => {
+describe('the estimated cost of an operation', () => {
   it('counts a first page as one call and its size and the one more it reads as items; the default page is 25', () => {
     expect(cost('{ auditLogs(first: 10) { totalCount } }')).toEqual({ calls: 1, items: 11 });
     expect(cost('{ auditLogs { totalCount } }')).toEqual({ calls: 1, items: 26 });

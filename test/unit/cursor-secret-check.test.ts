@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CURSOR_SECRET } from '../../src/settings.js';
-import { checkCursorSecret } from '../../src/cursor-secret-check.js';
+import { DEFAULT_CURSOR_SECRET } from '../../src/config.js';
+import { checkCursorSecret } from '../../src/config.js';
 
 const SECRET = 'a-deployment-secret-0123456789';
 

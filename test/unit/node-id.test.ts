@@ -1,15 +1,8 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  assertNodeIdCount,
-  auditLogKeyFromGlobalId,
-  auditLogRawId,
-  decodeNodeGlobalId,
-  MAX_NODE_IDS,
-  MAX_NODE_TIMESTAMP_MS,
-  parseAuditLogRawId,
-} from '../../src/nodes/node-id.js';
+import { assertNodeIdCount, auditLogKeyFromGlobalId, auditLogRawId, decodeNodeGlobalId, MAX_NODE_TIMESTAMP_MS, parseAuditLogRawId } from '../../src/nodes/node-id.js';
+import { MAX_LOOKUP_ENTRIES } from '../../src/nodes/node-id.js';
 import { GatewayError } from '../../src/errors.js';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
@@ -95,8 +88,8 @@ describe('AuditLog global ids', () => {
 });
 
 describe('assertNodeIdCount', () => {
-  it(`accepts up to ${MAX_NODE_IDS} ids and refuses more with BAD_USER_INPUT`, () => {
-    expect(codeOf(() => assertNodeIdCount(MAX_NODE_IDS))).toBe('no error');
-    expect(codeOf(() => assertNodeIdCount(MAX_NODE_IDS + 1))).toBe('BAD_USER_INPUT');
+  it(`accepts up to ${MAX_LOOKUP_ENTRIES} ids and refuses more with BAD_USER_INPUT`, () => {
+    expect(codeOf(() => assertNodeIdCount(MAX_LOOKUP_ENTRIES))).toBe('no error');
+    expect(codeOf(() => assertNodeIdCount(MAX_LOOKUP_ENTRIES + 1))).toBe('BAD_USER_INPUT');
   });
 });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditLogNodeKey } from '../../src/nodes/node-id.js';
-import { createNodeLoader } from '../../src/nodes/node-loader.js';
-import type { PageLoader, PageRequest } from '../../src/pagination/page-loader.js';
+import { createNodeLoader, type LookupReader } from '../../src/nodes/node-loader.js';
+import type { AuditLogQuery } from '../../src/model/audit-log.js';
+import type { PageWindow } from '../../src/model/window.js';
 import { GatewayError } from '../../src/errors.js';
 import { createSampleStore } from '../../tools/sample-upstream/store.js';
 import { decodeAuditLogPage } from '../../src/upstream/decode.js';
-import type { ForwardedHeaders } from '../../src/model/caller.js';
 
 /**
  * The node loader over the sample upstream's in-memory store (its real paging and
@@ -13,13 +13,22 @@ import type { ForwardedHeaders } from '../../src/model/caller.js';
  */
 
 const NOW = new Date('2026-11-20T12:00:00.000Z');
-const HEADERS: ForwardedHeaders = { authorization: 'Bearer t', tenant: 'tenant.example', correlationId: '3f0e4c52-8d3c-4a8f-9a57-1b2f3c4d5e6f' };
 
-function storePages(options: { fail?: (request: PageRequest) => Error | undefined } = {}) {
+interface PageRequest {
+  query: AuditLogQuery;
+  window: PageWindow;
+}
+
+/** Reads of the store, as the request's reader would make them; `requireCaller` passes unless told to refuse. */
+function storePages(options: { fail?: (request: PageRequest) => Error | undefined; refuse?: Error } = {}) {
   const store = createSampleStore({ logs: [], clock: () => NOW.getTime() });
   const requests: PageRequest[] = [];
-  const pages: PageLoader = {
-    async load(request) {
+  const pages: LookupReader = {
+    requireCaller() {
+      if (options.refuse) throw options.refuse;
+    },
+    async load(query, window) {
+      const request = { query, window };
       requests.push(request);
       const failure = options.fail?.(request);
       if (failure) throw failure;
@@ -43,7 +52,7 @@ describe('createNodeLoader', () => {
     const a = store.insert({ timestamp: '2026-11-20T10:00:00.000Z' });
     const b = store.insert({ timestamp: '2026-11-20T10:20:00.000Z' });
     const c = store.insert({ timestamp: '2026-11-01T08:00:00.000Z' });
-    const loader = createNodeLoader(pages, () => HEADERS);
+    const loader = createNodeLoader(pages);
     const found = await Promise.all([a, b, c].map((log) => loader.load(keyOf(log))));
     expect(found.map((record) => record?.auditLogId)).toEqual([a.id, b.id, c.id]);
     expect(requests).toHaveLength(2);
@@ -53,10 +62,8 @@ describe('createNodeLoader', () => {
   });
 
   it('refuses before queueing anything when the caller headers are missing', async () => {
-    const { pages, requests } = storePages();
-    const loader = createNodeLoader(pages, () => {
-      throw new GatewayError('UNAUTHENTICATED', 'no token');
-    });
+    const { pages, requests } = storePages({ refuse: new GatewayError('UNAUTHENTICATED', 'no token') });
+    const loader = createNodeLoader(pages);
     await expect(loader.load({ timestampMs: NOW.getTime() - 1000, auditLogId: 'x' })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     expect(requests).toHaveLength(0);
   });
@@ -67,7 +74,7 @@ describe('createNodeLoader', () => {
     });
     const ok = store.insert({ timestamp: '2026-11-20T10:00:00.000Z' });
     const broken = store.insert({ timestamp: '2026-11-01T08:00:00.000Z' });
-    const loader = createNodeLoader(pages, () => HEADERS);
+    const loader = createNodeLoader(pages);
     const [good, bad] = await Promise.allSettled([loader.load(keyOf(ok)), loader.load(keyOf(broken))]);
     expect(good).toMatchObject({ status: 'fulfilled', value: { auditLogId: ok.id } });
     expect(bad).toMatchObject({ status: 'rejected', reason: { code: 'UPSTREAM_ERROR' } });
@@ -80,12 +87,12 @@ describe('createNodeLoader', () => {
       store.insert({ id: `c0000000-0000-4000-8000-${String(i).padStart(12, '0')}`, timestamp: '2026-11-19T09:00:00.500Z' }),
     );
     const reported: AuditLogNodeKey[][] = [];
-    const loader = createNodeLoader(pages, () => HEADERS, { maxRounds: 1, onGiveUp: (keys) => reported.push([...keys]) });
+    const loader = createNodeLoader(pages, { maxRounds: 1, onGiveUp: (keys) => reported.push([...keys]) });
     await expect(loader.load(keyOf(crowd[0]!))).rejects.toThrow(/gave up/);
     expect(reported).toEqual([[keyOf(crowd[0]!)]]);
     expect(requests).toHaveLength(1);
 
-    const patient = createNodeLoader(pages, () => HEADERS);
+    const patient = createNodeLoader(pages);
     expect((await patient.load(keyOf(crowd[0]!)))?.auditLogId).toBe(crowd[0]!.id);
   });
 });

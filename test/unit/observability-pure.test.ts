@@ -66,7 +66,7 @@ describe('metric labels', () => {
     metrics.operationStarted();
     metrics.operationStarted();
     metrics.operationFinished({ operationName: 'Page', outcome: 'success', durationMs: 12, errorCodes: [] });
-    metrics.observeUpstreamCall({ correlationId: 'c', status: 503, durationMs: 40, pageNumber: 1, pageSize: 25 });
+    metrics.observeUpstreamCall({ status: 503, durationMs: 40 });
     metrics.watchCircuit(() => 'open');
     const text = await metrics.registry.metrics();
     expect(text).toContain('gateway_operations_in_flight 1');

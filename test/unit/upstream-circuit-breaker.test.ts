@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { admit, CLOSED, createCircuitBreaker, phaseAt, record, type BreakerState, type CallOutcome } from '../../src/upstream/circuit-breaker.js';
+import { admit, CLOSED, createCircuitBreaker, phaseAt, record, type BreakerState, type CallOutcome } from '../../src/upstream/breakers.js';
 
 const config = { failureThreshold: 3, cooldownMs: 1000, minimumCalls: 3, windowSize: 20 };
 

@@ -4,6 +4,7 @@ import { replayDirectory } from '../../tools/replay/url.js';
 import { decodeUpstreamPage, toUpstreamQuery } from '../../src/upstream/dialect.js';
 import { DOCUMENTED_DIALECT, parseFieldMap, parseStatusMap } from '../../src/model/dialect.js';
 import { buildSearchParams } from '../../src/upstream/query.js';
+import { dialectOf } from '../../src/upstream/index.js';
 import { formatInstant, parseInstant, shiftInstant, shiftTimestamp } from '../../src/model/instant.js';
 
 describe('instants at tick precision', () => {
@@ -64,7 +65,7 @@ describe('the settings in the configuration', () => {
       UPSTREAM_STATUS_MAP: 'FAILED:Error',
       UPSTREAM_KEY_CASE: 'pascal',
     });
-    expect(config.upstreamDialect).toEqual({
+    expect(dialectOf(config)).toEqual({
       startDateExclusive: false,
       endDateExclusive: true,
       fieldMap: { timestamp: 'createdAt' },
@@ -72,7 +73,7 @@ describe('the settings in the configuration', () => {
       keyCase: 'pascal',
     });
     expect(replayDirectory(config.upstreamUrl)).toBe('recordings/sample');
-    expect(loadConfig({}).upstreamDialect).toEqual(DOCUMENTED_DIALECT);
+    expect(dialectOf(loadConfig({}))).toEqual(DOCUMENTED_DIALECT);
   });
 
   it('reject a bad map with the setting named', () => {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../src/errors.js';
-import { errorForStatus, errorForTransportFailure, parseRetryAfter } from '../../src/upstream/errors.js';
+import { errorForTransportFailure, parseRetryAfter, statusFailure } from '../../src/upstream/errors.js';
+
+/** The error a non-200 answer becomes. */
+const errorForStatus = (...args: Parameters<typeof statusFailure>) => statusFailure(...args).error;
 
 const NOW = Date.parse('2026-11-20T10:00:00.000Z');
 
@@ -12,7 +15,7 @@ const errorBody = {
   errors: [{ field: 'PageSize', message: 'must be between 1 and 2000' }],
 };
 
-describe('errorForStatus', () => {
+describe('the error of a non-200 answer', () => {
   it('maps 400 to BAD_USER_INPUT and keeps the upstream errors list', () => {
     const err = errorForStatus(400, JSON.stringify(errorBody), { 'content-type': 'application/json' });
     expect(err).toBeInstanceOf(GatewayError);

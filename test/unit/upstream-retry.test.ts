@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, decideRetry, DEFAULT_RETRY_POLICY, isRetryable, type AttemptFailure } from '../../src/upstream/retry.js';
+import { backoffDelay, decideRetry, isRetryable, retryPolicy, type AttemptFailure } from '../../src/upstream/retry.js';
 
-const policy = DEFAULT_RETRY_POLICY;
+const policy = retryPolicy(2);
 const plenty = 10_000;
 
 describe('which failures are retried', () => {

@@ -8,6 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../../src/config.js';
+import { dialectOf } from '../../src/upstream/index.js';
 import { probeUpstream } from './probe.js';
 
 function fail(message: string): never {
@@ -39,7 +40,7 @@ if (!Number.isInteger(paceMs) || paceMs < 0) fail('--pace-ms must be a whole num
 if (!Number.isInteger(maxCalls) || maxCalls < 1 || maxCalls > 50) fail('--max-calls must be between 1 and 50');
 let dialect;
 try {
-  dialect = loadConfig(process.env).upstreamDialect;
+  dialect = dialectOf(loadConfig(process.env));
 } catch (error) {
   fail(error instanceof ConfigError ? error.message : String(error));
 }

@@ -1,11 +1,6 @@
-import { z } from 'zod';
+import { REPLAY_PREFIX } from '../../src/config.js';
 
-const PREFIX = 'replay:';
-
-/** `replay:<directory>` as UPSTREAM_URL: serve recorded responses from that directory. */
-export const REPLAY_URL = z.string().regex(/^replay:.+/);
-
-/** The directory of a `replay:<directory>` URL, or undefined for any other URL. */
+/** The directory of a `replay:<directory>` UPSTREAM_URL, or undefined for any other URL. */
 export function replayDirectory(upstreamUrl: string | undefined): string | undefined {
-  return upstreamUrl?.startsWith(PREFIX) ? upstreamUrl.slice(PREFIX.length) : undefined;
+  return upstreamUrl?.startsWith(REPLAY_PREFIX) ? upstreamUrl.slice(REPLAY_PREFIX.length) : undefined;
 }

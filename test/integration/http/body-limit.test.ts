@@ -1,7 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { DEFAULT_LIMITS } from '../../../src/config.js';
 import { CALLER } from '../../support/harness.js';
 import { useHarness } from '../../support/use-harness.js';
 
@@ -9,7 +8,7 @@ import { useHarness } from '../../support/use-harness.js';
 
 const LIMIT = 2_048;
 const QUERY = '{ auditLogs(first: 1) { totalCount } }';
-const h = useHarness({ config: { limits: { ...DEFAULT_LIMITS, bodyLimitBytes: LIMIT } } });
+const h = useHarness({ config: { bodyLimitBytes: LIMIT } });
 
 const body = (padding: number) => JSON.stringify({ query: QUERY, variables: { padding: 'x'.repeat(padding) } });
 const post = (payload: string | Readable) =>

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { SAMPLE_RESELLERS } from '../../../tools/sample-upstream/seed.js';
 import type { RecordedRequest } from '../../../tools/sample-upstream/index.js';
+import { NEVER_DECIDES } from '../../support/harness.js';
 import { useHarness } from '../../support/use-harness.js';
 
 /**
@@ -25,7 +26,7 @@ const ALLOWED = ['accept', 'authorization', 'connection', 'host', 'x-correlation
 const TRACE_CONTEXT = ['traceparent', 'tracestate'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const h = useHarness({ upstreamOptions: { breaker: false } });
+const h = useHarness({ config: { breakerMinimumCalls: NEVER_DECIDES } });
 let nodeIds: string[];
 
 beforeAll(async () => {

@@ -1,8 +1,9 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SAMPLE_RESELLERS } from '../../../tools/sample-upstream/seed.js';
-import { PAGE_SIZE } from '../../../src/settings.js';
+import { LOOKUP_PAGE_SIZE } from '../../../src/nodes/node-windows.js';
 import type { Harness } from '../../support/harness.js';
+import { NEVER_DECIDES } from '../../support/harness.js';
 import { useHarness } from '../../support/use-harness.js';
 
 /**
@@ -90,7 +91,7 @@ describe('node lookups against dense windows', () => {
     expect(used.calls).toBeLessThanOrEqual(BUDGET.calls);
     expect(used.items).toBeLessThanOrEqual(BUDGET.items);
     // The first round spends the whole budget (100 calls of 50 items); the follow-ups are refused.
-    expect(used).toEqual({ calls: 100, items: 100 * PAGE_SIZE.nodeLookup });
+    expect(used).toEqual({ calls: 100, items: 100 * LOOKUP_PAGE_SIZE });
     expect(codes(body)).toContain('BAD_USER_INPUT');
     expect(body.errors!.find((error) => error.extensions?.code === 'BAD_USER_INPUT')!.extensions!.budget).toEqual({
       limit: 'UPSTREAM_BUDGET_CALLS',
@@ -100,7 +101,7 @@ describe('node lookups against dense windows', () => {
 });
 
 describe('retries spend the same budget', () => {
-  const tight = useHarness({ limits: { budgetCalls: 2, budgetItems: 100 }, upstreamOptions: { breaker: false } });
+  const tight = useHarness({ config: { budgetCalls: 2, budgetItems: 100, breakerMinimumCalls: NEVER_DECIDES } });
 
   it('makes no attempt past the cap: a failing call retried twice stops after the second attempt', async () => {
     tight.sample.resetRequests();
@@ -122,7 +123,7 @@ describe('retries spend the same budget', () => {
     tight.sample.resetRequests();
     const id = encodeGlobalID('AuditLog', `${Date.parse(timestamp)}:${crowd[0]!.id}`);
     const { body } = await tight.graphql('query($id: ID!) { node(id: $id) { id } }', { id });
-    expect(spent(tight)).toEqual({ calls: 1, items: PAGE_SIZE.nodeLookup });
+    expect(spent(tight)).toEqual({ calls: 1, items: LOOKUP_PAGE_SIZE });
     expect(codes(body)).toEqual(['BAD_USER_INPUT']);
     expect(body.errors![0]!.extensions!.budget).toEqual({ limit: 'UPSTREAM_BUDGET_ITEMS', max: 100 });
   });

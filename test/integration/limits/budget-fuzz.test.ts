@@ -13,7 +13,7 @@ import { useHarness } from '../../support/use-harness.js';
 
 const BUDGET = { calls: 12, items: 3000 };
 
-const h = useHarness({ limits: { budgetCalls: BUDGET.calls, budgetItems: BUDGET.items } });
+const h = useHarness({ config: { budgetCalls: BUDGET.calls, budgetItems: BUDGET.items } });
 /** Global ids of real audit logs, for node lookups. */
 let ids: string[];
 

@@ -153,7 +153,7 @@ describe('HTTP-level rejections', () => {
 
 describe('the upstream budget', () => {
   // Armor's alias limit raised, so the budget is what stops these operations.
-  const wide = useHarness({ limits: { maxAliases: 1000, maxTokens: 100_000 } });
+  const wide = useHarness({ config: { maxAliases: 1000, maxTokens: 100_000 } });
 
   beforeEach(() => wide.sample.resetRequests());
 

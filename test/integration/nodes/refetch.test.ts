@@ -2,7 +2,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CALLER } from '../../support/harness.js';
 import { useHarness } from '../../support/use-harness.js';
-import { PAGE_SIZE } from '../../../src/settings.js';
+import { LOOKUP_PAGE_SIZE } from '../../../src/nodes/node-windows.js';
 
 /**
  * Relay refetching against the real sample upstream: `node(id:)` and
@@ -93,7 +93,7 @@ describe('node(id:)', () => {
     const second = Math.floor(Date.parse(log.timestamp) / 1000) * 1000;
     expect(sent).toEqual({
       PageNumber: '1',
-      PageSize: String(PAGE_SIZE.nodeLookup),
+      PageSize: String(LOOKUP_PAGE_SIZE),
       StartDate: new Date(second).toISOString(),
       EndDate: new Date(second + 1000).toISOString(),
     });

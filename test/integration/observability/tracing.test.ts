@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { traceExportersFromEnv } from '../../../src/config.js';
-import { createTracing } from '../../../src/observability/tracing-setup.js';
+import { createTracing } from '../../../src/observability/tracing.js';
 import { CALLER, startHarness } from '../../support/harness.js';
 import { useHarness } from '../../support/use-harness.js';
 

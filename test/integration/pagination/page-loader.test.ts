@@ -1,19 +1,34 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createPageLoader, type PageRequest } from '../../../src/pagination/page-loader.js';
-import { startSampleUpstream, type SampleUpstream } from '../../../tools/sample-upstream/index.js';
-import { createUpstreamClient } from '../../../src/upstream/client.js';
+import { createContextFactory, type GatewayContext } from '../../../src/context.js';
+import { createLogger } from '../../../src/observability/logger.js';
+import { createCursorCodec } from '../../../src/pagination/cursor.js';
+import type { TailHub } from '../../../src/tail/index.js';
 import type { UpstreamClient } from '../../../src/upstream/types.js';
+import { startSampleUpstream, type SampleUpstream } from '../../../tools/sample-upstream/index.js';
+import { upstreamClient } from '../../support/upstream-client.js';
 
 let sample: SampleUpstream;
 let upstream: UpstreamClient;
-const headers = () => ({ authorization: 'Bearer page-loader', tenant: 'contoso.example', correlationId: crypto.randomUUID() });
 const now = Date.now();
 const query = { startDate: new Date(now - 40 * 86_400_000).toISOString(), endDate: new Date(now).toISOString() };
-const request = (pageNumber: number): PageRequest => ({ query: { ...query }, window: { pageNumber, pageSize: 3 } });
+const window = (pageNumber: number) => ({ pageNumber, pageSize: 3 });
+
+/** The context of one request, as the gateway builds it for each operation. */
+function operation(): GatewayContext {
+  const factory = createContextFactory({
+    upstream,
+    budget: { calls: 100, items: 5000 },
+    cursors: createCursorCodec('test-cursor-secret-0123456789'),
+    logger: createLogger('silent'),
+    tail: {} as TailHub,
+  });
+  const request = new Request('http://gateway.test/graphql', { headers: { authorization: 'Bearer page-loader', 'x-tenant': 'contoso.example' } });
+  return factory({ request } as Parameters<typeof factory>[0]);
+}
 
 beforeAll(async () => {
   sample = await startSampleUpstream({ count: 20 });
-  upstream = createUpstreamClient({ baseUrl: sample.url, timeoutMs: 5_000, retry: { retries: 0 } });
+  upstream = upstreamClient({ upstreamTimeoutMs: 5_000, upstreamRetries: 0 }, { baseUrl: sample.url });
 });
 afterEach(() => {
   sample.faults.clear();
@@ -26,23 +41,27 @@ afterAll(async () => {
 
 describe('the per-operation page loader', () => {
   it('makes identical requests of one operation once and counts the calls it made', async () => {
-    const stats = { upstreamCalls: 0 };
-    const pages = createPageLoader(upstream, headers, stats);
-    const first = request(1);
-    const [a, b, c] = await Promise.all([pages.load(first), pages.load({ ...first }), pages.load(request(2))]);
+    const context = operation();
+    const { load } = context.auditLogs;
+    const [a, b, c] = await Promise.all([load({ ...query }, window(1)), load({ ...query }, window(1)), load(query, window(2))]);
     expect(a).toBe(b);
     expect(c.items.map((i) => i.auditLogId)).not.toEqual(a.items.map((i) => i.auditLogId));
-    expect(await pages.load(request(1))).toBe(a);
+    expect(await load(query, window(1))).toBe(a);
     expect(sample.requests).toHaveLength(2);
-    expect(stats.upstreamCalls).toBe(2);
+    expect(context.stats.upstreamCalls).toBe(2);
   });
 
   it('forgets a failed call, so a later field may try again', async () => {
     sample.faults.add({ times: 1, action: { type: 'status', status: 403 } });
-    const stats = { upstreamCalls: 0 };
-    const pages = createPageLoader(upstream, headers, stats);
-    await expect(pages.load(request(1))).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
-    expect((await pages.load(request(1))).items).toHaveLength(3);
+    const { load } = operation().auditLogs;
+    await expect(load(query, window(1))).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    expect((await load(query, window(1))).items).toHaveLength(3);
+    expect(sample.requests).toHaveLength(2);
+  });
+
+  it('shares nothing across operations', async () => {
+    await operation().auditLogs.load(query, window(1));
+    await operation().auditLogs.load(query, window(1));
     expect(sample.requests).toHaveLength(2);
   });
 });

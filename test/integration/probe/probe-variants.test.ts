@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
+import { dialectOf as dialectOfConfig } from '../../../src/upstream/index.js';
 import { probeUpstream, type ProbeResult } from '../../../tools/probe/probe.js';
 import { SAMPLE_VARIANTS, startSampleUpstream, type SampleUpstream, type SampleVariantName } from '../../../tools/sample-upstream/index.js';
 import type { UpstreamDialect } from '../../../src/model/dialect.js';
@@ -20,7 +21,7 @@ const line = (result: ProbeResult, title: string) => result.lines.find((l) => l.
 
 /** The gateway configured with `settings` as environment variables, as main.ts would be. */
 function dialectOf(settings: Record<string, string>): UpstreamDialect {
-  return loadConfig(settings).upstreamDialect;
+  return dialectOfConfig(loadConfig(settings));
 }
 
 /** Logs of the store in [from, to] at full precision, newest first: what a walk over that window must return. */
@@ -43,8 +44,10 @@ function windowOnLogs(sample: SampleUpstream): { startDate: string; endDate: str
   return { endDate: plain[30]!.timestamp, startDate: plain[150]!.timestamp };
 }
 
-async function walk(upstreamUrl: string, dialect: UpstreamDialect | undefined, filter: AuditLogFilter): Promise<WalkPage['edges'][number]['node'][]> {
-  const h = await startHarness({ upstreamUrl, sampleOptions: { count: 1 }, upstreamOptions: { dialect } });
+async function walk(upstreamUrl: string, settings: Record<string, string>, filter: AuditLogFilter): Promise<WalkPage['edges'][number]['node'][]> {
+  const { upstreamStartDateExclusive, upstreamEndDateExclusive, upstreamFieldMap, upstreamStatusMap, upstreamKeyCase } = loadConfig(settings);
+  const config = { upstreamStartDateExclusive, upstreamEndDateExclusive, upstreamFieldMap, upstreamStatusMap, upstreamKeyCase };
+  const h = await startHarness({ upstreamUrl, sampleOptions: { count: 1 }, config });
   try {
     const nodes: WalkPage['edges'][number]['node'][] = [];
     let after: string | null | undefined;
@@ -134,7 +137,7 @@ describe.each(Object.entries(CASES) as [SampleVariantName, VariantCase][])('the 
 
   it.runIf(expected.absorbed)('with the printed settings, a multi-page walk through the gateway returns exactly the window', async () => {
     const window = windowOnLogs(sample);
-    const nodes = await walk(sample.url, dialectOf(result.settings), window);
+    const nodes = await walk(sample.url, result.settings, window);
     const ids = expectedIds(sample, window.startDate, window.endDate);
     expect(ids.length).toBeGreaterThan(100);
     expect(nodes.map((n) => n.auditLogId)).toEqual(ids);
@@ -149,14 +152,14 @@ describe.each(Object.entries(CASES) as [SampleVariantName, VariantCase][])('the 
 
   it.runIf(name === 'status-spellings')('with the printed settings, the status filter is sent in the upstream spelling', async () => {
     const window = windowOnLogs(sample);
-    const nodes = await walk(sample.url, dialectOf(result.settings), { ...window, status: 'FAILED' as AuditLogStatus });
+    const nodes = await walk(sample.url, result.settings, { ...window, status: 'FAILED' as AuditLogStatus });
     expect(nodes.map((n) => n.auditLogId)).toEqual(expectedIds(sample, window.startDate, window.endDate, 'Failed'));
     expect(nodes.length).toBeGreaterThan(0);
   });
 
   it.runIf(name === 'end-exclusive' || name === 'start-exclusive')('without the setting, the walk misses the log on the bound', async () => {
     const window = windowOnLogs(sample);
-    const nodes = await walk(sample.url, undefined, window);
+    const nodes = await walk(sample.url, {}, window);
     const ids = expectedIds(sample, window.startDate, window.endDate);
     const missed = name === 'end-exclusive' ? ids[0] : ids.at(-1);
     expect(nodes.map((n) => n.auditLogId)).not.toContain(missed);

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
+import { fakeTime } from '../../support/fake-time.js';
 import { useHarness } from '../../support/use-harness.js';
 
 /**
@@ -10,7 +11,12 @@ import { useHarness } from '../../support/use-harness.js';
  */
 
 const COOLDOWN_MS = 400;
-const h = useHarness({ upstreamOptions: { retry: { retries: 0 }, breaker: { failureThreshold: 3, minimumCalls: 3, cooldownMs: COOLDOWN_MS } } });
+// The breakers run on a clock the tests move: a cool-off passes without waiting for it.
+const time = fakeTime();
+const h = useHarness({
+  config: { upstreamRetries: 0, breakerFailureThreshold: 3, breakerMinimumCalls: 3, breakerCooldownMs: COOLDOWN_MS },
+  clock: time.now,
+});
 
 beforeEach(() => {
   h.sample.faults.clear();
@@ -43,7 +49,7 @@ describe('circuit breaker', () => {
 
     // The upstream recovers; after the cool-off the breaker lets one trial through.
     h.sample.faults.clear();
-    await new Promise((resolve) => setTimeout(resolve, COOLDOWN_MS + 50));
+    time.advance(COOLDOWN_MS + 50);
     expect(await codeOf()).toBe('OK');
     expect(h.upstream.state().openTenantBreakers).toBe(0);
   });
@@ -57,13 +63,13 @@ describe('circuit breaker', () => {
     // Every caller fails fast while the upstream as a whole is unreachable.
     const other = await h.graphql(PAGE, undefined, { authorization: 'Bearer someone-else', 'x-tenant': 'beta.example' });
     expect(other.body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
-    await new Promise((resolve) => setTimeout(resolve, COOLDOWN_MS + 50));
+    time.advance(COOLDOWN_MS + 50);
     const before = h.sample.requests.length;
     expect(await codeOf()).toBe('UPSTREAM_UNAVAILABLE'); // the trial, which fails
     expect(h.sample.requests.length).toBe(before + 1);
     expect(h.upstream.state().breaker).toBe('open');
     h.sample.faults.clear();
-    await new Promise((resolve) => setTimeout(resolve, COOLDOWN_MS + 50));
+    time.advance(COOLDOWN_MS + 50);
     expect(await codeOf()).toBe('OK');
   });
 
@@ -104,7 +110,7 @@ describe('circuit breaker', () => {
     // The breaker's log lines name a hash of the credentials, never the token.
     expect(h.logs.join('').includes('gamma-token')).toBe(false);
     h.sample.faults.clear();
-    await new Promise((resolve) => setTimeout(resolve, COOLDOWN_MS + 50));
+    time.advance(COOLDOWN_MS + 50);
     expect(await codeOfGamma()).toBe('OK');
   });
 
@@ -121,7 +127,7 @@ describe('circuit breaker', () => {
     }
     // Failed fast: neither spelling reached the upstream.
     expect(h.sample.requests.length).toBe(before);
-    await new Promise((resolve) => setTimeout(resolve, COOLDOWN_MS + 50));
+    time.advance(COOLDOWN_MS + 50);
     expect((await h.graphql(PAGE, undefined, delta)).body.errors).toBeUndefined();
   });
 });

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createUpstreamClient, type UpstreamClientOptions } from '../../../src/upstream/client.js';
+import type { UpstreamClientDependencies, UpstreamClientSettings } from '../../../src/upstream/client.js';
+import { NEVER_DECIDES } from '../../support/harness.js';
+import { upstreamClient } from '../../support/upstream-client.js';
 import type { ListAuditLogsRequest, UpstreamClient } from '../../../src/upstream/types.js';
 import { CLOCK_SLACK_MS, SCHEDULING_MARGIN_MS } from '../../support/timing.js';
 import { useSampleUpstream } from '../../support/use-sample-upstream.js';
@@ -14,8 +16,8 @@ afterEach(async () => {
   clients = [];
 });
 
-function client(options: Partial<UpstreamClientOptions>): UpstreamClient {
-  const c = createUpstreamClient({ baseUrl: sample.url, timeoutMs: 3000, breaker: false, ...options });
+function client(settings: Partial<UpstreamClientSettings>, deps: Partial<UpstreamClientDependencies> = {}): UpstreamClient {
+  const c = upstreamClient({ upstreamTimeoutMs: 3000, breakerMinimumCalls: NEVER_DECIDES, ...settings }, { baseUrl: sample.url, ...deps });
   clients.push(c);
   return c;
 }
@@ -33,7 +35,7 @@ describe('concurrency cap', () => {
   it('never has more than maxConcurrency requests at the upstream; the others wait their turn', async () => {
     const delayMs = 150;
     sample.faults.add({ action: { type: 'delay', ms: delayMs } });
-    const c = client({ maxConcurrency: 3, maxQueueMs: 10_000 });
+    const c = client({ upstreamMaxConcurrency: 3, upstreamMaxQueueMs: 10_000 });
     let peak = 0;
     const watcher = setInterval(() => (peak = Math.max(peak, c.state().inFlight)), 5);
     const pages = await Promise.all(Array.from({ length: 9 }, (_, i) => c.listAuditLogs(request(i + 1))));
@@ -52,7 +54,7 @@ describe('concurrency cap', () => {
     // The slot frees long after maxQueueMs, even counting the margin a busy machine needs.
     sample.faults.add({ action: { type: 'delay', ms: maxQueueMs + SCHEDULING_MARGIN_MS + 400 } });
     const reported: number[] = [];
-    const c = client({ maxConcurrency: 1, maxQueueMs, timeoutMs: 10_000, onCall: (event) => reported.push(event.status ?? 0) });
+    const c = client({ upstreamMaxConcurrency: 1, upstreamMaxQueueMs: maxQueueMs, upstreamTimeoutMs: 10_000 }, { onCall: (event) => reported.push(event.status ?? 0) });
     const first = c.listAuditLogs(request(1));
     const started = performance.now();
     const second = await c.listAuditLogs(request(2)).catch((error: unknown) => error as { code: string; message: string });
@@ -71,7 +73,7 @@ describe('concurrency cap', () => {
 
   it('keeps the deadline while waiting when it comes before maxQueueMs', async () => {
     sample.faults.add({ times: 1, action: { type: 'hang' } });
-    const c = client({ maxConcurrency: 1, maxQueueMs: 5000, timeoutMs: 300 });
+    const c = client({ upstreamMaxConcurrency: 1, upstreamMaxQueueMs: 5000, upstreamTimeoutMs: 300 });
     const blocker = c.listAuditLogs(request(1)).catch((error: unknown) => error as { code: string });
     const started = performance.now();
     const queued = await c.listAuditLogs(request(2)).catch((error: unknown) => error as { code: string });
@@ -87,7 +89,7 @@ describe('concurrency cap', () => {
     const delayMs = 400;
     sample.faults.add({ action: { type: 'delay', ms: delayMs } });
     // 4 slots: one tenant holds at most 3, in whatever spellings of its token and tenant.
-    const c = client({ maxConcurrency: 4, maxQueueMs: 10_000 });
+    const c = client({ upstreamMaxConcurrency: 4, upstreamMaxQueueMs: 10_000 });
     const spellings: Array<[string, string]> = [
       ['Bearer cap', 'cap.example'],
       ['bearer cap', 'CAP.example'],

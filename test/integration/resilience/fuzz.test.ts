@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES, GatewayError } from '../../../src/errors.js';
-import { createUpstreamClient } from '../../../src/upstream/client.js';
+import { NEVER_DECIDES } from '../../support/harness.js';
+import { upstreamClient } from '../../support/upstream-client.js';
 import type { UpstreamClient } from '../../../src/upstream/types.js';
 import { useHarness } from '../../support/use-harness.js';
 
@@ -101,13 +102,10 @@ describe('random upstream bodies against the client', () => {
     });
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
-    client = createUpstreamClient({
-      baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      timeoutMs: 2000,
-      retry: { retries: 0 },
-      breaker: false,
-      maxResponseBytes: 64 * 1024,
-    });
+    client = upstreamClient(
+      { upstreamTimeoutMs: 2000, upstreamRetries: 0, breakerMinimumCalls: NEVER_DECIDES, upstreamMaxResponseBytes: 64 * 1024 },
+      { baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` },
+    );
   });
 
   afterAll(async () => {

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GatewayError } from '../../../src/errors.js';
-import { createUpstreamClient, type UpstreamClientOptions } from '../../../src/upstream/client.js';
+import type { UpstreamClientSettings } from '../../../src/upstream/client.js';
+import { NEVER_DECIDES } from '../../support/harness.js';
+import { upstreamClient } from '../../support/upstream-client.js';
 import type { ListAuditLogsRequest, UpstreamCallEvent, UpstreamClient } from '../../../src/upstream/types.js';
 import { CLOCK_SLACK_MS, SCHEDULING_MARGIN_MS } from '../../support/timing.js';
 import { useSampleUpstream } from '../../support/use-sample-upstream.js';
@@ -20,14 +22,8 @@ afterEach(async () => {
   clients = [];
 });
 
-function client(options: Partial<UpstreamClientOptions> = {}): UpstreamClient {
-  const c = createUpstreamClient({
-    baseUrl: sample.url,
-    timeoutMs: 2000,
-    breaker: false,
-    onCall: (event) => events.push(event),
-    ...options,
-  });
+function client(settings: Partial<UpstreamClientSettings> = {}): UpstreamClient {
+  const c = upstreamClient({ upstreamTimeoutMs: 2000, breakerMinimumCalls: NEVER_DECIDES, ...settings }, { baseUrl: sample.url, onCall: (event) => events.push(event) });
   clients.push(c);
   return c;
 }
@@ -89,7 +85,7 @@ describe('retries', () => {
 
   it('retries nothing when UPSTREAM_RETRIES is 0', async () => {
     sample.faults.add({ action: { type: 'status', status: 503 } });
-    const { error } = await timed(client({ retry: { retries: 0 } }).listAuditLogs(request()));
+    const { error } = await timed(client({ upstreamRetries: 0 }).listAuditLogs(request()));
     expect(error!.code).toBe('UPSTREAM_ERROR');
     expect(sample.requests).toHaveLength(1);
   });
@@ -110,7 +106,7 @@ describe('retries', () => {
 
   it('never retries a timeout, and fails at the deadline', async () => {
     sample.faults.add({ times: 1, action: { type: 'hang' } });
-    const { error, ms } = await timed(client({ timeoutMs: 400 }).listAuditLogs(request()));
+    const { error, ms } = await timed(client({ upstreamTimeoutMs: 400 }).listAuditLogs(request()));
     expect(error!.code).toBe('UPSTREAM_TIMEOUT');
     expect(sample.requests).toHaveLength(1);
     // It waited for the deadline, and not for a second one.
@@ -129,7 +125,7 @@ describe('retries', () => {
 describe('Retry-After', () => {
   it('waits as long as a 429 says when that fits the deadline, then succeeds', async () => {
     sample.faults.add({ times: 1, action: { type: 'status', status: 429, headers: { 'retry-after': '1' } } });
-    const { value, ms } = await timed(client({ timeoutMs: 3000 }).listAuditLogs(request()));
+    const { value, ms } = await timed(client({ upstreamTimeoutMs: 3000 }).listAuditLogs(request()));
     expect(value!.items).toHaveLength(5);
     expect(sample.requests).toHaveLength(2);
     // The wait is the behaviour: at least the second Retry-After asked for.
@@ -149,7 +145,7 @@ describe('Retry-After', () => {
   it('gives RATE_LIMITED with retryAfterSeconds at once when the wait does not fit', async () => {
     sample.faults.add({ times: 1, action: { type: 'status', status: 429, headers: { 'retry-after': '30' } } });
     const deadlineMs = 10_000;
-    const { error, ms } = await timed(client({ timeoutMs: deadlineMs }).listAuditLogs(request()));
+    const { error, ms } = await timed(client({ upstreamTimeoutMs: deadlineMs }).listAuditLogs(request()));
     expect(error!.code).toBe('RATE_LIMITED');
     expect(error!.extensions.retryAfterSeconds).toBe(30);
     expect(sample.requests).toHaveLength(1);
@@ -162,7 +158,7 @@ describe('Retry-After', () => {
     // or 1 s if the machine took over half a second to deliver it.
     const inAboutTwoSeconds = new Date(Date.now() + 2500).toUTCString();
     sample.faults.add({ times: 1, action: { type: 'status', status: 429, headers: { 'retry-after': inAboutTwoSeconds } } });
-    const { value } = await timed(client({ timeoutMs: 6000 }).listAuditLogs(request()));
+    const { value } = await timed(client({ upstreamTimeoutMs: 6000 }).listAuditLogs(request()));
     expect(value!.items).toHaveLength(5);
     expect([1000, 2000, 3000]).toContain(events[0]!.retryInMs);
   });
@@ -170,9 +166,9 @@ describe('Retry-After', () => {
 
 describe('the call deadline covers every attempt and backoff', () => {
   it('stops retrying when the backoff would outlive the deadline', async () => {
-    sample.faults.add({ action: { type: 'status', status: 503 } });
-    // Each backoff waits 2.5-5 s (jittered), never within a 2 s deadline: no retry at all.
-    const c = client({ timeoutMs: 2000, retry: { baseDelayMs: 5000, maxDelayMs: 5000 } });
+    // The upstream asks for a 5 s wait, which a 2 s deadline cannot hold: no retry at all.
+    sample.faults.add({ action: { type: 'status', status: 503, headers: { 'retry-after': '5' } } });
+    const c = client({ upstreamTimeoutMs: 2000 });
     const { error, ms } = await timed(c.listAuditLogs(request()));
     // The 503 itself, returned at once: not a timeout after a wait that could not succeed.
     expect(error!.code).toBe('UPSTREAM_ERROR');
@@ -184,7 +180,7 @@ describe('the call deadline covers every attempt and backoff', () => {
     // First attempt: 503 fast; the retry hangs until the call's deadline.
     sample.faults.add({ times: 1, action: { type: 'status', status: 503 } });
     sample.faults.add({ times: 1, action: { type: 'hang' } });
-    const { error, ms } = await timed(client({ timeoutMs: 600 }).listAuditLogs(request()));
+    const { error, ms } = await timed(client({ upstreamTimeoutMs: 600 }).listAuditLogs(request()));
     expect(error!.code).toBe('UPSTREAM_TIMEOUT');
     expect(sample.requests).toHaveLength(2);
     expect(ms).toBeGreaterThanOrEqual(600 - CLOCK_SLACK_MS);
@@ -194,7 +190,7 @@ describe('the call deadline covers every attempt and backoff', () => {
 
 describe('response size', () => {
   it('refuses a 200 body over maxResponseBytes as UPSTREAM_BAD_RESPONSE, without retrying', async () => {
-    const c = client({ maxResponseBytes: 2048 });
+    const c = client({ upstreamMaxResponseBytes: 2048 });
     const small = await c.listAuditLogs({ ...request(), window: { pageNumber: 1, pageSize: 1 } });
     expect(small.items).toHaveLength(1);
     const { error } = await timed(c.listAuditLogs({ ...request(), window: { pageNumber: 1, pageSize: 50 } }));

@@ -51,11 +51,10 @@ async function serve(compiledExecution: boolean): Promise<Served> {
     },
   };
   const gateway = createGateway({
-    config: { ...config, introspection: true, graphiql: false },
+    config: { ...config, introspection: true, graphiql: false, compiledExecution },
     upstream,
     logger,
     metrics,
-    compiledExecution,
   });
   const server: Server = createServer(gateway);
   server.listen(0, '127.0.0.1');

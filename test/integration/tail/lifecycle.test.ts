@@ -5,7 +5,7 @@ import { request } from 'undici';
 import { CALLER } from '../../support/harness.js';
 import { useHarness } from '../../support/use-harness.js';
 import type { SseSubscription } from '../../support/sse.js';
-import { eventually, idsOf, metric, openTail, pollsBy, sleep, TAIL, TAIL_OPTIONS, waitForPolls } from './support.js';
+import { eventually, idsOf, metric, openTail, pollsBy, sleep, TAIL, TAIL_CONFIG, waitForPolls } from './support.js';
 
 /**
  * What a live-tail subscription holds when it never really started or its reader
@@ -13,7 +13,7 @@ import { eventually, idsOf, metric, openTail, pollsBy, sleep, TAIL, TAIL_OPTIONS
  * poller behind, or grew memory with every event.
  */
 
-const h = useHarness({ tail: { ...TAIL_OPTIONS, maxPerCaller: 5, max: 6, maxQueue: 20 }, config: { upstreamMaxResponseBytes: 64 * 1024 * 1024 } });
+const h = useHarness({ config: { ...TAIL_CONFIG, tailMaxPerCaller: 5, tailMax: 6, tailMaxQueue: 20, upstreamMaxResponseBytes: 64 * 1024 * 1024 } });
 const open: SseSubscription[] = [];
 
 afterEach(async () => {
@@ -48,7 +48,7 @@ describe('live tail: nothing that fails to start holds anything', () => {
     // Seven refusals, past both caps: no slot, no poller, and nobody polls for them.
     expect(await metric(h, 'gateway_tail_subscriptions')).toBe(0);
     expect(await metric(h, 'gateway_tail_pollers')).toBe(0);
-    await sleep(3 * TAIL_OPTIONS.pollMs);
+    await sleep(3 * TAIL_CONFIG.tailPollMs);
     expect(pollsBy(h, lone.authorization)).toHaveLength(0);
     // Every other caller can still subscribe.
     const other = await tail(caller('other'));
@@ -72,7 +72,7 @@ describe('live tail: nothing that fails to start holds anything', () => {
     await sleep(300);
     abort.abort();
     await pending.catch(() => undefined);
-    await sleep(1_500 + 4 * TAIL_OPTIONS.pollMs);
+    await sleep(1_500 + 4 * TAIL_CONFIG.tailPollMs);
     expect(await metric(h, 'gateway_tail_subscriptions')).toBe(0);
     expect(await metric(h, 'gateway_tail_pollers')).toBe(0);
     // The read that placed the cursor (one timestamp, start = end) is the only upstream call: no poll.
@@ -107,7 +107,7 @@ describe('live tail: one caller however the headers are spelled', () => {
 
 describe('live tail: a reader that stops reading', () => {
   // A short lookback keeps each poll small while large logs fill the socket's buffers.
-  const slowHarness = useHarness({ tail: { ...TAIL_OPTIONS, lookbackMs: 1_000, maxQueue: 20 }, config: { upstreamMaxResponseBytes: 64 * 1024 * 1024 } });
+  const slowHarness = useHarness({ config: { ...TAIL_CONFIG, tailLookbackMs: 1_000, tailMaxQueue: 20, upstreamMaxResponseBytes: 64 * 1024 * 1024 } });
 
   it('ends its stream once TAIL_MAX_QUEUE events wait unread, and frees its slot and poller', async () => {
     const g = slowHarness;
@@ -131,7 +131,7 @@ describe('live tail: a reader that stops reading', () => {
       while ((await metric(g, 'gateway_tail_subscriptions')) > 0 && written < 5_000) {
         for (let i = 0; i < 50; i++) g.sample.store.insert({ details });
         written += 50;
-        await sleep(2 * TAIL_OPTIONS.pollMs);
+        await sleep(2 * TAIL_CONFIG.tailPollMs);
       }
       expect(await metric(g, 'gateway_tail_subscriptions')).toBe(0);
       await eventually(() => metric(g, 'gateway_tail_pollers'), 0);

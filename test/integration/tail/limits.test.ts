@@ -3,9 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CALLER } from '../../support/harness.js';
 import { useHarness } from '../../support/use-harness.js';
 import type { SseSubscription } from '../../support/sse.js';
-import { eventually, metric, openTail, pollsBy, TAIL_OPTIONS, waitForPolls } from './support.js';
+import { eventually, metric, openTail, pollsBy, TAIL_CONFIG, waitForPolls } from './support.js';
 
-const h = useHarness({ tail: { ...TAIL_OPTIONS, maxPerCaller: 2, max: 3, giveUpMs: 1_500 } });
+const h = useHarness({ config: { ...TAIL_CONFIG, tailMaxPerCaller: 2, tailMax: 3, tailGiveUpMs: 1_500 } });
 const open: SseSubscription[] = [];
 const caller = (name: string) => ({ authorization: `Bearer token-${name}`, 'x-tenant': `${name}.cloudcockpit.example` });
 

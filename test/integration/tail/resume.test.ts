@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CALLER } from '../../support/harness.js';
 import { useHarness } from '../../support/use-harness.js';
-import { idsOf, TAIL_OPTIONS, useTailSubscriptions, waitForPolls } from './support.js';
+import { idsOf, TAIL_CONFIG, useTailSubscriptions, waitForPolls } from './support.js';
 
-const h = useHarness({ tail: TAIL_OPTIONS });
+const h = useHarness({ config: TAIL_CONFIG });
 const subscribe = useTailSubscriptions(h);
 const tail = (variables?: Record<string, unknown>) => subscribe(CALLER, variables);
 

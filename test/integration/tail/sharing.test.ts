@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CALLER } from '../../support/harness.js';
 import { useHarness } from '../../support/use-harness.js';
-import { eventually, idsOf, metric, pollsBy, sleep, TAIL_OPTIONS, useTailSubscriptions, waitForPolls, POLL_MS } from './support.js';
+import { eventually, idsOf, metric, pollsBy, sleep, TAIL_CONFIG, useTailSubscriptions, waitForPolls, POLL_MS } from './support.js';
 
-const h = useHarness({ tail: TAIL_OPTIONS });
+const h = useHarness({ config: TAIL_CONFIG });
 const tail = useTailSubscriptions(h);
 const OTHER = { authorization: 'Bearer test-token-beta', 'x-tenant': 'beta.cloudcockpit.example' } as const;
 

@@ -27,7 +27,7 @@ const upstream = useFakeUpstream();
 const createClient = useUpstreamClients();
 
 function client(baseUrl: string, options: { timeoutMs?: number; maxConcurrency?: number } = {}): UpstreamClient {
-  return createClient({ baseUrl, timeoutMs: options.timeoutMs ?? TIMEOUT_MS, maxConcurrency: options.maxConcurrency });
+  return createClient({ upstreamTimeoutMs: options.timeoutMs ?? TIMEOUT_MS, ...(options.maxConcurrency ? { upstreamMaxConcurrency: options.maxConcurrency } : {}) }, { baseUrl });
 }
 
 describe('upstream client transport failures', () => {

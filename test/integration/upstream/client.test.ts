@@ -32,7 +32,7 @@ const upstream = useFakeUpstream();
 const createClient = useUpstreamClients();
 
 function client(path: string, options: { timeoutMs?: number; logger?: UpstreamLogger } = {}): UpstreamClient {
-  return createClient({ baseUrl: `${upstream.url}${path}`, timeoutMs: options.timeoutMs ?? 5000, logger: options.logger });
+  return createClient({ upstreamTimeoutMs: options.timeoutMs ?? 5000 }, { baseUrl: `${upstream.url}${path}`, logger: options.logger });
 }
 
 describe('upstream client against a real HTTP server', () => {
@@ -231,7 +231,7 @@ describe('upstream client against a real HTTP server', () => {
 
   it('probes false on a closed port', async () => {
     const port = await closedPort();
-    const c = createClient({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 5000 });
+    const c = createClient({ upstreamTimeoutMs: 5000 }, { baseUrl: `http://127.0.0.1:${port}` });
     await expect(c.probe()).resolves.toBe(false);
   });
 });

@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, expect } from 'vitest';
 import { GatewayError } from '../../../src/errors.js';
-import { createUpstreamClient, type UpstreamClientOptions } from '../../../src/upstream/client.js';
+import type { UpstreamClientDependencies, UpstreamClientSettings } from '../../../src/upstream/client.js';
+import { upstreamClient } from '../../support/upstream-client.js';
 import type { UpstreamClient } from '../../../src/upstream/types.js';
 import { UPSTREAM_ITEM } from '../../support/upstream-item.js';
 import { useStarted } from '../../support/use-started.js';
@@ -181,13 +182,13 @@ export function useFakeUpstream(): FakeUpstream {
  * Creates upstream clients for the enclosing `describe` (or file) and closes them all
  * after its last test. Call it after `useFakeUpstream()`, so they close before it does.
  */
-export function useUpstreamClients(): (options: UpstreamClientOptions) => UpstreamClient {
+export function useUpstreamClients(): (settings: Partial<UpstreamClientSettings>, deps: UpstreamClientDependencies) => UpstreamClient {
   const clients: UpstreamClient[] = [];
   afterAll(async () => {
     await Promise.all(clients.splice(0).map((c) => c.close()));
   });
-  return (options) => {
-    const c = createUpstreamClient(options);
+  return (settings, deps) => {
+    const c = upstreamClient(settings, deps);
     clients.push(c);
     return c;
   };

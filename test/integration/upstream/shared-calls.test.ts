@@ -1,9 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayError } from '../../../src/errors.js';
 import { startSampleUpstream, type SampleUpstream } from '../../../tools/sample-upstream/index.js';
-import { createUpstreamClient } from '../../../src/upstream/client.js';
-import { withCoalescing } from '../../../src/upstream/coalesce.js';
-import { withResponseCache } from '../../../src/upstream/response-cache.js';
+import { upstreamClient } from '../../support/upstream-client.js';
 import { shareUpstreamCalls } from '../../../src/upstream/shared-calls.js';
 import type { ListAuditLogsRequest, UpstreamClient } from '../../../src/upstream/types.js';
 
@@ -20,12 +18,16 @@ const call = (caller: { authorization: string; tenant: string }, options: { page
   headers: { ...caller, correlationId: options.correlationId ?? crypto.randomUUID() },
 });
 
+/** Each kind of sharing alone, as UPSTREAM_COALESCE and UPSTREAM_CACHE_TTL_MS switch them on. */
+const COALESCE_ONLY = { coalesce: true, cacheTtlMs: 0, cacheMaxItems: 10_000 };
+const CACHE_ONLY = { coalesce: false, cacheTtlMs: 60_000, cacheMaxItems: 10_000 };
+
 /** Keeps the upstream's answers in flight long enough for concurrent calls to overlap. */
 const slowUpstream = () => sample.faults.add({ action: { type: 'delay', ms: 150 } });
 
 beforeAll(async () => {
   sample = await startSampleUpstream({ count: 50 });
-  raw = createUpstreamClient({ baseUrl: sample.url, timeoutMs: 5_000, retry: { retries: 0 } });
+  raw = upstreamClient({ upstreamTimeoutMs: 5_000, upstreamRetries: 0 }, { baseUrl: sample.url });
   const now = Date.now();
   window = { start: new Date(now - 40 * 86_400_000).toISOString(), end: new Date(now).toISOString() };
 });
@@ -43,7 +45,7 @@ afterAll(async () => {
 describe('coalescing identical upstream calls across operations', () => {
   it('makes one upstream call for identical concurrent calls, and each caller gets the page', async () => {
     slowUpstream();
-    const client = withCoalescing(raw);
+    const client = shareUpstreamCalls(raw, COALESCE_ONLY);
     const pages = await Promise.all(Array.from({ length: 5 }, () => client.listAuditLogs(call(ALICE))));
     expect(sample.requests).toHaveLength(1);
     expect(sample.requests[0]!.headers.authorization).toBe(ALICE.authorization);
@@ -53,7 +55,7 @@ describe('coalescing identical upstream calls across operations', () => {
 
   it('never merges two callers, nor two tenants of one token, nor two pages', async () => {
     slowUpstream();
-    const client = withCoalescing(raw);
+    const client = shareUpstreamCalls(raw, COALESCE_ONLY);
     await Promise.all([
       client.listAuditLogs(call(ALICE)),
       client.listAuditLogs(call(BOB)),
@@ -72,7 +74,7 @@ describe('coalescing identical upstream calls across operations', () => {
   });
 
   it('calls again once the shared call has settled', async () => {
-    const client = withCoalescing(raw);
+    const client = shareUpstreamCalls(raw, COALESCE_ONLY);
     await client.listAuditLogs(call(ALICE));
     await client.listAuditLogs(call(ALICE));
     expect(sample.requests).toHaveLength(2);
@@ -80,7 +82,7 @@ describe('coalescing identical upstream calls across operations', () => {
 
   it('gives every caller its own copy of a shared failure', async () => {
     sample.faults.add({ times: 1, action: { type: 'status', status: 403 } });
-    const client = withCoalescing(raw);
+    const client = shareUpstreamCalls(raw, COALESCE_ONLY);
     const errors = await Promise.all(Array.from({ length: 3 }, () => client.listAuditLogs(call(ALICE)).catch((e: unknown) => e)));
     expect(sample.requests).toHaveLength(1);
     for (const error of errors) {
@@ -93,7 +95,7 @@ describe('coalescing identical upstream calls across operations', () => {
 
   it('lets a caller give up without failing the others', async () => {
     slowUpstream();
-    const client = withCoalescing(raw);
+    const client = shareUpstreamCalls(raw, COALESCE_ONLY);
     const leaver = new AbortController();
     const leaving = client.listAuditLogs({ ...call(ALICE), signal: leaver.signal }).catch((e: unknown) => e);
     const staying = client.listAuditLogs(call(ALICE));
@@ -107,7 +109,7 @@ describe('coalescing identical upstream calls across operations', () => {
 describe('the short-lived response cache', () => {
   it('serves an identical call from memory within the TTL, and calls again after it', async () => {
     let now = 1_000;
-    const client = withResponseCache(raw, { ttlMs: 500, now: () => now });
+    const client = shareUpstreamCalls(raw, { ...CACHE_ONLY, cacheTtlMs: 500, now: () => now });
     const first = await client.listAuditLogs(call(ALICE));
     const second = await client.listAuditLogs(call(ALICE, { correlationId: crypto.randomUUID() }));
     expect(second).toBe(first);
@@ -118,7 +120,7 @@ describe('the short-lived response cache', () => {
   });
 
   it('keys entries by caller and query', async () => {
-    const client = withResponseCache(raw, { ttlMs: 60_000 });
+    const client = shareUpstreamCalls(raw, CACHE_ONLY);
     const alice = await client.listAuditLogs(call(ALICE));
     const bob = await client.listAuditLogs(call(BOB));
     await client.listAuditLogs(call(ALICE, { pageNumber: 2 }));
@@ -128,7 +130,7 @@ describe('the short-lived response cache', () => {
 
   it('never caches a failure', async () => {
     sample.faults.add({ times: 1, action: { type: 'status', status: 400 } });
-    const client = withResponseCache(raw, { ttlMs: 60_000 });
+    const client = shareUpstreamCalls(raw, CACHE_ONLY);
     await expect(client.listAuditLogs(call(ALICE))).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
     const page = await client.listAuditLogs(call(ALICE));
     expect(page.items).toHaveLength(5);
@@ -136,7 +138,7 @@ describe('the short-lived response cache', () => {
   });
 
   it('holds at most maxItems items, dropping the oldest pages first', async () => {
-    const client = withResponseCache(raw, { ttlMs: 60_000, maxItems: 10 });
+    const client = shareUpstreamCalls(raw, { ...CACHE_ONLY, cacheMaxItems: 10 });
     await client.listAuditLogs(call(ALICE, { pageNumber: 1 }));
     await client.listAuditLogs(call(ALICE, { pageNumber: 2 }));
     await client.listAuditLogs(call(ALICE, { pageNumber: 3 })); // evicts page 1
@@ -150,13 +152,12 @@ describe('the short-lived response cache', () => {
 
 describe('shareUpstreamCalls', () => {
   it('is the client itself when nothing is switched on', () => {
-    expect(shareUpstreamCalls(raw)).toBe(raw);
-    expect(shareUpstreamCalls(raw, { coalesce: false, cacheTtlMs: 0 })).toBe(raw);
+    expect(shareUpstreamCalls(raw, { coalesce: false, cacheTtlMs: 0, cacheMaxItems: 10_000 })).toBe(raw);
   });
 
   it('with both on, concurrent misses make one call and later hits none', async () => {
     slowUpstream();
-    const client = shareUpstreamCalls(raw, { coalesce: true, cacheTtlMs: 60_000 });
+    const client = shareUpstreamCalls(raw, { coalesce: true, cacheTtlMs: 60_000, cacheMaxItems: 10_000 });
     await Promise.all(Array.from({ length: 4 }, () => client.listAuditLogs(call(ALICE))));
     await client.listAuditLogs(call(ALICE));
     expect(sample.requests).toHaveLength(1);
