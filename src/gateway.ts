@@ -5,8 +5,10 @@ import { maskUnexpectedError } from './errors.js';
 import { useCompiledExecution } from './execution/compiled-execution.js';
 import type { Logger } from './logger.js';
 import { createCursorCodec } from './pagination/cursor.js';
+import { createDocumentCache, type DocumentCache } from './document-cache.js';
 import { useBodyLimit } from './plugins/use-body-limit.js';
 import { useCorrelationId } from './plugins/use-correlation-id.js';
+import { useDocumentCache } from './plugins/use-document-cache.js';
 import { useInputErrorCodes } from './plugins/use-input-error-codes.js';
 import { useIntrospectionSwitch } from './plugins/use-introspection-switch.js';
 import { useJsonBodiesOnly } from './plugins/use-json-bodies-only.js';
@@ -46,6 +48,8 @@ export interface GatewayOptions {
   tracer?: SpanStarter;
   /** Queries run as compiled functions (same responses, less CPU); false: the standard executor only. */
   compiledExecution?: boolean;
+  /** Parsed documents kept between requests. Default: a cache of DEFAULT_DOCUMENT_CACHE_BYTES. */
+  documentCache?: DocumentCache;
 }
 
 export type Gateway = YogaServerInstance<Record<string, unknown>, GatewayContext>;
@@ -60,6 +64,7 @@ export function createGateway({
   metrics = createMetrics(),
   tracer = propagatingTracer(),
   compiledExecution = true,
+  documentCache = createDocumentCache(),
 }: GatewayOptions): Gateway {
   const cursors = createCursorCodec(config.cursorSecret);
   const limits: OperationLimits = { ...DEFAULT_LIMITS, ...config.limits };
@@ -76,6 +81,8 @@ export function createGateway({
     multipart: false,
     // Checked by useBodyLimit below, without yoga's per-request TransformStream.
     maxRequestBodySize: false,
+    // Replaced by useDocumentCache below: yoga's keeps 1024 documents whatever their size, whoever sent them.
+    parserAndValidationCache: false,
     graphiql: config.graphiql ? graphiqlOptions({ sampleUpstream }) : false,
     renderGraphiQL: createGraphiQLRenderer(),
     maskedErrors: { maskError: maskUnexpectedError },
@@ -102,6 +109,8 @@ export function createGateway({
       useInputErrorCodes(),
       // After every request parser, so it bounds whichever one is chosen.
       useBodyLimit(limits.bodyLimitBytes),
+      // After every plugin that adds validation rules (it keys validation results by them).
+      useDocumentCache(documentCache),
       ...(compiledExecution ? [useCompiledExecution()] : []),
     ],
   });

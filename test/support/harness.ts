@@ -11,6 +11,7 @@ import { createMetrics, type GatewayMetrics } from '../../src/metrics.js';
 import { labelledOperationNames } from '../../src/operation-names.js';
 import { startSampleUpstream, type SampleUpstream, type SampleUpstreamOptions } from '../../src/sample-upstream/index.js';
 import { createGateway } from '../../src/gateway.js';
+import type { DocumentCache } from '../../src/document-cache.js';
 import type { UpstreamClientOptions } from '../../src/upstream/client.js';
 import { createUpstream } from '../../src/create-upstream.js';
 import type { SpanStarter } from '../../src/tracing.js';
@@ -72,6 +73,8 @@ export interface HarnessOptions {
   tail?: TailOptions;
   /** Wraps the real upstream client, e.g. to make it fail in a way no upstream response can. */
   wrapUpstream?: (client: UpstreamClient) => UpstreamClient;
+  /** The gateway's parsed-document cache (default: the one createGateway makes). */
+  documentCache?: DocumentCache;
 }
 
 /** The real gateway on a loopback port in front of the real sample upstream. */
@@ -102,7 +105,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     clientOptions: options.upstreamOptions,
   });
   const upstream = options.wrapUpstream ? options.wrapUpstream(built) : built;
-  const gateway = createGateway({ config: { ...config, tail: { ...config.tail, ...options.tail } }, upstream, logger, sampleUpstream: true, metrics, tracer: options.tracer });
+  const gateway = createGateway({
+    config: { ...config, tail: { ...config.tail, ...options.tail } },
+    upstream,
+    logger,
+    sampleUpstream: true,
+    metrics,
+    tracer: options.tracer,
+    documentCache: options.documentCache,
+  });
   const server: Server = createServer(gateway);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
