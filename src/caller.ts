@@ -9,6 +9,17 @@ export interface CallerHeaders {
 
 const BEARER = /^bearer +[^\s]+$/i;
 
+const wellFormedAuthorization = (value: string | null): value is string => value !== null && BEARER.test(value);
+const wellFormedTenant = (value: string | null): value is string => value !== null && value.trim() !== '';
+
+/**
+ * True when both headers have the form an upstream call needs. Only the form: the
+ * gateway cannot tell a real token from an invented one, the upstream decides.
+ */
+export function hasWellFormedCredentials(caller: CallerHeaders): boolean {
+  return wellFormedAuthorization(caller.authorization) && wellFormedTenant(caller.tenant);
+}
+
 export function readCallerHeaders(headers: Headers): CallerHeaders {
   return { authorization: headers.get('authorization'), tenant: headers.get('x-tenant') };
 }
@@ -18,10 +29,10 @@ export function readCallerHeaders(headers: Headers): CallerHeaders {
  * Messages never echo the header values.
  */
 export function requireCaller(caller: CallerHeaders, correlationId: string): ForwardedHeaders {
-  if (caller.authorization === null || !BEARER.test(caller.authorization)) {
+  if (!wellFormedAuthorization(caller.authorization)) {
     throw new GatewayError('UNAUTHENTICATED', 'An Authorization header of the form "Bearer <token>" is required.');
   }
-  if (caller.tenant === null || caller.tenant.trim() === '') {
+  if (!wellFormedTenant(caller.tenant)) {
     throw new GatewayError('BAD_USER_INPUT', 'An X-Tenant header is required.');
   }
   return { authorization: caller.authorization, tenant: caller.tenant, correlationId };

@@ -5,8 +5,10 @@ import { maskUnexpectedError } from './errors.js';
 import { useCompiledExecution } from './plugins/use-compiled-execution.js';
 import type { Logger } from './observability/logger.js';
 import { createCursorCodec } from './pagination/cursor.js';
+import { createDocumentCache, type DocumentCache } from './plugins/document-cache.js';
 import { useBodyLimit } from './plugins/use-body-limit.js';
 import { useCorrelationId } from './plugins/use-correlation-id.js';
+import { useDocumentCache } from './plugins/use-document-cache.js';
 import { useInputErrorCodes } from './plugins/use-input-error-codes.js';
 import { useIntrospectionSwitch } from './plugins/use-introspection-switch.js';
 import { useJsonBodiesOnly } from './plugins/use-json-bodies-only.js';
@@ -66,6 +68,8 @@ export interface GatewayOptions {
   tracer?: SpanStarter;
   /** The live tail's clock and timers. Default: the system's. */
   time?: Time;
+  /** Parsed documents kept between requests. Default: a cache of DEFAULT_DOCUMENT_CACHE_BYTES. */
+  documentCache?: DocumentCache;
 }
 
 /** The gateway: a request handler (Node's `http` or fetch), and its own `close()`. */
@@ -84,6 +88,7 @@ export function createGateway({
   metrics = createMetrics(),
   tracer = propagatingTracer(),
   time,
+  documentCache = createDocumentCache(),
 }: GatewayOptions): Gateway {
   const cursors = createCursorCodec(config.cursorSecret);
   const budget = { calls: config.budgetCalls, items: config.budgetItems };
@@ -100,6 +105,8 @@ export function createGateway({
     multipart: false,
     // Checked by useBodyLimit below, without yoga's per-request TransformStream.
     maxRequestBodySize: false,
+    // Replaced by useDocumentCache below: yoga's keeps 1024 documents whatever their size, whoever sent them.
+    parserAndValidationCache: false,
     graphiql: config.graphiql ? graphiqlOptions({ sampleUpstream }) : false,
     renderGraphiQL: createGraphiQLRenderer(),
     maskedErrors: { maskError: maskUnexpectedError },
@@ -127,6 +134,8 @@ export function createGateway({
       useSubscriptionTransport(),
       // After every request parser, so it bounds whichever one is chosen.
       useBodyLimit(config.bodyLimitBytes),
+      // After every plugin that adds validation rules (it keys validation results by them).
+      useDocumentCache(documentCache),
       ...(config.compiledExecution ? [useCompiledExecution()] : []),
     ],
   });

@@ -56,7 +56,10 @@ export interface CompiledQueries {
   get(schema: GraphQLSchema, document: DocumentNode, operationName?: string | null): Compiled | null;
 }
 
-/** Compiles each document once (a cache held by the document itself: yoga reuses parsed documents). */
+/**
+ * Compiles each document once (a cache held by the document itself: useDocumentCache
+ * reuses parsed documents, and a document it drops takes its compilation with it).
+ */
 export function createCompiledQueries(): CompiledQueries {
   const compiled = new WeakMap<DocumentNode, Map<string, Compiled | null>>();
   const resolvable = new WeakMap<GraphQLSchema, GraphQLSchema>();

@@ -14,6 +14,7 @@ import { createGateway } from '../../src/gateway.js';
 import { createUpstream } from '../../src/upstream/index.js';
 import type { SpanStarter } from '../../src/observability/tracing.js';
 import type { Time } from '../../src/model/time.js';
+import type { DocumentCache } from '../../src/plugins/document-cache.js';
 import type { UpstreamClient } from '../../src/upstream/types.js';
 
 /** A breaker window no test fills: with it the breakers never open, whatever a test makes the upstream answer. */
@@ -73,6 +74,8 @@ export interface HarnessOptions {
   time?: Time;
   /** Wraps the real upstream client, e.g. to make it fail in a way no upstream response can. */
   wrapUpstream?: (client: UpstreamClient) => UpstreamClient;
+  /** The gateway's parsed-document cache (default: the one createGateway makes). */
+  documentCache?: DocumentCache;
 }
 
 /** The real gateway on a loopback port in front of the real sample upstream. */
@@ -102,7 +105,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     clock: options.clock,
   });
   const upstream = options.wrapUpstream ? options.wrapUpstream(built) : built;
-  const gateway = createGateway({ config, upstream, logger, sampleUpstream: true, metrics, tracer: options.tracer, time: options.time });
+  const gateway = createGateway({
+    config,
+    upstream,
+    logger,
+    sampleUpstream: true,
+    metrics,
+    tracer: options.tracer,
+    time: options.time,
+    documentCache: options.documentCache,
+  });
   const server: Server = createServer(gateway);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
