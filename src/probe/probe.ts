@@ -1,5 +1,5 @@
 import { createScrubber } from '../replay/scrub.js';
-import { normaliseQuery, writeRecording, type RecordedExchange } from '../replay/recording.js';
+import { writeRecording, type RecordedExchange } from '../replay/recording.js';
 import { DOCUMENTED_DIALECT } from '../upstream/dialect.js';
 import { runChecks, type CheckResult } from './checks.js';
 import type { ProbeRun } from './exchange.js';
@@ -24,7 +24,7 @@ export async function probeUpstream(options: ProbeOptions & { recordDir?: string
 export async function recordRun(dir: string, run: ProbeRun, secrets: readonly string[]): Promise<void> {
   const scrub = createScrubber({ secrets });
   const exchanges: RecordedExchange[] = run.exchanges.map((exchange) => ({
-    query: normaliseQuery(Object.fromEntries(Object.entries(exchange.query).map(([k, v]) => [k, scrub.text(v)]))),
+    query: scrub.query(exchange.query),
     status: exchange.status,
     body: scrub.json(exchange.body),
     ...(exchange.credentials === 'invalid' ? { credentials: 'invalid' as const } : {}),

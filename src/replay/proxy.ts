@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
-import { normaliseQuery, type RecordedExchange } from './recording.js';
+import type { RecordedExchange } from './recording.js';
 import type { Scrubber } from './scrub.js';
 
 export interface RecordingProxy {
@@ -35,7 +35,7 @@ export async function startRecordingProxy(options: { upstreamUrl: string; scrubb
         } catch {
           // kept as text
         }
-        exchanges.push({ query: normaliseQuery(url.searchParams), status: response.statusCode, body: options.scrubber.json(body) });
+        exchanges.push({ query: options.scrubber.query(url.searchParams), status: response.statusCode, body: options.scrubber.json(body) });
         res.writeHead(response.statusCode, { 'content-type': String(response.headers['content-type'] ?? 'application/json') });
         res.end(text);
       })

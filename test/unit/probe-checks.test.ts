@@ -94,6 +94,17 @@ describe('recording', () => {
     expect(body.items[0]!.details).toMatch(/^mail email-[0-9a-f]{10} about \[redacted\]$/);
   });
 
+  it('replaces the secrets in any case, in keys, values and query strings, and any bearer token', () => {
+    const scrub = createScrubber({ secrets: ['tok-123456', 'Contoso.Example'] });
+    const body = scrub.json({ 'contoso.example': { note: 'CONTOSO.EXAMPLE asked with TOK-123456', echoed: 'Authorization: bearer someone-elses.token' } });
+    const text = JSON.stringify(body);
+    expect(text).not.toMatch(/contoso\.example|tok-123456|someone-elses/i);
+    expect(text).toContain('bearer [redacted]');
+    const query = scrub.query('Customer=contoso.example&CONTOSO.EXAMPLE=1&PageNumber=1');
+    expect(query).not.toMatch(/contoso/i);
+    expect(query).toBe(normaliseQuery('Customer=[redacted]&[redacted]=1&PageNumber=1'));
+  });
+
   it('normalises a query so the upstream-equal ones match', () => {
     expect(normaliseQuery('PageSize=5&pageNumber=1&Status=Failed')).toBe(normaliseQuery({ status: 'Failed', PAGENUMBER: '1', pagesize: '5' }));
     expect(normaliseQuery('EndDate=2026-11-20T10%3A15%3A30.123Z')).toBe('enddate=2026-11-20T10%3A15%3A30.123Z');
