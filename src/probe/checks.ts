@@ -261,9 +261,20 @@ function describeAnswer(exchange: ProbeExchange): string {
 }
 
 function errorSummary(body: unknown): string {
-  if (!isObject(body)) return typeof body === 'string' && body !== '' ? ` "${body.slice(0, 80)}"` : '';
+  if (!isObject(body)) return typeof body === 'string' && body !== '' ? ` "${shorten(body, 80)}"` : '';
   const description = body.description ?? body.Description ?? body.title ?? body.message;
-  return typeof description === 'string' ? ` "${description.slice(0, 80)}"` : '';
+  return typeof description === 'string' ? ` "${shorten(description, 80)}"` : '';
+}
+
+/**
+ * At most `max` characters of upstream text, cut where a word ends: a word cut in
+ * two is left out whole, so an echoed secret is never shown in part (a part would
+ * no longer be recognised, and replaced, when the line is printed).
+ */
+export function shorten(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = /\s/.test(text[max]!) ? text.slice(0, max) : text.slice(0, max).replace(/\S+$/, '');
+  return `${cut.trimEnd()}…`;
 }
 
 export function checkPageSizeLimit(run: ProbeRun): CheckResult {

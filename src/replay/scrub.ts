@@ -19,8 +19,8 @@ export interface Scrubber {
 /** Keys whose string values are personal, in any casing or renaming the upstream uses. */
 const PERSONAL_KEY = /user|e-?mail|mail$|actor|createdby|modifiedby|performedby|person|upn/i;
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g;
-/** "Bearer <token>" with any token, ours or not: an echoed Authorization header. Stops at quotes and brackets around it. */
-const BEARER = /\b(bearer)\s+[^\s"'`<>()[\]{},;]+/giu;
+/** "Bearer <token>" with any token, ours or not: an echoed Authorization header. Stops at quotes, brackets and controls around it. */
+const BEARER = /\b(bearer)\s+[^\s"'`<>()[\]{},;\u0000-\u001f\u007f-\u009f]+/giu;
 /** Shorter secrets would match ordinary text by chance. */
 const MIN_SECRET_LENGTH = 3;
 const REDACTED = '[redacted]';
@@ -58,4 +58,16 @@ export function createScrubber(options: { secrets: readonly string[]; salt?: Buf
     return normaliseQuery(new URLSearchParams([...params].map(([name, value]) => [text(name), text(value)])));
   };
   return { text, json: (value) => json(value), query };
+}
+
+/** C0 controls (newline and tab too), DEL and C1 controls: what a terminal may act on instead of showing. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/**
+ * Text made safe to print on a terminal: each control character shown as its
+ * `\u` escape, so upstream text can neither move the cursor, retitle the
+ * window nor start a forged line of its own.
+ */
+export function printable(value: string): string {
+  return value.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

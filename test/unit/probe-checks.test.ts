@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { checkBadToken, checkOrder, checkPagination, checkStatuses, percentile, runChecks } from '../../src/probe/checks.js';
+import { checkBadParameter, checkBadToken, checkOrder, checkPagination, checkStatuses, percentile, runChecks, shorten } from '../../src/probe/checks.js';
 import type { ProbeExchange, ProbeRun } from '../../src/probe/exchange.js';
 import { analyseItemKeys } from '../../src/probe/item-keys.js';
-import { formatReport } from '../../src/probe/report.js';
-import { createScrubber } from '../../src/replay/scrub.js';
+import { createLinePrinter, formatReport, probeSecrets } from '../../src/probe/report.js';
+import { createScrubber, printable } from '../../src/replay/scrub.js';
 import { normaliseQuery } from '../../src/replay/recording.js';
 import { DOCUMENTED_DIALECT } from '../../src/upstream/dialect.js';
 
@@ -76,6 +76,32 @@ describe('the checks, over recorded exchanges', () => {
     expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 50)).toBe(5);
     expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 90)).toBe(9);
     expect(percentile([7], 99)).toBe(7);
+  });
+});
+
+describe('printed lines', () => {
+  it('show control characters as escapes and leave other text alone', () => {
+    expect(printable('a\u001b[2Jb\u0007c\u009b31md\u007fe\nf\tg\u0000')).toBe('a\\u001b[2Jb\\u0007c\\u009b31md\\u007fe\\u000af\\u0009g\\u0000');
+    expect(printable('Zoë → 日本 ok')).toBe('Zoë → 日本 ok');
+  });
+
+  it('carry neither the token, with or without Bearer, the tenant in any case, nor any bearer token', () => {
+    const print = createLinePrinter(probeSecrets('tok-abcdef-123', 'Contoso.Example'));
+    const line = print('sent tok-abcdef-123 as BEARER TOK-ABCDEF-123 for contoso.example, and bearer someone.else\u001b[0m');
+    expect(line).not.toMatch(/tok-abcdef|contoso|someone/i);
+    expect(line).not.toContain('\u001b');
+    expect(line).toContain('\\u001b[0m');
+  });
+
+  it('cut long upstream text only where a word ends, so no secret shows in part', () => {
+    expect(shorten('short', 80)).toBe('short');
+    expect(shorten('one two three', 6)).toBe('one…');
+    expect(shorten('one two three', 7)).toBe('one two…');
+    const description = `${'word '.repeat(14)}tok-abcdef-123 was refused`;
+    const bad: ProbeExchange = { name: 'bad-parameter', query: {}, credentials: 'given', status: 400, body: { description }, ms: 1 };
+    const { saw } = checkBadParameter({ exchanges: [bad] });
+    expect(saw).toContain(`"${'word '.repeat(14).trimEnd()}…"`);
+    expect(saw).not.toContain('tok-');
   });
 });
 

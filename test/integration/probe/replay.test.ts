@@ -1,14 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeUpstream } from '../../../src/probe/probe.js';
 import { createScrubber, startRecordingProxy, startReplayServer, type RecordingProxy, type ReplayServer } from '../../../src/replay/index.js';
 import { SAMPLE_USERS, startSampleUpstream, type SampleUpstream } from '../../../src/sample-upstream/index.js';
 import { startHarness, type Harness } from '../../support/harness.js';
+import { runProbeCommand } from '../../support/probe-command.js';
 import {
   ACCEPTANCE_WALKS,
   RECORDING_CALLER,
@@ -151,14 +150,7 @@ describe('the probe command', () => {
   });
   afterAll(() => sample.close());
 
-  const run = (args: string[], env: Record<string, string>) =>
-    promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/probe/main.ts', ...args], {
-      env: { PATH: process.env.PATH ?? '', ...env },
-      timeout: 60_000,
-    }).then(
-      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-    );
+  const run = runProbeCommand;
 
   it('prints the report without the credentials and exits 1 on a difference, 0 once the printed setting is given', async () => {
     const env = { UPSTREAM_TOKEN: 'cli-secret-token-123', UPSTREAM_TENANT: 'cli-tenant.example' };
