@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
+import { capDepth } from '../replay/json-depth.js';
 import { AUDIT_LOG_STATUSES, DOCUMENTED_DIALECT, type UpstreamDialect } from '../upstream/dialect.js';
 import { auditLogsPath } from '../upstream/query.js';
 import { addTicks, compareTicks, formatTicks, parseTicks } from '../upstream/ticks.js';
@@ -71,7 +72,8 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeRun> {
       });
       const text = await response.body.text();
       exchange.status = response.statusCode;
-      exchange.body = parseJson(text);
+      // Cut once here, so no check, report line or recording walks a hostile depth.
+      exchange.body = capDepth(parseJson(text));
     } catch (error) {
       exchange.body = `no response: ${(error as Error).message}`;
     }

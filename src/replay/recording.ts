@@ -1,9 +1,11 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { capDepth } from './json-depth.js';
 
 /**
  * A recording: a directory with `exchanges.jsonl`, one upstream call per line,
  * already scrubbed (see scrub.ts). Replay answers a request by its normalised query.
+ * Bodies are cut below MAX_JSON_DEPTH levels when written and when read.
  */
 export interface RecordedExchange {
   /** The query string, normalised by `normaliseQuery`. */
@@ -36,13 +38,15 @@ export async function readRecording(dir: string): Promise<RecordedExchange[]> {
   return text
     .split('\n')
     .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as RecordedExchange);
+    .map((line) => JSON.parse(line) as RecordedExchange)
+    .map((exchange) => ({ ...exchange, body: capDepth(exchange.body) }));
 }
 
 /** Writes `exchanges` after the ones already in `dir` (when `append`), one line each. */
 export async function writeRecording(dir: string, exchanges: readonly RecordedExchange[], append = false): Promise<void> {
   await mkdir(dir, { recursive: true });
   const before = append ? await readRecording(dir).catch(() => []) : [];
-  const lines = [...before, ...exchanges].map((exchange) => JSON.stringify(exchange));
+  // Cut first: JSON.stringify recurses once per level of the body.
+  const lines = [...before, ...exchanges].map((exchange) => JSON.stringify({ ...exchange, body: capDepth(exchange.body) }));
   await writeFile(join(dir, EXCHANGES_FILE), `${lines.join('\n')}\n`);
 }

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { MAX_JSON_DEPTH, TOO_DEEP } from './json-depth.js';
 import { normaliseQuery } from './recording.js';
 
 /**
@@ -11,6 +12,7 @@ import { normaliseQuery } from './recording.js';
  */
 export interface Scrubber {
   text(value: string): string;
+  /** A scrubbed copy, cut below MAX_JSON_DEPTH levels. */
   json(value: unknown): unknown;
   /** A query string (or its pairs), names and values scrubbed, in the form `normaliseQuery` gives. */
   query(search: string | URLSearchParams | Record<string, string>): string;
@@ -45,19 +47,19 @@ export function createScrubber(options: { secrets: readonly string[]; salt?: Buf
     const out = secrets === undefined ? value : value.replace(secrets, REDACTED);
     return out.replace(BEARER, `$1 ${REDACTED}`).replace(EMAIL, (email) => fake('email', email.toLowerCase()));
   };
-  const json = (value: unknown, key?: string): unknown => {
+  // Bounded like capDepth: a body nested deeper is cut, not walked.
+  const json = (value: unknown, depth: number, key?: string): unknown => {
     if (typeof value === 'string') return key !== undefined && PERSONAL_KEY.test(key) ? fake('user', value.toLowerCase()) : text(value);
-    if (Array.isArray(value)) return value.map((v) => json(v));
-    if (typeof value === 'object' && value !== null) {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [text(k), json(v, k)]));
-    }
-    return value;
+    if (typeof value !== 'object' || value === null) return value;
+    if (depth >= MAX_JSON_DEPTH) return TOO_DEEP;
+    if (Array.isArray(value)) return value.map((v) => json(v, depth + 1));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [text(k), json(v, depth + 1, k)]));
   };
   const query = (search: string | URLSearchParams | Record<string, string>): string => {
     const params = search instanceof URLSearchParams ? search : new URLSearchParams(search);
     return normaliseQuery(new URLSearchParams([...params].map(([name, value]) => [text(name), text(value)])));
   };
-  return { text, json: (value) => json(value), query };
+  return { text, json: (value) => json(value, 0), query };
 }
 
 /** C0 controls (newline and tab too), DEL and C1 controls: what a terminal may act on instead of showing. */

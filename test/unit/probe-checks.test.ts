@@ -3,6 +3,7 @@ import { checkBadParameter, checkBadToken, checkOrder, checkPagination, checkSta
 import type { ProbeExchange, ProbeRun } from '../../src/probe/exchange.js';
 import { analyseItemKeys } from '../../src/probe/item-keys.js';
 import { createLinePrinter, formatReport, probeSecrets } from '../../src/probe/report.js';
+import { capDepth, MAX_JSON_DEPTH, TOO_DEEP } from '../../src/replay/json-depth.js';
 import { createScrubber, printable } from '../../src/replay/scrub.js';
 import { normaliseQuery } from '../../src/replay/recording.js';
 import { DOCUMENTED_DIALECT } from '../../src/upstream/dialect.js';
@@ -134,5 +135,30 @@ describe('recording', () => {
   it('normalises a query so the upstream-equal ones match', () => {
     expect(normaliseQuery('PageSize=5&pageNumber=1&Status=Failed')).toBe(normaliseQuery({ status: 'Failed', PAGENUMBER: '1', pagesize: '5' }));
     expect(normaliseQuery('EndDate=2026-11-20T10%3A15%3A30.123Z')).toBe('enddate=2026-11-20T10%3A15%3A30.123Z');
+  });
+});
+
+describe('JSON nested 20,000 levels deep', () => {
+  const DEPTH = 20_000;
+  const deepArray = () => JSON.parse(`${'['.repeat(DEPTH)}1${']'.repeat(DEPTH)}`) as unknown;
+  const deepObject = () => JSON.parse(`${'{"a":'.repeat(DEPTH)}1${'}'.repeat(DEPTH)}`) as unknown;
+
+  it('is cut below the fixed depth, so it can be written and printed', () => {
+    expect(JSON.stringify(capDepth(deepArray()))).toBe(`${'['.repeat(MAX_JSON_DEPTH)}"${TOO_DEEP}"${']'.repeat(MAX_JSON_DEPTH)}`);
+    expect(JSON.stringify(capDepth(deepObject()))).toBe(`${'{"a":'.repeat(MAX_JSON_DEPTH)}"${TOO_DEEP}"${'}'.repeat(MAX_JSON_DEPTH)}`);
+    expect(String(capDepth(deepArray()))).toBe(TOO_DEEP);
+  });
+
+  it('keeps JSON within the depth as it is', () => {
+    const page = { items: [{ id: 'a', raw: { nested: [[{ x: [1, 2] }]] } }], paginationParameters: { totalCount: 1 } };
+    expect(capDepth(page)).toEqual(page);
+  });
+
+  it('is scrubbed without overflowing the stack, and cut like the rest', () => {
+    const scrub = createScrubber({ secrets: ['tok-123456'] });
+    const scrubbed = scrub.json({ items: [{ id: 'tok-123456', details: deepArray(), raw: deepObject() }] });
+    const text = JSON.stringify(scrubbed);
+    expect(text).toContain(`"details":${'['.repeat(MAX_JSON_DEPTH - 3)}"${TOO_DEEP}"`);
+    expect(text).not.toContain('tok-123456');
   });
 });

@@ -1,8 +1,11 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeUpstream } from '../../../src/probe/probe.js';
+import { createScrubber, EXCHANGES_FILE, readRecording, startRecordingProxy, startReplayServer, writeRecording } from '../../../src/replay/index.js';
+import { TOO_DEEP } from '../../../src/replay/json-depth.js';
 import { onePage, sendJson, startOddUpstream, type OddUpstream } from '../../support/odd-upstream.js';
 import { runProbeCommand } from '../../support/probe-command.js';
 import { UPSTREAM_ITEM } from '../../support/upstream-item.js';
@@ -65,5 +68,67 @@ describe('an upstream that echoes the credentials and sends terminal escapes', (
     expect(failed.code).toBe(2);
     expect(failed.stderr).toMatch(/^probe failed: .*a-file\/\[redacted\]/m);
     expectClean(failed.stdout + failed.stderr);
+  });
+});
+
+describe('an upstream answering an item nested 20,000 levels deep', () => {
+  const DEPTH = 20_000;
+  const deep = `${'['.repeat(DEPTH)}1${']'.repeat(DEPTH)}`;
+  // Built as text: the test itself must not walk the depth either.
+  const body = JSON.stringify(onePage([{ ...UPSTREAM_ITEM, details: '@deep@', raw: '@deep@' }])).replaceAll('"@deep@"', deep).replace('"totalCount":1', `"totalCount":${deep}`);
+  let upstream: OddUpstream;
+  beforeAll(async () => {
+    upstream = await startOddUpstream((_req, res) => sendJson(res, 200, body));
+  });
+  afterAll(() => upstream.close());
+
+  it('the probe reports and records it, cut, and the replay serves the recording', async () => {
+    const recordDir = join(dir, 'deep');
+    const result = await probeUpstream({ upstreamUrl: upstream.url, token: TOKEN, tenant: TENANT, paceMs: 0, recordDir });
+    expect(result.lines.find((line) => line.includes('item keys:'))).toMatch(/^ok +item keys: 11 of 11/);
+    // totalCount is an array: the pagination check says so instead of overflowing on it.
+    expect(result.lines.find((line) => line.includes('totalCount/totalPages'))).toMatch(/^differs .*no totalCount/);
+    const recorded = await readRecording(recordDir);
+    expect(recorded.length).toBe(result.run.exchanges.length);
+    expect(await readFile(join(recordDir, EXCHANGES_FILE), 'utf8')).toContain(`"details":${'['.repeat(61)}"${TOO_DEEP}"]`);
+
+    const replay = await startReplayServer({ dir: recordDir });
+    try {
+      const response = await request(`${replay.url}/v1/AuditLogs?${recorded[0]!.query}`, { headers: { authorization: 'Bearer x' } });
+      expect(response.statusCode).toBe(200);
+      expect(await response.body.text()).toContain(TOO_DEEP);
+    } finally {
+      await replay.close();
+    }
+  });
+
+  it('the recording proxy forwards and records it, cut', async () => {
+    const proxy = await startRecordingProxy({ upstreamUrl: upstream.url, scrubber: createScrubber({ secrets: [TOKEN] }) });
+    try {
+      const response = await request(`${proxy.url}/v1/AuditLogs?PageNumber=1&PageSize=1`, { headers: { authorization: `Bearer ${TOKEN}`, 'x-tenant': TENANT } });
+      expect(response.statusCode).toBe(200);
+      expect(await response.body.text()).toBe(body);
+      expect(proxy.exchanges).toHaveLength(1);
+      const recordDir = join(dir, 'deep-proxy');
+      await writeRecording(recordDir, proxy.exchanges);
+      expect(JSON.stringify((await readRecording(recordDir))[0]!.body)).toContain(TOO_DEEP);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('the replay serves a recording written with the depth in it, cut', async () => {
+    const recordDir = join(dir, 'deep-by-hand');
+    await mkdir(recordDir);
+    await writeFile(join(recordDir, EXCHANGES_FILE), `{"query":"pagenumber=1","status":200,"body":${body}}\n`);
+    const replay = await startReplayServer({ dir: recordDir });
+    try {
+      const response = await request(`${replay.url}/v1/AuditLogs?PageNumber=1`, { headers: { authorization: 'Bearer x' } });
+      expect(response.statusCode).toBe(200);
+      const served = (await response.body.json()) as { items: { details: unknown }[] };
+      expect(JSON.stringify(served.items[0]!.details)).toContain(TOO_DEEP);
+    } finally {
+      await replay.close();
+    }
   });
 });
