@@ -225,7 +225,12 @@ export function checkPagination(run: ProbeRun): CheckResult {
   const problems: string[] = [];
   let totalCount: number | undefined;
   for (const exchange of pages) {
-    const p = paginationOf(exchange)!;
+    const p = paginationOf(exchange);
+    // A 200 that is not a JSON object (an HTML page, a body too large to read) has no pagination to check.
+    if (p === undefined) {
+      problems.push(`${exchange.name}: the body is not a JSON object`);
+      continue;
+    }
     const size = Number(exchange.query.PageSize);
     const number = Number(exchange.query.PageNumber);
     const count = p.totalCount as number;

@@ -32,6 +32,14 @@ describe('the checks, over recorded exchanges', () => {
     expect(result.saw).toMatch(/1 items, expected 20/);
   });
 
+  it('see a 200 whose body is not a JSON object, instead of failing on it', () => {
+    const run: ProbeRun = { exchanges: [{ ...page(1, [], {}), body: '<html>Maintenance</html>' }] };
+    const result = checkPagination(run);
+    expect(result.verdict).toBe('differs');
+    expect(result.saw).toBe('page-1: the body is not a JSON object');
+    expect(() => runChecks(run, DOCUMENTED_DIALECT)).not.toThrow();
+  });
+
   it('see logs out of order across pages', () => {
     const run: ProbeRun = {
       exchanges: [
