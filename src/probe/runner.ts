@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
+import { readBodyWithin } from '../replay/body-limit.js';
 import { capDepth } from '../replay/json-depth.js';
 import { AUDIT_LOG_STATUSES, DOCUMENTED_DIALECT, type UpstreamDialect } from '../upstream/dialect.js';
 import { auditLogsPath } from '../upstream/query.js';
@@ -70,10 +71,10 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeRun> {
         },
         signal: AbortSignal.timeout(timeoutMs),
       });
-      const text = await response.body.text();
+      const read = await readBodyWithin(response.body, response.headers['content-length']);
       exchange.status = response.statusCode;
       // Cut once here, so no check, report line or recording walks a hostile depth.
-      exchange.body = capDepth(parseJson(text));
+      exchange.body = read.complete ? capDepth(parseJson(read.text)) : read.note;
     } catch (error) {
       exchange.body = `no response: ${(error as Error).message}`;
     }

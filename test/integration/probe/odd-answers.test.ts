@@ -1,10 +1,12 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ServerResponse } from 'node:http';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeUpstream } from '../../../src/probe/probe.js';
 import { createScrubber, EXCHANGES_FILE, readRecording, startRecordingProxy, startReplayServer, writeRecording } from '../../../src/replay/index.js';
+import { MAX_UPSTREAM_BODY_BYTES, tooLargeNote } from '../../../src/replay/body-limit.js';
 import { TOO_DEEP } from '../../../src/replay/json-depth.js';
 import { onePage, sendJson, startOddUpstream, type OddUpstream } from '../../support/odd-upstream.js';
 import { runProbeCommand } from '../../support/probe-command.js';
@@ -129,6 +131,71 @@ describe('an upstream answering an item nested 20,000 levels deep', () => {
       expect(JSON.stringify(served.items[0]!.details)).toContain(TOO_DEEP);
     } finally {
       await replay.close();
+    }
+  });
+});
+
+describe('an upstream answering bodies four times the read limit', () => {
+  const SIZE = 4 * MAX_UPSTREAM_BODY_BYTES;
+  const CHUNK = Buffer.alloc(1024 * 1024, 'a');
+  /** For each answer: whether the upstream got to send all of it before the connection closed. */
+  const finished: boolean[] = [];
+  const NOTE = tooLargeNote(MAX_UPSTREAM_BODY_BYTES);
+
+  /** Streams a JSON body of SIZE bytes, one chunk at a time, the declared length only when asked. */
+  function sendHuge(res: ServerResponse, status: number, declareLength: boolean): void {
+    const head = '{"items":[],"filler":"';
+    const tail = '"}';
+    res.writeHead(status, { 'content-type': 'application/json', ...(declareLength ? { 'content-length': SIZE } : {}) });
+    res.write(head);
+    let left = SIZE - head.length - tail.length;
+    res.once('close', () => finished.push(res.writableFinished));
+    const more = (): void => {
+      while (left > 0 && !res.destroyed) {
+        const chunk = CHUNK.subarray(0, Math.min(CHUNK.length, left));
+        left -= chunk.length;
+        if (!res.write(chunk)) return void res.once('drain', more);
+      }
+      if (!res.destroyed) res.end(tail);
+    };
+    more();
+  }
+
+  let upstream: OddUpstream;
+  beforeAll(async () => {
+    upstream = await startOddUpstream((_req, res, query) => {
+      const declared = query.get('declared') === '1';
+      sendHuge(res, query.get('StartDate') === 'not-a-date' ? 400 : 200, declared);
+    });
+  });
+  afterAll(() => upstream.close());
+
+  it('the probe records each as too large, with its status, and closes the connection instead of reading on', async () => {
+    finished.length = 0;
+    const result = await probeUpstream({ upstreamUrl: upstream.url, token: TOKEN, tenant: TENANT, paceMs: 0 });
+    const [first, bad] = [result.run.exchanges[0]!, result.run.exchanges.find((e) => e.name === 'bad-parameter')!];
+    expect(first).toMatchObject({ name: 'page-1', status: 200, body: NOTE });
+    expect(bad).toMatchObject({ status: 400, body: NOTE });
+    expect(result.lines.find((line) => line.includes('error body for a bad parameter:'))).toContain(`400 "${NOTE}"`);
+    await expect.poll(() => finished.length, { timeout: 20_000 }).toBe(result.run.exchanges.length);
+    expect(finished.every((done) => !done)).toBe(true);
+  });
+
+  it.each([
+    ['streamed', ''],
+    ['with a Content-Length over the limit', '&declared=1'],
+  ])('the recording proxy records and answers one %s as too large, with its status', async (_name, declared) => {
+    finished.length = 0;
+    const proxy = await startRecordingProxy({ upstreamUrl: upstream.url, scrubber: createScrubber({ secrets: [TOKEN] }) });
+    try {
+      const response = await request(`${proxy.url}/v1/AuditLogs?PageNumber=1&StartDate=not-a-date${declared}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(response.statusCode).toBe(400);
+      expect(await response.body.text()).toBe(NOTE);
+      expect(proxy.exchanges).toEqual([{ query: expect.stringContaining('pagenumber=1'), status: 400, body: NOTE }]);
+      await expect.poll(() => finished.length, { timeout: 20_000 }).toBe(1);
+      expect(finished).toEqual([false]);
+    } finally {
+      await proxy.close();
     }
   });
 });
