@@ -20,7 +20,12 @@ export interface Scrubber {
 
 /** Keys whose string values are personal, in any casing or renaming the upstream uses. */
 const PERSONAL_KEY = /user|e-?mail|mail$|actor|createdby|modifiedby|performedby|person|upn/i;
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g;
+/**
+ * An e-mail address. It starts only where a run of local-part characters starts:
+ * without that, a long run with no "@" would be rescanned from each of its
+ * characters, which takes hours on a few MiB.
+ */
+const EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g;
 /** "Bearer <token>" with any token, ours or not: an echoed Authorization header. Stops at quotes, brackets and controls around it. */
 const BEARER = /\b(bearer)\s+[^\s"'`<>()[\]{},;\u0000-\u001f\u007f-\u009f]+/giu;
 /** Shorter secrets would match ordinary text by chance. */
