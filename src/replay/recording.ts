@@ -10,6 +10,7 @@ import { capDepth } from './json-depth.js';
 export interface RecordedExchange {
   /** The query string, normalised by `normaliseQuery`. */
   query: string;
+  /** The HTTP status, or NO_ANSWER. */
   status: number;
   /** The body, parsed JSON, or text when it was not JSON. */
   body: unknown;
@@ -18,6 +19,9 @@ export interface RecordedExchange {
 }
 
 export const EXCHANGES_FILE = 'exchanges.jsonl';
+
+/** The status of a call that got no answer at all (refused, reset, timed out): replayed as none. */
+export const NO_ANSWER = 0;
 
 /**
  * A query string in one canonical form: names lower-cased (the upstream binds them
