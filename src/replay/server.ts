@@ -17,7 +17,7 @@ const BEARER_TOKEN = /^bearer\s+\S/i;
  * response in turn (so a recorded change of order replays too). A query never
  * recorded gets a 404 that says so; a request without a token what the upstream
  * answered the probe's request without one (a 401). A call recorded with no
- * answer gets none.
+ * answer gets none. A recording with a line it could not replay is refused.
  */
 export async function startReplayServer(options: { dir: string; host?: string; port?: number }): Promise<ReplayServer> {
   const recorded = new Map<string, RecordedExchange[]>();

@@ -1,9 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  EXCHANGES_FILE,
   NO_ANSWER,
   normaliseQuery,
   readRecording,
@@ -22,6 +23,14 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
+
+/** A fresh recording directory holding exactly these lines. */
+async function recordingOf(name: string, lines: string[]): Promise<string> {
+  const at = join(dir, name);
+  await mkdir(at);
+  await writeFile(join(at, EXCHANGES_FILE), `${lines.join('\n')}\n`);
+  return at;
+}
 
 describe('a recorded call that got no answer (status 0)', () => {
   it('is replayed as no answer: the connection drops, and the replay serves the next request', async () => {
@@ -42,6 +51,42 @@ describe('a recorded call that got no answer (status 0)', () => {
     } finally {
       await replay.close();
     }
+  });
+});
+
+describe('a recording line the replay could not answer by', () => {
+  const good = JSON.stringify({ query: 'pagenumber=1', status: 200, body: onePage() });
+  it.each([
+    ['status 42', '{"query":"a","status":42,"body":null}', /not 42$/],
+    ['status 600', '{"query":"a","status":600,"body":null}', /not 600$/],
+    ['status -1', '{"query":"a","status":-1,"body":null}', /not -1$/],
+    ['a fractional status', '{"query":"a","status":200.5,"body":null}', /not 200\.5$/],
+    ['a status in quotes', '{"query":"a","status":"200","body":null}', /not "200"$/],
+    ['no status', '{"query":"a","body":null}', /not missing$/],
+    ['a status nested deep', `{"query":"a","status":${'['.repeat(20_000)}${']'.repeat(20_000)}}`, /not an array$/],
+  ])('is refused, with the file and line, for %s', async (name, line, shown) => {
+    const at = await recordingOf(`bad-${name.replaceAll(' ', '-')}`, [good, line]);
+    const expected = `${join(at, EXCHANGES_FILE)} line 2: status must be 0 (no answer) or a whole number from 100 to 599, `;
+    await expect(readRecording(at)).rejects.toThrow(expected);
+    await expect(readRecording(at)).rejects.toThrow(shown);
+    await expect(startReplayServer({ dir: at })).rejects.toThrow(expected);
+  });
+
+  it.each([
+    ['not JSON', '{"query":', /line 2: not JSON/],
+    ['not an object', '[1,2]', /line 2: not a JSON object/],
+    ['no query', '{"status":200,"body":null}', /line 2: query must be a string/],
+    ['other credentials', '{"query":"a","status":200,"body":null,"credentials":"given"}', /line 2: credentials must be "invalid" or absent/],
+  ])('is refused, with the line, for %s', async (name, line, message) => {
+    const at = await recordingOf(`bad-${name.replaceAll(' ', '-')}`, [good, line]);
+    await expect(readRecording(at)).rejects.toThrow(message);
+  });
+
+  it('is not overwritten when exchanges are appended to its recording', async () => {
+    const at = await recordingOf('bad-append', [good, '{"query":"a","status":42,"body":null}']);
+    const before = await readFile(join(at, EXCHANGES_FILE), 'utf8');
+    await expect(writeRecording(at, [{ query: 'b', status: 200, body: null }], true)).rejects.toThrow(/line 2: status must be/);
+    expect(await readFile(join(at, EXCHANGES_FILE), 'utf8')).toBe(before);
   });
 });
 
