@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { checkBadToken, checkOrder, checkPagination, checkStatuses, percentile, runChecks } from '../../tools/probe/checks.js';
+import { checkBadParameter, checkBadToken, checkOrder, checkPagination, checkStatuses, percentile, runChecks, shorten } from '../../tools/probe/checks.js';
 import type { ProbeExchange, ProbeRun } from '../../tools/probe/exchange.js';
 import { analyseItemKeys } from '../../tools/probe/item-keys.js';
-import { formatReport } from '../../tools/probe/report.js';
-import { createScrubber } from '../../tools/replay/scrub.js';
+import { createLinePrinter, formatReport, probeSecrets } from '../../tools/probe/report.js';
+import { capDepth, MAX_JSON_DEPTH, TOO_DEEP } from '../../src/model/json-depth.js';
+import { createScrubber, printable } from '../../tools/replay/scrub.js';
 import { normaliseQuery } from '../../tools/replay/recording.js';
 import { DOCUMENTED_DIALECT } from '../../src/model/dialect.js';
 
@@ -29,6 +30,14 @@ describe('the checks, over recorded exchanges', () => {
     expect(result.verdict).toBe('differs');
     expect(result.saw).toMatch(/totalPages 1, expected 2/);
     expect(result.saw).toMatch(/1 items, expected 20/);
+  });
+
+  it('see a 200 whose body is not a JSON object, instead of failing on it', () => {
+    const run: ProbeRun = { exchanges: [{ ...page(1, [], {}), body: '<html>Maintenance</html>' }] };
+    const result = checkPagination(run);
+    expect(result.verdict).toBe('differs');
+    expect(result.saw).toBe('page-1: the body is not a JSON object');
+    expect(() => runChecks(run, DOCUMENTED_DIALECT)).not.toThrow();
   });
 
   it('see logs out of order across pages', () => {
@@ -79,6 +88,32 @@ describe('the checks, over recorded exchanges', () => {
   });
 });
 
+describe('printed lines', () => {
+  it('show control characters as escapes and leave other text alone', () => {
+    expect(printable('a\u001b[2Jb\u0007c\u009b31md\u007fe\nf\tg\u0000')).toBe('a\\u001b[2Jb\\u0007c\\u009b31md\\u007fe\\u000af\\u0009g\\u0000');
+    expect(printable('Zoë → 日本 ok')).toBe('Zoë → 日本 ok');
+  });
+
+  it('carry neither the token, with or without Bearer, the tenant in any case, nor any bearer token', () => {
+    const print = createLinePrinter(probeSecrets('tok-abcdef-123', 'Contoso.Example'));
+    const line = print('sent tok-abcdef-123 as BEARER TOK-ABCDEF-123 for contoso.example, and bearer someone.else\u001b[0m');
+    expect(line).not.toMatch(/tok-abcdef|contoso|someone/i);
+    expect(line).not.toContain('\u001b');
+    expect(line).toContain('\\u001b[0m');
+  });
+
+  it('cut long upstream text only where a word ends, so no secret shows in part', () => {
+    expect(shorten('short', 80)).toBe('short');
+    expect(shorten('one two three', 6)).toBe('one…');
+    expect(shorten('one two three', 7)).toBe('one two…');
+    const description = `${'word '.repeat(14)}tok-abcdef-123 was refused`;
+    const bad: ProbeExchange = { name: 'bad-parameter', query: {}, credentials: 'given', status: 400, body: { description }, ms: 1 };
+    const { saw } = checkBadParameter({ exchanges: [bad] });
+    expect(saw).toContain(`"${'word '.repeat(14).trimEnd()}…"`);
+    expect(saw).not.toContain('tok-');
+  });
+});
+
 describe('recording', () => {
   it('scrubs secrets, personal fields and e-mail addresses with stable fakes', () => {
     const scrub = createScrubber({ secrets: ['tok-123456', 'tenant.example'] });
@@ -94,8 +129,52 @@ describe('recording', () => {
     expect(body.items[0]!.details).toMatch(/^mail email-[0-9a-f]{10} about \[redacted\]$/);
   });
 
+  it('replaces the secrets in any case, in keys, values and query strings, and any bearer token', () => {
+    const scrub = createScrubber({ secrets: ['tok-123456', 'Contoso.Example'] });
+    const body = scrub.json({ 'contoso.example': { note: 'CONTOSO.EXAMPLE asked with TOK-123456', echoed: 'Authorization: bearer someone-elses.token' } });
+    const text = JSON.stringify(body);
+    expect(text).not.toMatch(/contoso\.example|tok-123456|someone-elses/i);
+    expect(text).toContain('bearer [redacted]');
+    const query = scrub.query('Customer=contoso.example&CONTOSO.EXAMPLE=1&PageNumber=1');
+    expect(query).not.toMatch(/contoso/i);
+    expect(query).toBe(normaliseQuery('Customer=[redacted]&[redacted]=1&PageNumber=1'));
+  });
+
+  it('finds e-mail addresses in a long run of letters without rescanning it from each letter', () => {
+    const scrub = createScrubber({ secrets: [] });
+    // A 1 MiB word with no "@": rescanned from each letter, this would take many minutes.
+    const word = 'a'.repeat(1024 * 1024);
+    expect(scrub.text(word)).toBe(word);
+    expect(scrub.text(`<bob@corp.example>, ${word.slice(0, 10)}.c+d@x.y.z`)).toMatch(/^<email-[0-9a-f]{10}>, email-[0-9a-f]{10}$/);
+  });
+
   it('normalises a query so the upstream-equal ones match', () => {
     expect(normaliseQuery('PageSize=5&pageNumber=1&Status=Failed')).toBe(normaliseQuery({ status: 'Failed', PAGENUMBER: '1', pagesize: '5' }));
     expect(normaliseQuery('EndDate=2026-11-20T10%3A15%3A30.123Z')).toBe('enddate=2026-11-20T10%3A15%3A30.123Z');
+  });
+});
+
+describe('JSON nested 20,000 levels deep', () => {
+  const DEPTH = 20_000;
+  const deepArray = () => JSON.parse(`${'['.repeat(DEPTH)}1${']'.repeat(DEPTH)}`) as unknown;
+  const deepObject = () => JSON.parse(`${'{"a":'.repeat(DEPTH)}1${'}'.repeat(DEPTH)}`) as unknown;
+
+  it('is cut below the fixed depth, so it can be written and printed', () => {
+    expect(JSON.stringify(capDepth(deepArray()))).toBe(`${'['.repeat(MAX_JSON_DEPTH)}"${TOO_DEEP}"${']'.repeat(MAX_JSON_DEPTH)}`);
+    expect(JSON.stringify(capDepth(deepObject()))).toBe(`${'{"a":'.repeat(MAX_JSON_DEPTH)}"${TOO_DEEP}"${'}'.repeat(MAX_JSON_DEPTH)}`);
+    expect(String(capDepth(deepArray()))).toBe(TOO_DEEP);
+  });
+
+  it('keeps JSON within the depth as it is', () => {
+    const page = { items: [{ id: 'a', raw: { nested: [[{ x: [1, 2] }]] } }], paginationParameters: { totalCount: 1 } };
+    expect(capDepth(page)).toEqual(page);
+  });
+
+  it('is scrubbed without overflowing the stack, and cut like the rest', () => {
+    const scrub = createScrubber({ secrets: ['tok-123456'] });
+    const scrubbed = scrub.json({ items: [{ id: 'tok-123456', details: deepArray(), raw: deepObject() }] });
+    const text = JSON.stringify(scrubbed);
+    expect(text).toContain(`"details":${'['.repeat(MAX_JSON_DEPTH - 3)}"${TOO_DEEP}"`);
+    expect(text).not.toContain('tok-123456');
   });
 });

@@ -221,7 +221,12 @@ export function checkPagination(run: ProbeRun): CheckResult {
   const problems: string[] = [];
   let totalCount: number | undefined;
   for (const exchange of pages) {
-    const p = paginationOf(exchange)!;
+    const p = paginationOf(exchange);
+    // A 200 that is not a JSON object (an HTML page, a body too large to read) has no pagination to check.
+    if (p === undefined) {
+      problems.push(`${exchange.name}: the body is not a JSON object`);
+      continue;
+    }
     const size = Number(exchange.query.PageSize);
     const number = Number(exchange.query.PageNumber);
     const count = p.totalCount as number;
@@ -257,9 +262,20 @@ function describeAnswer(exchange: ProbeExchange): string {
 }
 
 function errorSummary(body: unknown): string {
-  if (!isObject(body)) return typeof body === 'string' && body !== '' ? ` "${body.slice(0, 80)}"` : '';
+  if (!isObject(body)) return typeof body === 'string' && body !== '' ? ` "${shorten(body, 80)}"` : '';
   const description = body.description ?? body.Description ?? body.title ?? body.message;
-  return typeof description === 'string' ? ` "${description.slice(0, 80)}"` : '';
+  return typeof description === 'string' ? ` "${shorten(description, 80)}"` : '';
+}
+
+/**
+ * At most `max` characters of upstream text, cut where a word ends: a word cut in
+ * two is left out whole, so an echoed secret is never shown in part (a part would
+ * no longer be recognised, and replaced, when the line is printed).
+ */
+export function shorten(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = /\s/.test(text[max]!) ? text.slice(0, max) : text.slice(0, max).replace(/\S+$/, '');
+  return `${cut.trimEnd()}…`;
 }
 
 export function checkPageSizeLimit(run: ProbeRun): CheckResult {

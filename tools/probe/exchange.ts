@@ -8,7 +8,7 @@ export interface ProbeExchange {
   credentials: 'given' | 'invalid';
   /** HTTP status; 0 when no response arrived. */
   status: number;
-  /** The body, parsed when it is JSON, else the text. */
+  /** The body, parsed when it is JSON (cut below MAX_JSON_DEPTH levels), else the text. */
   body: unknown;
   /** Wall-clock duration of the call. */
   ms: number;

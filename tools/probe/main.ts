@@ -10,9 +10,15 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { dialectOf } from '../../src/upstream/index.js';
 import { probeUpstream } from './probe.js';
+import { createLinePrinter, probeSecrets } from './report.js';
+
+const token = (process.env.UPSTREAM_TOKEN ?? '').replace(/^bearer\s+/i, '').trim();
+const tenant = (process.env.UPSTREAM_TENANT ?? '').trim();
+// Every line written goes through it: messages may quote upstream text, settings or paths.
+const printLine = createLinePrinter(probeSecrets(token, tenant));
 
 function fail(message: string): never {
-  process.stderr.write(`${message}\n`);
+  process.stderr.write(`${printLine(message)}\n`);
   process.exit(2);
 }
 
@@ -31,8 +37,6 @@ try {
   fail((error as Error).message);
 }
 const upstreamUrl = args.upstream ?? fail('--upstream <url> is required');
-const token = (process.env.UPSTREAM_TOKEN ?? '').replace(/^bearer\s+/i, '').trim();
-const tenant = (process.env.UPSTREAM_TENANT ?? '').trim();
 if (token === '' || tenant === '') fail('UPSTREAM_TOKEN and UPSTREAM_TENANT must be set in the environment');
 const paceMs = Number(args['pace-ms']);
 const maxCalls = Number(args['max-calls']);
@@ -57,7 +61,7 @@ try {
     recordDir: args.record,
   });
   process.stdout.write(`${result.lines.join('\n')}\n`);
-  if (args.record !== undefined) process.stdout.write(`recorded ${result.run.exchanges.length} calls in ${args.record}\n`);
+  if (args.record !== undefined) process.stdout.write(`${printLine(`recorded ${result.run.exchanges.length} calls in ${args.record}`)}\n`);
   process.exitCode = result.exitCode;
 } catch (error) {
   fail(`probe failed: ${(error as Error).message}`);

@@ -1,3 +1,4 @@
+import { createScrubber, printable } from '../replay/scrub.js';
 import type { CheckResult } from './checks.js';
 import type { ProbeRun } from './exchange.js';
 
@@ -37,4 +38,20 @@ export function formatReport(upstream: string, run: ProbeRun, results: readonly 
 export function printableUrl(url: string): string {
   const parsed = new URL(url);
   return `${parsed.protocol}//${parsed.host}${parsed.pathname.replace(/\/+$/, '')}`;
+}
+
+/** What no printed line or recording may show: the token, alone and as the header value, and the tenant. */
+export function probeSecrets(token: string, tenant: string): string[] {
+  return [token, `Bearer ${token}`, tenant];
+}
+
+/**
+ * Makes one line safe to print: the secrets (in any case) and any bearer token
+ * replaced as in a recording, and control characters shown as escapes. Lines
+ * carry upstream text (error descriptions, keys, status values), which may echo
+ * the request or hold terminal escape sequences.
+ */
+export function createLinePrinter(secrets: readonly string[]): (line: string) => string {
+  const scrubber = createScrubber({ secrets });
+  return (line) => printable(scrubber.text(line));
 }

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
+import { readBodyWithin } from '../replay/body-limit.js';
+import { capDepth } from '../../src/model/json-depth.js';
 import { DOCUMENTED_DIALECT, type UpstreamDialect } from '../../src/model/dialect.js';
 import { AUDIT_LOG_STATUSES } from '../../src/model/audit-log.js';
 import { auditLogsPath } from '../../src/upstream/query.js';
@@ -70,9 +72,10 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeRun> {
         },
         signal: AbortSignal.timeout(timeoutMs),
       });
-      const text = await response.body.text();
+      const read = await readBodyWithin(response.body, response.headers['content-length']);
       exchange.status = response.statusCode;
-      exchange.body = parseJson(text);
+      // Cut once here, so no check, report line or recording walks a hostile depth.
+      exchange.body = read.complete ? capDepth(parseJson(read.text)) : read.note;
     } catch (error) {
       exchange.body = `no response: ${(error as Error).message}`;
     }

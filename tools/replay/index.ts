@@ -1,5 +1,5 @@
 export { startReplayServer, type ReplayServer } from './server.js';
 export { replayDirectory } from './url.js';
-export { normaliseQuery, readRecording, writeRecording, EXCHANGES_FILE, type RecordedExchange } from './recording.js';
-export { createScrubber, type Scrubber } from './scrub.js';
+export { normaliseQuery, readRecording, writeRecording, EXCHANGES_FILE, NO_ANSWER, type RecordedExchange } from './recording.js';
+export { createScrubber, printable, type Scrubber } from './scrub.js';
 export { startRecordingProxy, type RecordingProxy } from './proxy.js';

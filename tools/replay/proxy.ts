@@ -1,7 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
-import { normaliseQuery, type RecordedExchange } from './recording.js';
+import { readBodyWithin } from './body-limit.js';
+import type { RecordedExchange } from './recording.js';
 import type { Scrubber } from './scrub.js';
 
 export interface RecordingProxy {
@@ -14,7 +15,8 @@ export interface RecordingProxy {
 /**
  * A loopback server that forwards `GET /v1/AuditLogs` to a live upstream and
  * keeps each answer, scrubbed: put it between the gateway and the upstream to
- * record what a walk through the gateway asks for.
+ * record what a walk through the gateway asks for. A body over
+ * MAX_UPSTREAM_BODY_BYTES is neither read nor forwarded: its note is, with its status.
  */
 export async function startRecordingProxy(options: { upstreamUrl: string; scrubber: Scrubber }): Promise<RecordingProxy> {
   const exchanges: RecordedExchange[] = [];
@@ -28,16 +30,24 @@ export async function startRecordingProxy(options: { upstreamUrl: string; scrubb
     }
     request(new URL(`${url.pathname}${url.search}`, upstream.origin), { method: 'GET', headers })
       .then(async (response) => {
-        const text = await response.body.text();
-        let body: unknown = text;
+        const query = options.scrubber.query(url.searchParams);
+        const read = await readBodyWithin(response.body, response.headers['content-length']);
+        if (!read.complete) {
+          // Answered as recorded (the status and the note), so a replay answers alike.
+          exchanges.push({ query, status: response.statusCode, body: read.note });
+          res.writeHead(response.statusCode, { 'content-type': 'text/plain; charset=utf-8' });
+          res.end(read.note);
+          return;
+        }
+        let body: unknown = read.text;
         try {
-          body = JSON.parse(text);
+          body = JSON.parse(read.text);
         } catch {
           // kept as text
         }
-        exchanges.push({ query: normaliseQuery(url.searchParams), status: response.statusCode, body: options.scrubber.json(body) });
+        exchanges.push({ query, status: response.statusCode, body: options.scrubber.json(body) });
         res.writeHead(response.statusCode, { 'content-type': String(response.headers['content-type'] ?? 'application/json') });
-        res.end(text);
+        res.end(read.text);
       })
       .catch(() => {
         res.writeHead(502);

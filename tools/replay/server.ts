@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { normaliseQuery, readRecording, type RecordedExchange } from './recording.js';
+import { NO_ANSWER, normaliseQuery, readRecording, type RecordedExchange } from './recording.js';
 
 export interface ReplayServer {
   /** e.g. http://127.0.0.1:41234: point the upstream client at it. */
@@ -16,7 +16,8 @@ const BEARER_TOKEN = /^bearer\s+\S/i;
  * normalised query. A query recorded several times is answered with each recorded
  * response in turn (so a recorded change of order replays too). A query never
  * recorded gets a 404 that says so; a request without a token what the upstream
- * answered the probe's request without one (a 401).
+ * answered the probe's request without one (a 401). A call recorded with no
+ * answer gets none. A recording with a line it could not replay is refused.
  */
 export async function startReplayServer(options: { dir: string; host?: string; port?: number }): Promise<ReplayServer> {
   const recorded = new Map<string, RecordedExchange[]>();
@@ -38,15 +39,13 @@ export async function startReplayServer(options: { dir: string; host?: string; p
     const key = normaliseQuery(url.searchParams);
     // No token at all: the upstream's own rejection when one was recorded, else a bare 401.
     if (!BEARER_TOKEN.test(req.headers.authorization ?? '')) {
-      const answer = rejected.get(key);
-      return sendJson(res, answer?.status ?? 401, answer?.body ?? '');
+      return replay(req, res, rejected.get(key) ?? { status: 401, body: '' });
     }
     const list = recorded.get(key);
     if (list === undefined) return sendJson(res, 404, missBody(`No response was recorded for the query ${key}.`));
     const turn = served.get(key) ?? 0;
     served.set(key, turn + 1);
-    const exchange = list[turn % list.length]!;
-    sendJson(res, exchange.status, exchange.body);
+    replay(req, res, list[turn % list.length]!);
   });
   server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   await new Promise<void>((resolve, reject) => {
@@ -66,6 +65,12 @@ export async function startReplayServer(options: { dir: string; host?: string; p
 
 function missBody(description: string) {
   return { statusCode: 404, type: 'ReplayMiss', description, correlationId: null, errors: null };
+}
+
+/** A recorded answer again; one recorded as no answer is none: the connection is dropped, as it was then. */
+function replay(req: IncomingMessage, res: ServerResponse, exchange: Pick<RecordedExchange, 'status' | 'body'>): void {
+  if (exchange.status === NO_ANSWER) return void req.socket.destroy();
+  sendJson(res, exchange.status, exchange.body);
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -1,13 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeUpstream } from '../../../tools/probe/probe.js';
-import { startReplayServer, type ReplayServer } from '../../../tools/replay/index.js';
+import { createScrubber, startRecordingProxy, startReplayServer, type RecordingProxy, type ReplayServer } from '../../../tools/replay/index.js';
 import { SAMPLE_USERS, startSampleUpstream, type SampleUpstream } from '../../../tools/sample-upstream/index.js';
 import { startHarness, type Harness } from '../../support/harness.js';
+import { runProbeCommand } from '../../support/probe-command.js';
 import {
   ACCEPTANCE_WALKS,
   RECORDING_CALLER,
@@ -101,10 +101,13 @@ describe('npm run probe --record', () => {
     const tenant = 'fabrikam-portal.example.net';
     // A log whose details carry an e-mail address and the tenant, to be scrubbed out of free text too.
     sample.store.insert({ timestamp: '2026-11-20T11:59:00.000Z', userName: 'Mallory Example', details: `Invited eve@fabrikam.example to ${tenant}` });
+    // The tenant echoed in another case, in a value and in a key.
+    sample.store.insert({ timestamp: '2026-11-20T11:58:00.000Z', details: `Moved to ${tenant.toUpperCase()}`, [tenant.toUpperCase()]: 'x' });
     const first = await probeUpstream({ upstreamUrl: sample.url, token, tenant, withAuthErrors: true, paceMs: 0, now: RECORDING_SAMPLE.now, recordDir: dir });
     const text = await recordingText(dir);
-    for (const secret of [token, tenant, 'Mallory Example', 'eve@fabrikam.example', ...SAMPLE_USERS]) expect(text.includes(secret), secret).toBe(false);
+    for (const secret of [token, tenant, 'Mallory Example', 'eve@fabrikam.example', ...SAMPLE_USERS]) expect(text.toLowerCase().includes(secret.toLowerCase()), secret).toBe(false);
     expect(text).not.toMatch(EMAIL);
+    expect(text).toContain('Moved to [redacted]');
 
     const replay = await startReplayServer({ dir });
     try {
@@ -116,6 +119,30 @@ describe('npm run probe --record', () => {
   });
 });
 
+describe('the recording proxy', () => {
+  let sample: SampleUpstream;
+  let proxy: RecordingProxy;
+  const tenant = 'Contoso.Example';
+  beforeAll(async () => {
+    sample = await startSampleUpstream({ now: RECORDING_SAMPLE.now, precise: true });
+    proxy = await startRecordingProxy({ upstreamUrl: sample.url, scrubber: createScrubber({ secrets: ['proxy-token-5150', tenant] }) });
+  });
+  afterAll(async () => {
+    await proxy.close();
+    await sample.close();
+  });
+
+  it('replaces the tenant in any case in the recorded query, names and values alike', async () => {
+    const query = 'PageNumber=1&PageSize=5&Customer=contoso.example&CONTOSO.EXAMPLE=1';
+    const response = await request(`${proxy.url}/v1/AuditLogs?${query}`, { headers: { authorization: 'Bearer proxy-token-5150', 'x-tenant': tenant } });
+    expect(response.statusCode).toBe(200);
+    await response.body.dump();
+    expect(proxy.exchanges).toHaveLength(1);
+    expect(proxy.exchanges[0]!.query).not.toMatch(/contoso/i);
+    expect(proxy.exchanges[0]!.query).toContain('customer=%5Bredacted%5D');
+  });
+});
+
 describe('the probe command', () => {
   let sample: SampleUpstream;
   beforeAll(async () => {
@@ -123,14 +150,7 @@ describe('the probe command', () => {
   });
   afterAll(() => sample.close());
 
-  const run = (args: string[], env: Record<string, string>) =>
-    promisify(execFile)(process.execPath, ['--import', 'tsx', 'tools/probe/main.ts', ...args], {
-      env: { PATH: process.env.PATH ?? '', ...env },
-      timeout: 60_000,
-    }).then(
-      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-    );
+  const run = runProbeCommand;
 
   it('prints the report without the credentials and exits 1 on a difference, 0 once the printed setting is given', async () => {
     const env = { UPSTREAM_TOKEN: 'cli-secret-token-123', UPSTREAM_TENANT: 'cli-tenant.example' };
