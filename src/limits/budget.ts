@@ -8,7 +8,7 @@ import {
   type FragmentDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { isAbsentCursor } from '../pagination/absent-cursor.js';
+import { isAbsentCursor } from '../pagination/cursor.js';
 import { SETTINGS } from '../config.js';
 import { MAX_PAGE_SIZE } from '../model/audit-log.js';
 import { LOOKUP_PAGE_SIZE } from '../nodes/node-windows.js';

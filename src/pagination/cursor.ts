@@ -2,7 +2,11 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { badUserInput } from '../errors.js';
 import { ID_DIGEST_BYTES } from '../model/placed-log.js';
 import { parseInstant } from '../model/instant.js';
-import { isAbsentCursor } from './absent-cursor.js';
+
+/** An `after`/`before` of null, undefined or the empty string counts as not given (clients send "" for "none"). */
+export function isAbsentCursor(value: unknown): value is null | undefined | '' {
+  return value === undefined || value === null || value === '';
+}
 
 /**
  * Cursors say WHERE a walk is, not how far it went: the boundary log's timestamp as

@@ -1,7 +1,6 @@
 import { badUserInput } from '../errors.js';
 import { filterFingerprint } from './cursor.js';
-import { UPSTREAM_STATUS } from '../model/audit-log.js';
-import type { AuditLogQuery, AuditLogStatus } from '../model/audit-log.js';
+import { UPSTREAM_STATUS, type AuditLogQuery, type AuditLogStatus } from '../model/audit-log.js';
 
 /** The GraphQL `AuditLogFilter` input as Pothos hands it over. */
 export interface AuditLogFilterArgs {

@@ -3,7 +3,7 @@ import { type PlacedLog } from '../model/placed-log.js';
 import { compareInstants, parseInstant, type Instant } from '../model/instant.js';
 import type { Boundary } from './cursor.js';
 import { MAX_PAGE_SIZE } from '../model/audit-log.js';
-import { tailWindow } from './suffix-window.js';
+import { suffixWindow } from './plan.js';
 
 /**
  * The part of a walk a page reads from: the logs strictly between the `after` cut
@@ -171,7 +171,7 @@ export function backwardWindow(count: number, range: ReadRange): PageWindow {
  */
 export function backwardFollowUp(count: number, range: ReadRange, total: number): PageWindow {
   const want = capped(count + 1 + (range.lo?.expectedDropped ?? 0));
-  return tailWindow(Math.max(0, total - want), total);
+  return suffixWindow(Math.max(0, total - want), total);
 }
 
 /** Logs the upstream returned for a window, placed at their positions in the range's window. */
@@ -228,7 +228,7 @@ export function hintedBackwardWindow(count: number, range: ReadRange, newerCount
   if (newerCount <= 0) return null;
   const want = capped(count + 1 + (range.lo?.expectedDropped ?? 0));
   const slack = Math.min(Math.ceil(want / 2), 50, Math.floor((MAX_PAGE_SIZE - want) / 2));
-  return tailWindow(Math.max(0, newerCount - want - slack), newerCount + slack);
+  return suffixWindow(Math.max(0, newerCount - want - slack), newerCount + slack);
 }
 
 /** Whether a window read for the tail holds it: every position from `total - want` to the end. */

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { GatewayError, type ErrorCode } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
-import { MAX_PAGE_SIZE } from '../model/audit-log.js';
+import { MAX_PAGE_SIZE, type AuditLogQuery } from '../model/audit-log.js';
 import type { UpstreamClient } from '../upstream/types.js';
-import type { AuditLogQuery } from '../model/audit-log.js';
 import { backoffDelayMs, givesUp, pollFailureAction } from './backoff.js';
 import { freshOldestFirst, RecentIds } from './items.js';
 import { placeLog, type PlacedLog } from '../model/placed-log.js';

@@ -1,6 +1,5 @@
-import { isAbsentCursor } from '../pagination/absent-cursor.js';
+import { isAbsentCursor, decodeCursorArgs, type Boundary, type CursorCodec } from '../pagination/cursor.js';
 import { idDigest } from '../model/placed-log.js';
-import { decodeCursorArgs, type Boundary, type CursorCodec } from '../pagination/cursor.js';
 import type { PageWindow } from '../model/window.js';
 import { MAX_PAGE_SIZE, type AuditLogQuery, type AuditLogRecord } from '../model/audit-log.js';
 import type { EventCursorCodec } from './event-cursor.js';

@@ -1,5 +1,4 @@
-import { callerKey, callerTag } from '../model/caller.js';
-import type { ForwardedHeaders } from '../model/caller.js';
+import { callerKey, callerTag, type ForwardedHeaders } from '../model/caller.js';
 
 /**
  * Failures count where they belong: one breaker per tenant (its credentials,

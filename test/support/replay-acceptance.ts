@@ -1,6 +1,5 @@
 import type { AuditLogFilter, AuditLogStatus } from '../generated/operations.js';
-import type { Harness } from './harness.js';
-import { CALLER } from './harness.js';
+import { type Harness, CALLER } from './harness.js';
 import { walkPage, type WalkPage } from './walk.js';
 
 /**

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CURSOR_SECRET } from '../../src/config.js';
-import { checkCursorSecret } from '../../src/config.js';
+import { DEFAULT_CURSOR_SECRET, checkCursorSecret } from '../../src/config.js';
 
 const SECRET = 'a-deployment-secret-0123456789';
 

@@ -1,8 +1,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assertNodeIdCount, auditLogKeyFromGlobalId, auditLogRawId, decodeNodeGlobalId, MAX_NODE_TIMESTAMP_MS, parseAuditLogRawId } from '../../src/nodes/node-id.js';
-import { MAX_LOOKUP_ENTRIES } from '../../src/nodes/node-id.js';
+import { assertNodeIdCount, auditLogKeyFromGlobalId, auditLogRawId, decodeNodeGlobalId, MAX_NODE_TIMESTAMP_MS, parseAuditLogRawId, MAX_LOOKUP_ENTRIES } from '../../src/nodes/node-id.js';
 import { GatewayError } from '../../src/errors.js';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');

@@ -1,6 +1,5 @@
 import { formatFieldMap, formatStatusMap, type UpstreamDialect } from '../../src/model/dialect.js';
-import { AUDIT_LOG_STATUSES } from '../../src/model/audit-log.js';
-import type { AuditLogStatus } from '../../src/model/audit-log.js';
+import { AUDIT_LOG_STATUSES, type AuditLogStatus } from '../../src/model/audit-log.js';
 import { formatInstant, parseInstant, shiftInstant } from '../../src/model/instant.js';
 import { findExchange, findExchanges, isObject, itemsOf, paginationOf, type ProbeExchange, type ProbeRun } from './exchange.js';
 import { analyseItemKeys, isRequired, readKey, type KeyAnalysis } from './item-keys.js';

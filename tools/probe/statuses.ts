@@ -1,7 +1,5 @@
-import { STATUS_FROM_UPSTREAM } from '../../src/model/audit-log.js';
+import { STATUS_FROM_UPSTREAM, AUDIT_LOG_STATUSES, type AuditLogStatus } from '../../src/model/audit-log.js';
 import { type UpstreamDialect } from '../../src/model/dialect.js';
-import { AUDIT_LOG_STATUSES } from '../../src/model/audit-log.js';
-import type { AuditLogStatus } from '../../src/model/audit-log.js';
 
 /** Likely other spellings of each status; the first ones are also tried as Status filters. */
 export const STATUS_GUESSES: Readonly<Record<AuditLogStatus, readonly string[]>> = {

@@ -1,6 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RecordedRequest, SampleLog } from '../../../tools/sample-upstream/index.js';
-import { SAMPLE_RESELLERS } from '../../../tools/sample-upstream/index.js';
+import { type RecordedRequest, type SampleLog, SAMPLE_RESELLERS } from '../../../tools/sample-upstream/index.js';
 import {
   GatewayWalkPageDocument,
   type AuditLogFilter,

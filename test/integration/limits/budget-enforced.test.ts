@@ -2,8 +2,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SAMPLE_RESELLERS } from '../../../tools/sample-upstream/seed.js';
 import { LOOKUP_PAGE_SIZE } from '../../../src/nodes/node-windows.js';
-import type { Harness } from '../../support/harness.js';
-import { NEVER_DECIDES } from '../../support/harness.js';
+import { type Harness, NEVER_DECIDES } from '../../support/harness.js';
 import { useHarness } from '../../support/use-harness.js';
 
 /**
