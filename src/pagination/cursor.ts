@@ -187,39 +187,6 @@ export function createCursorCodec(secret: string): CursorCodec {
   return { encode, decode };
 }
 
-/** What a verified cursor says about its boundary: for resuming from it elsewhere (e.g. a live tail). */
-export interface CursorBoundary {
-  fingerprint: string;
-  /** The boundary log's timestamp exactly as the upstream wrote it. */
-  timestamp: string;
-  /** Digests (`idDigest`) of the logs at that timestamp that come at or before the cursor's log, newest first, the cursor's own last. */
-  deliveredIds: string[] | null;
-  /** The cursor's own log's digest. */
-  ownId: string;
-  side: TieSide;
-  /** The listed digests on `side` (own included). */
-  ids: string[];
-}
-
-/**
- * The boundary of a verified cursor, purely from its payload. A log is newer than the
- * cursor's log when its timestamp is later, or equal and it is one of the ties before
- * the own log: for a `newer` cursor those are `ids` without its last; for an `older`
- * one, every tie not in `ids` (so `deliveredIds` is null: they are not listed).
- */
-export function cursorBoundary(payload: CursorPayload): CursorBoundary {
-  const { boundary } = payload;
-  const newer = boundary.side === 'newer';
-  return {
-    fingerprint: payload.fingerprint,
-    timestamp: boundary.timestamp,
-    deliveredIds: newer ? [...boundary.ids] : null,
-    ownId: newer ? boundary.ids.at(-1)! : boundary.ids[0]!,
-    side: boundary.side,
-    ids: [...boundary.ids],
-  };
-}
-
 /**
  * A short, stable hash of a normalized filter, for telling cursors of one filter
  * from another's: the first 9 bytes of SHA-256 over a canonical JSON (keys sorted,

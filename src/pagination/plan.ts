@@ -68,42 +68,6 @@ export function planWindows(start: number, end: number, maxPageSize: number = MA
 }
 
 /**
- * Cuts exactly the items at offsets [start, end) out of fetched upstream pages
- * (`pages[i]` is the answer to `windows[i]`; windows may overlap and come in any
- * order). A page shorter than its window (the end of the result set) covers only
- * the items it holds; the result stops at the first offset no page holds, so past
- * the end of the result set it is short or empty.
- */
-export function sliceFromWindows<T>(
-  windows: readonly PageWindow[],
-  pages: readonly (readonly T[])[],
-  start: number,
-  end: number,
-): T[] {
-  if (windows.length !== pages.length) {
-    throw new RangeError(`got ${pages.length} pages for ${windows.length} windows`);
-  }
-  const out: T[] = [];
-  let position = start;
-  scan: while (position < end) {
-    for (let i = 0; i < windows.length; i++) {
-      const window = windows[i]!;
-      const page = pages[i]!;
-      const first = (window.pageNumber - 1) * window.pageSize;
-      const last = first + Math.min(page.length, window.pageSize);
-      if (position >= first && position < last) {
-        const stop = Math.min(end, last);
-        for (let j = position - first; j < stop - first; j++) out.push(page[j] as T);
-        position = stop;
-        continue scan;
-      }
-    }
-    break;
-  }
-  return out;
-}
-
-/**
  * The single PageNumber/PageSize window that holds the positions [from, to) of a
  * result set, or, when none does (windows are aligned to their size), the one that
  * holds the longest suffix of it: every window holding the last position (to - 1) is

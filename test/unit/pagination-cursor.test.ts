@@ -4,7 +4,6 @@ import { GatewayError } from '../../src/errors.js';
 import { idDigest } from '../../src/model/placed-log.js';
 import {
   createCursorCodec,
-  cursorBoundary,
   decodeCursorArgs,
   filterFingerprint,
   type Boundary,
@@ -169,24 +168,6 @@ describe('cursor codec', () => {
     expect(() => codec.encode({ ...payload, boundary: { ...boundary, ids: [] } })).toThrow(RangeError);
     expect(() => codec.encode({ ...payload, boundary: { ...boundary, ids: ['not a digest'] } })).toThrow(RangeError);
     expect(() => codec.encode({ ...payload, boundary: { ...boundary, timestamp: 'yesterday' } })).toThrow(RangeError);
-  });
-});
-
-describe('cursorBoundary', () => {
-  it('gives the boundary of a verified cursor: timestamp text, ids at it, filter', () => {
-    const listed = ids(3);
-    const decoded = codec.decode(codec.encode({ ...payload, boundary: { ...boundary, ids: listed } }));
-    expect(cursorBoundary(decoded)).toEqual({
-      fingerprint,
-      timestamp: '2026-11-20T10:15:30.1234567Z',
-      deliveredIds: listed,
-      ownId: listed[2],
-      side: 'newer',
-      ids: listed,
-    });
-    const older = cursorBoundary({ ...decoded, boundary: { ...decoded.boundary, side: 'older' } });
-    expect(older.ownId).toBe(listed[0]);
-    expect(older.deliveredIds).toBeNull();
   });
 });
 

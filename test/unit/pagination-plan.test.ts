@@ -1,8 +1,44 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PageWindow } from '../../src/model/window.js';
-import { planWindows, sliceFromWindows } from '../../src/pagination/plan.js';
+import { planWindows } from '../../src/pagination/plan.js';
 import { MAX_PAGE_SIZE } from '../../src/model/audit-log.js';
+
+/**
+ * The tests' oracle for the planned windows: cuts exactly the items at offsets
+ * [start, end) out of fetched upstream pages (`pages[i]` is the answer to `windows[i]`; windows may overlap and come in any
+ * order). A page shorter than its window (the end of the result set) covers only
+ * the items it holds; the result stops at the first offset no page holds, so past
+ * the end of the result set it is short or empty.
+ */
+function sliceFromWindows<T>(
+  windows: readonly PageWindow[],
+  pages: readonly (readonly T[])[],
+  start: number,
+  end: number,
+): T[] {
+  if (windows.length !== pages.length) {
+    throw new RangeError(`got ${pages.length} pages for ${windows.length} windows`);
+  }
+  const out: T[] = [];
+  let position = start;
+  scan: while (position < end) {
+    for (let i = 0; i < windows.length; i++) {
+      const window = windows[i]!;
+      const page = pages[i]!;
+      const first = (window.pageNumber - 1) * window.pageSize;
+      const last = first + Math.min(page.length, window.pageSize);
+      if (position >= first && position < last) {
+        const stop = Math.min(end, last);
+        for (let j = position - first; j < stop - first; j++) out.push(page[j] as T);
+        position = stop;
+        continue scan;
+      }
+    }
+    break;
+  }
+  return out;
+}
 
 /** What the upstream answers for a window over a result set of `total` items (item i is i). */
 const fetchWindow = (total: number, { pageNumber, pageSize }: PageWindow): number[] => {
