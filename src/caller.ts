@@ -20,6 +20,12 @@ export function hasWellFormedCredentials(caller: CallerHeaders): boolean {
   return wellFormedAuthorization(caller.authorization) && wellFormedTenant(caller.tenant);
 }
 
+/** Which credential is missing or malformed (the Authorization first), or null when both will do. */
+export function credentialProblem(caller: CallerHeaders): 'authorization' | 'tenant' | null {
+  if (!wellFormedAuthorization(caller.authorization)) return 'authorization';
+  return wellFormedTenant(caller.tenant) ? null : 'tenant';
+}
+
 export function readCallerHeaders(headers: Headers): CallerHeaders {
   return { authorization: headers.get('authorization'), tenant: headers.get('x-tenant') };
 }

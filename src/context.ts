@@ -72,7 +72,16 @@ export function createContextFactory(services: GatewayServices) {
       nodes: createNodeLoader({ requireCaller: requireHeaders, load }, { onGiveUp }),
       tail: {
         subscribe: ({ filter, after }) =>
-          services.tail.subscribe({ headers: headers(), filter, after, read: load, signal: request.signal }),
+          services.tail.subscribe({
+            headers: headers(),
+            filter,
+            // A browser's EventSource reconnects with the last event's id: it resumes like `after`.
+            after: request.headers.get('last-event-id') || after,
+            read: load,
+            signal: request.signal,
+            // Kept only where the response writes them (SSE asks for them before the first event).
+            onEventCursor: (cursor) => void state.eventIds?.push(cursor),
+          }),
       },
       stats,
     };

@@ -15,7 +15,8 @@ import { useJsonBodiesOnly } from './plugins/use-json-bodies-only.js';
 import { useRequestParamChecks } from './plugins/use-request-param-checks.js';
 import { useOperationLimits } from './plugins/use-operation-limits.js';
 import { useReadiness } from './plugins/use-readiness.js';
-import { useSubscriptionTransport } from './plugins/use-subscription-transport.js';
+import { useSingleConnectionSse } from './plugins/use-single-connection-sse.js';
+import { useSubscriptionTransports } from './plugins/use-subscription-transports.js';
 import { useUpstreamBudget } from './plugins/use-upstream-budget.js';
 import { createMetrics, type GatewayMetrics } from './observability/metrics.js';
 import { useOperationRecord } from './plugins/operation-record.js';
@@ -78,6 +79,9 @@ export type Gateway = YogaServerInstance<Record<string, unknown>, GatewayContext
   close(): void;
 };
 
+/** Where every transport of GraphQL is served. */
+const GRAPHQL_ENDPOINT = '/graphql';
+
 /** Builds the gateway; it does not listen (the caller decides: tests use port 0 or `.fetch`). */
 export function createGateway({
   config,
@@ -96,7 +100,7 @@ export function createGateway({
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     context: createContextFactory({ upstream, cursors, logger, tail, budget }),
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint: GRAPHQL_ENDPOINT,
     healthCheckEndpoint: '/healthz',
     landingPage: false,
     cors: corsOptions(config.corsOrigins),
@@ -131,7 +135,9 @@ export function createGateway({
       useOperationLimits({ limits: config, blockFieldSuggestions: !config.introspection }),
       useUpstreamBudget(budget),
       useInputErrorCodes(),
-      useSubscriptionTransport(),
+      useSubscriptionTransports(),
+      // graphql-sse's reservation protocol; a stream reserved and never opened counts like an open live tail.
+      useSingleConnectionSse({ endpoint: GRAPHQL_ENDPOINT, maxReservations: config.tailMax }),
       // After every request parser, so it bounds whichever one is chosen.
       useBodyLimit(config.bodyLimitBytes),
       // After every plugin that adds validation rules (it keys validation results by them).

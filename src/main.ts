@@ -7,6 +7,7 @@ import { labelledOperationNames } from './observability/operation-names.js';
 import { createTracing, logTracingProblems } from './observability/tracing.js';
 import { createGracefulShutdown } from './shutdown.js';
 import { createUpstream } from './upstream/index.js';
+import { serveWebSockets } from './websocket.js';
 import { replayDirectory, startReplayServer } from '../tools/replay/index.js';
 import { DEFAULT_LIVE_WRITES_EVERY_MS, startSampleUpstream } from '../tools/sample-upstream/index.js';
 
@@ -57,12 +58,16 @@ const gateway = createGateway({
   tracer: tracing.tracer,
 });
 const server = createServer(gateway);
+const webSockets = serveWebSockets(server, gateway);
 const shutdown = createGracefulShutdown({
   server,
   startDraining: () => {
     shuttingDown = true;
-    // Live-tail streams never finish on their own: complete them so the listener can close.
+  },
+  // Live-tail streams never finish on their own: once the delay has passed, complete them, then close the sockets.
+  endStreams: async () => {
     gateway.close();
+    await webSockets.close();
   },
   timings: { delayMs: config.shutdownDelayMs, timeoutMs: config.shutdownTimeoutMs },
   logger,

@@ -18,6 +18,8 @@ export interface GracefulShutdownOptions {
   server: Server;
   /** Turns /readyz to 503. */
   startDraining: () => void;
+  /** Completes the streams that never end on their own (subscriptions, sockets), once the delay has passed. */
+  endStreams: () => Promise<void>;
   timings: ShutdownTimings;
   logger: Logger;
   resources: Closable[];
@@ -38,7 +40,8 @@ export function drainDelayFor(signal: NodeJS.Signals, delayMs: number): number {
  * 1. /readyz answers 503 at once; for the delay, requests are still served (each
  *    response says `Connection: close`, so no keep-alive connection is left idle
  *    for a load balancer to reuse just as it is closed);
- * 2. the listener closes and idle keep-alive connections are closed;
+ * 2. open streams (subscriptions over SSE, multipart and WebSocket) complete, the
+ *    listener closes and idle keep-alive connections are closed;
  * 3. requests already received run to completion, within `timeoutMs` (past it the
  *    remaining connections are cut and the process exits 1);
  * 4. the resources close in order and the process exits 0.
@@ -47,7 +50,7 @@ export function drainDelayFor(signal: NodeJS.Signals, delayMs: number): number {
  * Dockerfile does), not under `npm start` or `sh -c`, which do not pass SIGTERM on.
  */
 export function createGracefulShutdown(options: GracefulShutdownOptions): (signal: NodeJS.Signals) => Promise<void> {
-  const { server, startDraining, timings, logger, resources, exit = (code) => process.exit(code) } = options;
+  const { server, startDraining, endStreams, timings, logger, resources, exit = (code) => process.exit(code) } = options;
   let draining = false;
   let listenerClosed = false;
   /** Responses not yet finished: once the last one is done, idle keep-alive connections are closed at once, not after their timeout. */
@@ -70,6 +73,7 @@ export function createGracefulShutdown(options: GracefulShutdownOptions): (signa
     logger.info({ signal, delayMs }, 'shutting down: /readyz answers 503, still serving for the delay');
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
 
+    await endStreams().catch((err: unknown) => logger.warn({ err }, 'could not end every open stream'));
     listenerClosed = true;
     const inFlight = pending.size;
     logger.info({ inFlight, timeoutMs: timings.timeoutMs }, 'closing the listener, finishing in-flight operations');

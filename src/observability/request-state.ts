@@ -35,6 +35,8 @@ export interface RequestState {
   trace?: OperationTrace;
   /** Set by useOperationRecord; undefined when the request carried no GraphQL operation. */
   record?: OperationRecord;
+  /** The cursors of the live-tail events taken and not yet written (an SSE response writes each as the event's `id:`). */
+  eventIds?: string[];
 }
 
 const states = new WeakMap<Request, RequestState>();

@@ -32,6 +32,8 @@ export interface TailRequest {
   read(query: AuditLogQuery, window: PageWindow): Promise<UpstreamPage>;
   /** Aborts when the client goes away. */
   signal?: AbortSignal;
+  /** Told each event's cursor as the client takes the event (an SSE response makes it the event's id). */
+  onEventCursor?(cursor: string): void;
 }
 
 export interface TailHubOptions {
@@ -186,7 +188,9 @@ export function createTailHub({ settings, upstream, cursors, cursorSecret, logge
         mark.advance(item);
         count += 1;
         metrics.delivered(1);
-        return { edge: { cursor: events.encode(filter.fingerprint, mark.point!), node: item.record } };
+        const cursor = events.encode(filter.fingerprint, mark.point!);
+        request.onEventCursor?.(cursor);
+        return { edge: { cursor, node: item.record } };
       },
       maxQueue: settings.tailMaxQueue,
       onOverflow: () => forCaller(tooSlow(settings.tailMaxQueue), headers.correlationId),
