@@ -16,7 +16,7 @@ import { startSupergraph, type Supergraph } from './support/supergraph.js';
 let s: Supergraph;
 
 beforeAll(async () => {
-  // A short live-tail poll interval (test-only option) for the subscription test.
+  // A short live-tail poll interval for the subscription test (the factory applies no floor).
   s = await startSupergraph({ config: { tailPollMs: 250 } });
 });
 
@@ -157,6 +157,7 @@ describe('a supergraph with the audit-log subgraph and a directory', () => {
     expect(upstream).toHaveLength(0);
   });
 
+  // Hive Gateway subscribes to a subgraph with GraphQL over SSE (a GET with Accept: text/event-stream).
   it('streams the live tail through the gateway over SSE, with the caller\'s headers upstream', async () => {
     const headers = caller();
     const before = s.auditLogs.sample.requests.length;

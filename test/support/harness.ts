@@ -11,6 +11,7 @@ import { createMetrics, type GatewayMetrics } from '../../src/observability/metr
 import { labelledOperationNames } from '../../src/observability/operation-names.js';
 import { startSampleUpstream, type SampleUpstream, type SampleUpstreamOptions } from '../../tools/sample-upstream/index.js';
 import { createGateway } from '../../src/gateway.js';
+import { serveWebSockets } from '../../src/websocket.js';
 import { createUpstream } from '../../src/upstream/index.js';
 import type { SpanStarter } from '../../src/observability/tracing.js';
 import type { Time } from '../../src/model/time.js';
@@ -116,6 +117,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     documentCache: options.documentCache,
   });
   const server: Server = createServer(gateway);
+  const webSockets = serveWebSockets(server, gateway);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -141,6 +143,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async close() {
       gateway.close();
+      await webSockets.close();
       server.closeAllConnections();
       server.close();
       await upstream.close();

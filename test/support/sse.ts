@@ -11,6 +11,10 @@ export interface SseSubscription {
   headers: Record<string, string | string[] | undefined>;
   /** Every `next` payload so far, in order. */
   results: SseResult[];
+  /** The `id:` line of each `next` event (undefined where it had none), aligned with `results`. */
+  eventIds: Array<string | undefined>;
+  /** Calls `listener` with each `next` payload, those so far first, and once with null when the stream ends. */
+  onResult(listener: (result: SseResult | null, eventId?: string) => void): void;
   /** Comment lines (keep-alive pings) received so far. */
   pings: number;
   /** Resolves when the server sent `complete` or closed the stream. */
@@ -39,6 +43,8 @@ export async function subscribe(
     signal: abort.signal,
   });
   const results: SseResult[] = [];
+  const eventIds: Array<string | undefined> = [];
+  const listeners: Array<(result: SseResult | null, eventId?: string) => void> = [];
   const waiters = new Set<() => void>();
   const wake = () => {
     for (const waiter of waiters) waiter();
@@ -48,6 +54,13 @@ export async function subscribe(
     status: response.statusCode,
     headers: response.headers,
     results,
+    eventIds,
+    onResult(listener) {
+      // Those that came before it was added first, so none is missed.
+      results.forEach((result, i) => listener(result, eventIds[i]));
+      if (ended) listener(null);
+      else listeners.push(listener);
+    },
     pings: 0,
     finished: undefined as never,
     async waitForResults(count, timeoutMs = 20_000) {
@@ -83,13 +96,20 @@ export async function subscribe(
           const block = buffer.slice(0, at);
           buffer = buffer.slice(at + 2);
           let event = 'message';
+          let id: string | undefined;
           const data: string[] = [];
           for (const line of block.split('\n')) {
             if (line.startsWith(':')) subscription.pings += 1;
             else if (line.startsWith('event:')) event = line.slice(6).trim();
+            else if (line.startsWith('id:')) id = line.slice(3).trim();
             else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
           }
-          if (event === 'next') results.push(JSON.parse(data.join('\n')) as SseResult);
+          if (event === 'next') {
+            const result = JSON.parse(data.join('\n')) as SseResult;
+            results.push(result);
+            eventIds.push(id);
+            for (const listener of listeners) listener(result, id);
+          }
           if (event === 'complete') outcome = 'complete';
           wake();
         }
@@ -99,6 +119,7 @@ export async function subscribe(
     }
     ended = true;
     wake();
+    for (const listener of listeners) listener(null);
     return outcome;
   })();
   return subscription;

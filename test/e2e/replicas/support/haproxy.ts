@@ -69,6 +69,8 @@ export function haproxyConfig(frontendPort: number, statsPort: number, options: 
     '  timeout client 60s',
     '  timeout server 60s',
     '  timeout check 2s',
+    // WebSocket subscriptions: an upgraded connection is a tunnel, idle between events.
+    '  timeout tunnel 10m',
     '  retries 0',
     '  no option redispatch',
     'frontend gateway',
