@@ -6,7 +6,7 @@ import { freePort, HAPROXY, haproxyAvailable, startHaproxy, type Haproxy, type S
 import { startLoad } from './support/load.js';
 
 /**
- * Contract 9 behind a real load balancer: HAProxy round-robin over three gateway
+ * Replicas behind a real load balancer (docs/replicas.md): HAProxy round-robin over three gateway
  * processes, health-checking /readyz every 500 ms, with retries and redispatch off.
  * A rolling restart under constant load loses no request, and a walk whose pages
  * land on different replicas equals one replica's walk.
