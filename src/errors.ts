@@ -57,7 +57,7 @@ export const badUserInput = (message: string): GatewayError => new GatewayError(
 /**
  * yoga's maskError replacement, applied to every error a client is sent (request,
  * execution and subscription errors alike):
- * - GraphQL errors we raised on purpose pass through, with what the contract withholds
+ * - GraphQL errors we raised on purpose pass through, with what clients must not see
  *   taken out (`clientSafe`);
  * - graphql-js's own errors with no code get one: BAD_USER_INPUT when the operation as
  *   a whole was refused (no `path`: an operation type the schema does not serve, an
@@ -89,7 +89,7 @@ export function causeOfMaskedError(error: unknown): unknown {
   return error instanceof GraphQLError ? maskedCauses.get(error) : undefined;
 }
 
-/** What the upstream said about a server failure, withheld from the client (contract 6). */
+/** What the upstream said about a server failure, withheld from the client: it can name the upstream's internals. */
 export interface WithheldUpstreamDetails {
   path?: ReadonlyArray<string | number>;
   status: number;

@@ -50,7 +50,7 @@ export function graphiqlOptions({ sampleUpstream }: { sampleUpstream: boolean })
 
 /**
  * yoga's `renderGraphiQL`: a page of a few KB that loads GraphiQL's scripts, styles and
- * editor workers from the gateway's own asset routes (graphiql-assets.ts: compressed,
+ * editor workers from the gateway's own asset routes (assets.ts: compressed,
  * cached for a year under content-hashed URLs), so it works without internet access
  * (yoga's default loads them from a CDN) and a reload fetches next to nothing. What
  * the page sets up is what `@graphql-yoga/render-graphiql` inlines, with URLs in place

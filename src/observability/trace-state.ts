@@ -1,5 +1,6 @@
 /**
- * W3C Trace Context `tracestate` as the gateway accepts it from a caller (contract 5):
+ * W3C Trace Context `tracestate` as the gateway accepts it from a caller before it
+ * goes upstream with the caller's other trace context (docs/limits.md):
  * the whole header is passed on only when it is well-formed, else dropped as a whole.
  * OpenTelemetry's own parser keeps what it can of a malformed header (it drops bad
  * members and cuts the list at 32), which would send upstream a header the caller

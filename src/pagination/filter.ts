@@ -22,7 +22,7 @@ export interface NormalizedFilter {
   fingerprint: string;
 }
 
-/** Longest string any filter field takes (contract 7): a longer one is no name or operation, and would only bloat the upstream URL. */
+/** Longest string any filter field takes: a longer one is no name or operation, and would only bloat the upstream URL. */
 export const MAX_FILTER_STRING_LENGTH = 256;
 
 /** BAD_USER_INPUT, before any upstream call, for a filter string longer than the limit. The message does not repeat it. */

@@ -10,7 +10,7 @@ export interface DocumentCache {
   has(text: string): boolean;
   /** Documents held. */
   readonly size: number;
-  /** Their estimated heap bytes (see document-size.ts), at most `maxBytes`. */
+  /** Their estimated heap bytes (see estimateDocumentBytes, below), at most `maxBytes`. */
   readonly bytes: number;
   readonly maxBytes: number;
 }

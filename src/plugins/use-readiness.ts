@@ -8,7 +8,7 @@ export interface ReadinessOptions {
   draining?: () => boolean;
 }
 
-/** At most one upstream probe per this many milliseconds, whoever asks (contract 7). */
+/** At most one upstream probe per this many milliseconds, whoever asks, so /readyz cannot be used to flood the upstream. */
 export const PROBE_INTERVAL_MS = 1_000;
 
 /**

@@ -3,8 +3,7 @@ import { callerKey, callerTag, type ForwardedHeaders } from '../model/caller.js'
 /**
  * Failures count where they belong: one breaker per tenant (its credentials,
  * X-Tenant and Authorization as the upstream reads them, kept only as a hash: see
- * caller-key.ts) for what is that
- * tenant's own, its timeouts and 5xx answers; and one for the upstream as a whole,
+ * callerKey in model/caller.ts) for what is that tenant's own, its timeouts and 5xx answers; and one for the upstream as a whole,
  * for connections refused, reset or unresolvable. A call needs both to admit it.
  * One tenant's failures never make another tenant's calls fail fast, and /readyz
  * looks at the upstream-wide breaker alone.

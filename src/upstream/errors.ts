@@ -3,7 +3,8 @@ import { capDepth } from '../model/json-depth.js';
 import { pickCamelOrPascal as pick } from './decode.js';
 
 /**
- * Mapping of upstream failures onto the contract's error codes (contract section 6).
+ * Mapping of upstream failures onto the gateway's error codes (ERROR_CODES; the
+ * README's error table says which status gives which).
  * Pure. Messages are fixed sentences: they never carry a token, a header value, the
  * upstream URL or the upstream body. What the upstream said about a failed call goes
  * into `extensions.upstream`, as far as it sent it.
@@ -14,7 +15,7 @@ export type ResponseHeaders = Record<string, string | string[] | undefined>;
 /** The longest `Retry-After` we pass on, so the value stays a safe integer. */
 const MAX_RETRY_AFTER_SECONDS = 7 * 24 * 60 * 60;
 
-/** A non-200 upstream response, read once: its contract error, how it is classified, and its `Retry-After`. */
+/** A non-200 upstream response, read once: its gateway error, how it is classified, and its `Retry-After`. */
 export interface StatusFailure {
   error: GatewayError;
   rule: StatusRule;
@@ -22,7 +23,7 @@ export interface StatusFailure {
   retryAfterSeconds?: number;
 }
 
-/** Classifies a non-200 response (status.ts) and parses its `Retry-After`, once. */
+/** Classifies a non-200 response (classifyStatus, below) and parses its `Retry-After`, once. */
 export function statusFailure(status: number, body: unknown, headers: ResponseHeaders, now: number = Date.now()): StatusFailure {
   const rule = classifyStatus(status);
   const upstream = upstreamDetails(status, body);
@@ -139,8 +140,8 @@ function errorName(err: unknown): string | undefined {
 }
 
 /**
- * What one upstream HTTP status means to the gateway, in one table: the contract's
- * error code and message (section 6), whether retrying may help, whether its
+ * What one upstream HTTP status means to the gateway, in one table: the error code
+ * and message the client gets, whether retrying may help, whether its
  * `Retry-After` is honoured, and whether it counts against the circuit breaker. Pure.
  */
 export interface StatusRule {

@@ -4,7 +4,7 @@ import type { UpstreamClient } from './types.js';
 
 /**
  * The upstream documents its items only as `array[object]`, so the keys the gateway
- * maps are a guess confirmed by the sample upstream alone (contract 3). When real
+ * maps are a guess confirmed by the sample upstream alone (docs/upstream.md). When real
  * items lack them, every such field quietly reads as null; this makes it loud: one
  * warning per distinct set of missing keys, naming them and the keys that were there,
  * and a counter per missing key in /metrics.
@@ -60,7 +60,7 @@ export function watchItemKeys(upstream: UpstreamClient, { logger, onMissingKeys,
         logger.warn(
           { missingKeys: missing, presentKeys: present },
           `upstream audit-log items lack keys the gateway reads (${missing.join(', ')}); these fields read as null. ` +
-            `Keys the item had: ${present.join(', ')}. The upstream item shape does not fit the mapping (contract section 3).`,
+            `Keys the item had: ${present.join(', ')}. The upstream item shape does not fit the mapping; UPSTREAM_FIELD_MAP can map renamed keys (docs/real-api.md).`,
         );
       }
     }

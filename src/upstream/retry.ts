@@ -4,8 +4,8 @@
  *
  * Only failures that say nothing about the request itself are retried, and only
  * because `GET /v1/AuditLogs` is idempotent: a connection refused or reset before an
- * answer, and the statuses status.ts marks retryable (502/503/504). A timeout is never retried (the deadline is spent), nor a
- * 500 (the upstream ran the request and failed on it) or any other 4xx. A 429 or 503
+ * answer, and the statuses classifyStatus (errors.ts) marks retryable (502/503/504).
+ * A timeout is never retried (the deadline is spent), nor a 500 (the upstream ran the request and failed on it) or any other 4xx. A 429 or 503
  * that names a `Retry-After` is retried after exactly that wait, and only when the
  * wait plus a useful attempt fits in what is left of the deadline.
  */

@@ -7,7 +7,7 @@ export interface UpstreamCallEvent {
   correlationId: string;
   /** HTTP status, when a response arrived. */
   status?: number;
-  /** The contract error code, when the call failed. */
+  /** The error code (`extensions.code`), when the call failed. */
   code?: string;
   durationMs: number;
   pageNumber: number;
@@ -51,7 +51,7 @@ export interface CallBudget {
 }
 
 export interface UpstreamClient {
-  /** One `GET /v1/AuditLogs` call; rejects with a GatewayError carrying a contract error code. */
+  /** One `GET /v1/AuditLogs` call; rejects with a GatewayError carrying one of the gateway's error codes. */
   listAuditLogs(request: ListAuditLogsRequest): Promise<UpstreamPage>;
   /** True when the upstream answers HTTP at all (any status), false when it cannot be reached. */
   probe(): Promise<boolean>;

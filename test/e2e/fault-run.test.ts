@@ -11,7 +11,7 @@ import { startGatewayProcess, type GatewayProcess } from './support/gateway-proc
  * which injects 10% 503s, 5% delays past the deadline, 2% dropped connections and
  * 2% malformed bodies, while 2,000 operations from two callers run 50 at a time.
  * Counted and asserted: no crashed process, every response valid GraphQL JSON with
- * codes from contract section 6, no response or upstream request carrying another
+ * the gateway's error codes, no response or upstream request carrying another
  * caller's data, and every successful page exactly the sample upstream's data.
  */
 

@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { causeOfMaskedError, GatewayError, maskUnexpectedError, withheldFromClients } from '../../src/errors.js';
 
-/** maskUnexpectedError decides what every error a client receives looks like (contract 6). */
+/** maskUnexpectedError decides what every error a client receives looks like. */
 
 const MESSAGE = 'Unexpected error.';
 const mask = (error: unknown) => maskUnexpectedError(error, MESSAGE) as GraphQLError;

@@ -37,7 +37,7 @@ describe('generateSeedLogs', () => {
     expect(generateSeedLogs({ now: NOW, seed: 7 })[0]).not.toEqual(logs[0]);
   });
 
-  it('makes 5000 contract-shaped logs by default', () => {
+  it('makes 5000 logs of the documented shape by default', () => {
     expect(logs).toHaveLength(5000);
     for (const log of logs.slice(0, 200)) {
       expect(Object.keys(log)).toEqual(KEYS);

@@ -105,7 +105,7 @@ export function pageJson(page: readonly StoreEntry[], pagination: PaginationPara
   return `{"items":[${items}],"paginationParameters":${JSON.stringify(pagination)},"continuationToken":null}`;
 }
 
-/** Missing fields filled with sample values; key order as in the contract, extra keys kept after. */
+/** Missing fields filled with sample values; key order as the documented item has them, extra keys kept after. */
 export function fillLog(input: SampleLogInput, nowMs: number): SampleLog {
   const given = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as SampleLogInput;
   if (given.id !== undefined && typeof given.id !== 'string') throw new TypeError('id must be a string');

@@ -1,6 +1,6 @@
 /**
  * One audit log as the sample upstream stores and serves it: the item shape of
- * contract section 3 (camelCase keys, ISO-8601 UTC timestamp). Logs inserted by
+ * the documented API (camelCase keys, ISO-8601 UTC timestamp). Logs inserted by
  * tests may carry extra keys or nulls; they are served exactly as stored.
  */
 // The same fields as the gateway's AuditLogRecord on purpose: this is the wire shape, that

@@ -4,7 +4,7 @@ import { startSampleUpstream, type SampleUpstream } from '../../../tools/sample-
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.js';
 
 /**
- * Replicas share nothing but CURSOR_SECRET (contract 9): gateways with the same
+ * Replicas share nothing but CURSOR_SECRET (docs/replicas.md): gateways with the same
  * secret serve each other's cursors; a cursor made under another secret is
  * BAD_USER_INPUT, never an internal error, and costs no upstream call.
  */

@@ -7,7 +7,7 @@ import { startLoad } from './support/load.js';
 import { resilientTail, type ResilientTail } from './support/resilient-tail.js';
 
 /**
- * Contract 9 behind a real load balancer: HAProxy round-robin over three gateway
+ * Replicas behind a real load balancer (docs/replicas.md): HAProxy round-robin over three gateway
  * processes, health-checking /readyz every 500 ms, with retries and redispatch off.
  * A rolling restart under constant load loses no request, and a walk whose pages
  * land on different replicas equals one replica's walk.

@@ -5,7 +5,7 @@ import { useHarness } from '../../support/use-harness.js';
 import { expectNoBearerTokenLeaks } from '../../support/secrecy.js';
 
 /**
- * What reaches the upstream from the caller's request (contract section 5): the
+ * What reaches the upstream from the caller's request (docs/upstream.md): the
  * credentials exactly as received, a correlation id, and nothing else.
  */
 

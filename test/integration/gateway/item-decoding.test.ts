@@ -9,7 +9,7 @@ import { useHarness } from '../../support/use-harness.js';
 import { expectNoBearerTokenLeaks } from '../../support/secrecy.js';
 
 /**
- * Items are decoded as contract section 3 says, whatever the upstream sends: an
+ * Items are decoded as docs/upstream.md says, whatever the upstream sends: an
  * unknown status is null plus a warning (never a failed page), known statuses are
  * read case-insensitively, and PascalCase items decode like camelCase ones.
  */

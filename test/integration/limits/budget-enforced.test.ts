@@ -6,7 +6,7 @@ import { type Harness, NEVER_DECIDES } from '../../support/harness.js';
 import { useHarness } from '../../support/use-harness.js';
 
 /**
- * The upstream budget (contract section 7) holds whatever the document's shape: the
+ * The upstream budget (docs/limits.md) holds whatever the document's shape: the
  * shapes that once passed the estimate, run against the real sample upstream, which
  * records every request it gets. Default budget: 100 calls, 5000 items.
  */

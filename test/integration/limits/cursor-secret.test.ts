@@ -4,7 +4,8 @@ import { useSampleUpstream } from '../../support/use-sample-upstream.js';
 
 /**
  * CURSOR_SECRET against a real upstream, on the real process (`src/main.ts`): refused
- * in production without one (contract 1), a warning elsewhere.
+ * in production without one (forged cursors could read arbitrary windows), a
+ * warning elsewhere.
  */
 
 const PROCESS_TIMEOUT_MS = 90_000;

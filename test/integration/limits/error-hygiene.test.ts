@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CALLER, startHarness, type Harness } from '../../support/harness.js';
 
 /**
- * Contract 6 at the edges: what an upstream server failure may tell a client, request
+ * Error hygiene at the edges: what an upstream server failure may tell a client, request
  * errors that are the caller's (400, not a masked 200), nothing of the request echoed
  * back, and a code on every error, whatever raised it.
  */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SAMPLE_RESELLERS } from '../../../tools/sample-upstream/seed.js';
 import { useHarness } from '../../support/use-harness.js';
 
-/** Filter strings are bounded (contract 7), and a UUID's case never matters. */
+/** Filter strings are at most 256 characters, and a UUID's case never matters. */
 
 const h = useHarness();
 

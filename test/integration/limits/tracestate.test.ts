@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { CALLER } from '../../support/harness.js';
 import { useHarness } from '../../support/use-harness.js';
 
-/** The caller's tracestate goes upstream only well-formed and with a valid traceparent (contract 5). */
+/** The caller's tracestate goes upstream only well-formed and with a valid traceparent, else not at all (docs/limits.md). */
 
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 const PAGE = '{ auditLogs(first: 1) { totalCount } }';

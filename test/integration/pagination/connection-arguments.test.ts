@@ -10,7 +10,7 @@ import { expectNoBearerTokenLeaks } from '../../support/secrecy.js';
 /**
  * Connection arguments are checked before any upstream call: bad sizes, both
  * directions at once and foreign or tampered cursors are BAD_USER_INPUT and cost
- * nothing upstream; defaults and aliases behave as the contract says.
+ * nothing upstream; defaults and aliases behave as the README's pagination section says.
  */
 
 const h = useHarness();

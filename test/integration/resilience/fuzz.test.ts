@@ -15,7 +15,7 @@ import { useHarness } from '../../support/use-harness.js';
  * always a known code, never INTERNAL_SERVER_ERROR.
  */
 
-/** Codes a request may fail with before execution (yoga's) or while executing (the contract's). */
+/** Codes a request may fail with before execution (yoga's) or while executing (ERROR_CODES). */
 const KNOWN_CODES = new Set<string>([
   ...ERROR_CODES.filter((code) => code !== 'INTERNAL_SERVER_ERROR'),
   'GRAPHQL_VALIDATION_FAILED',

@@ -6,7 +6,7 @@ import { useHarness } from '../../support/use-harness.js';
 import { walkPage, type WalkPage } from '../../support/walk.js';
 
 /**
- * Contract section 4, "a walk is exact under change", as a property: random data sets
+ * "A walk is exact under change" (docs/pagination.md), as a property: random data sets
  * (ties, sub-millisecond stamps), random walks (page sizes 1..2000, forward, backward,
  * first/last switching mid-walk so the walk eats the range from both ends) and random
  * changes between pages (inserts at any timestamp, also after the walk's pinned end,

@@ -7,7 +7,7 @@ import { useHarness } from '../../support/use-harness.js';
 import { walkPage, type WalkPage } from '../../support/walk.js';
 
 /**
- * The issue's cases, end to end: a 10-page walk of a "what is still running" view
+ * Walks under change, end to end: a 10-page walk of a "what is still running" view
  * while 50 backdated logs arrive (some at the exact timestamp of a page boundary)
  * and 30 running operations complete; deletes in front of the walk; a boundary log
  * that is deleted or leaves the filter; a tie group larger than a page; 7-digit
