@@ -1,16 +1,17 @@
-import { ApolloClient, HttpLink, InMemoryCache, gql } from '@apollo/client';
-import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
-import { Client as UrqlClient, fetchExchange, subscriptionExchange } from '@urql/core';
-import { EventSource } from 'eventsource';
+import { gql } from '@apollo/client';
 import { createClient as createSseClient } from 'graphql-sse';
-import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
-import { Environment, Network, Observable, RecordSource, Store, type RequestParameters } from 'relay-runtime';
+import type { RequestParameters } from 'relay-runtime';
 import WebSocket from 'ws';
+import { createApolloHttpClient } from '../../examples/subscriptions/apollo-http.js';
+import { createApolloWsClient } from '../../examples/subscriptions/apollo-ws.js';
+import { openAuditLogEventSource } from '../../examples/subscriptions/event-source.js';
+import { createRelayEnvironment } from '../../examples/subscriptions/relay.js';
+import { createUrqlClient } from '../../examples/subscriptions/urql.js';
 import { subscribe as subscribeSse } from './sse.js';
 
 /**
- * The live tail through the clients frontends use, each configured as docs/clients.md
- * shows, behind one small interface: the events received, the errors (a GraphQL error's
+ * The live tail through the clients frontends use, each set up by the example that
+ * docs/clients.md shows (examples/subscriptions/), behind one small interface: the events received, the errors (a GraphQL error's
  * code, or `WS_<close code>` for a socket the server closed), and the end.
  */
 
@@ -99,17 +100,6 @@ const codesOf = (error: unknown): string[] => {
   return [String((error as Error).message ?? error)];
 };
 
-/** A graphql-ws client as the docs set it up: credentials in connection_init, no retries (a test wants to see the close). */
-function wsClient(url: string, headers: Record<string, string>): WsClient {
-  return createWsClient({
-    url: url.replace(/^http/, 'ws'),
-    connectionParams: { Authorization: headers.authorization, 'X-Tenant': headers['x-tenant'] },
-    webSocketImpl: WebSocket,
-    retryAttempts: 0,
-    shouldRetry: () => false,
-  });
-}
-
 export const TAIL_CLIENTS: Record<string, OpenTail> = {
   /** GraphQL over SSE, distinct connections: a POST with Accept: text/event-stream. */
   sse(url, headers, variables) {
@@ -125,12 +115,7 @@ export const TAIL_CLIENTS: Record<string, OpenTail> = {
   /** A WHATWG EventSource (the eventsource package, which takes headers through its fetch): GET, `next` events with ids. */
   'event-source'(url, headers, variables) {
     const seen = collector();
-    const target = new URL(url);
-    target.searchParams.set('query', TAIL_DOCUMENT);
-    if (variables) target.searchParams.set('variables', JSON.stringify(variables));
-    const source = new EventSource(target, {
-      fetch: (input, init) => fetch(input, { ...init, headers: { ...init.headers, authorization: headers.authorization!, 'x-tenant': headers['x-tenant']! } }),
-    });
+    const source = openAuditLogEventSource(url, { authorization: headers.authorization!, 'x-tenant': headers['x-tenant']! }, TAIL_DOCUMENT, variables);
     source.addEventListener('next', (event) => seen.payload(JSON.parse(event.data) as Payload, event.lastEventId || undefined));
     source.addEventListener('complete', () => {
       source.close();
@@ -154,49 +139,23 @@ export const TAIL_CLIENTS: Record<string, OpenTail> = {
   /** Apollo Client 4, its default HttpLink: multipart HTTP subscriptions. */
   'apollo-http'(url, headers, variables) {
     const seen = collector();
-    const client = new ApolloClient({ link: new HttpLink({ uri: url, headers }), cache: new InMemoryCache() });
-    const subscription = client.subscribe({ query: gql(TAIL_DOCUMENT), variables }).subscribe({
-      next: (result) => {
-        if (result.error) for (const code of codesOf(result.error)) seen.errors.push(code);
-        seen.payload({ data: result.data as Payload['data'] });
-      },
-      error: (error) => seen.error(codesOf(error)[0]!),
-      complete: () => seen.end(),
-    });
+    const client = createApolloHttpClient(url, credentials(headers));
+    const subscription = client.subscribe({ query: gql(TAIL_DOCUMENT), variables }).subscribe(apolloObserver(seen));
     return { ...seen, close: () => (subscription.unsubscribe(), client.stop()) };
   },
 
   /** Apollo Client 4 with GraphQLWsLink (graphql-ws). */
   'apollo-ws'(url, headers, variables) {
     const seen = collector();
-    const ws = wsClient(url, headers);
-    const client = new ApolloClient({ link: new GraphQLWsLink(ws), cache: new InMemoryCache() });
-    const subscription = client.subscribe({ query: gql(TAIL_DOCUMENT), variables }).subscribe({
-      next: (result) => {
-        if (result.error) for (const code of codesOf(result.error)) seen.errors.push(code);
-        seen.payload({ data: result.data as Payload['data'] });
-      },
-      error: (error) => seen.error(codesOf(error)[0]!),
-      complete: () => seen.end(),
-    });
-    return { ...seen, close: () => (subscription.unsubscribe(), void ws.dispose()) };
+    const { client, sockets } = createApolloWsClient(url, credentials(headers), WebSocket);
+    const subscription = client.subscribe({ query: gql(TAIL_DOCUMENT), variables }).subscribe(apolloObserver(seen));
+    return { ...seen, close: () => (subscription.unsubscribe(), void sockets.dispose()) };
   },
 
   /** urql with its subscriptionExchange over graphql-ws. */
   'urql-ws'(url, headers, variables) {
     const seen = collector();
-    const ws = wsClient(url, headers);
-    const client = new UrqlClient({
-      url,
-      exchanges: [
-        fetchExchange,
-        subscriptionExchange({
-          forwardSubscription: (request) => ({
-            subscribe: (sink) => ({ unsubscribe: ws.subscribe({ query: request.query ?? '', variables: request.variables }, sink) }),
-          }),
-        }),
-      ],
-    });
+    const { client, sockets } = createUrqlClient(url, credentials(headers), WebSocket);
     const { unsubscribe } = client.subscription(TAIL_DOCUMENT, variables ?? {}).subscribe((result) => {
       if (result.error) {
         const codes = result.error.graphQLErrors.length > 0 ? result.error.graphQLErrors.map((e) => String(e.extensions.code)) : codesOf(result.error.networkError ?? result.error);
@@ -205,19 +164,13 @@ export const TAIL_CLIENTS: Record<string, OpenTail> = {
       seen.payload({ data: result.data as Payload['data'] });
       if (result.error || !result.hasNext) seen.end();
     });
-    return { ...seen, close: () => (unsubscribe(), void ws.dispose()) };
+    return { ...seen, close: () => (unsubscribe(), void sockets.dispose()) };
   },
 
-  /** Relay's network layer with a subscribe function over graphql-ws. */
+  /** Relay: the environment's network (its subscribe function over graphql-ws) runs the subscription. */
   'relay-ws'(url, headers, variables) {
     const seen = collector();
-    const ws = wsClient(url, headers);
-    const network = Network.create(
-      () => Observable.from(Promise.reject(new Error('queries are not used here'))),
-      (operation, vars) =>
-        Observable.create((sink) => ws.subscribe({ query: operation.text ?? '', variables: vars, operationName: operation.name }, { next: (value) => sink.next(value as never), error: (error) => sink.error(error as Error), complete: () => sink.complete() })),
-    );
-    const environment = new Environment({ network, store: new Store(new RecordSource()) });
+    const { environment, sockets } = createRelayEnvironment(url, credentials(headers), WebSocket);
     const request: RequestParameters = { id: null, cacheID: 'Tail', name: 'Tail', operationKind: 'subscription', text: TAIL_DOCUMENT, metadata: {} };
     const subscription = environment
       .getNetwork()
@@ -227,6 +180,20 @@ export const TAIL_CLIENTS: Record<string, OpenTail> = {
         error: (error: unknown) => seen.error(codesOf(error)[0]!),
         complete: () => seen.end(),
       });
-    return { ...seen, close: () => (subscription.unsubscribe(), void ws.dispose()) };
+    return { ...seen, close: () => (subscription.unsubscribe(), void sockets.dispose()) };
   },
 };
+
+const credentials = (headers: Record<string, string>) => ({ authorization: headers.authorization!, 'x-tenant': headers['x-tenant']! });
+
+/** What an Apollo Client subscription reports, into the collector: data, GraphQL errors in a result, or the error that ends it. */
+function apolloObserver(seen: ReturnType<typeof collector>) {
+  return {
+    next: (result: { data?: unknown; error?: unknown }) => {
+      if (result.error) for (const code of codesOf(result.error)) seen.errors.push(code);
+      seen.payload({ data: result.data as Payload['data'] });
+    },
+    error: (error: unknown) => seen.error(codesOf(error)[0]!),
+    complete: () => seen.end(),
+  };
+}
