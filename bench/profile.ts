@@ -6,14 +6,15 @@
  *
  * Options: --seconds N (default 10), --items N (default 25), --no-build,
  * --dist DIR (another build of the gateway, e.g. of an older commit, to compare),
- * --bare (profile the bare baseline instead, for what any yoga server costs),
- * and any number of --env NAME=VALUE for the gateway.
+ * --peer bare|yoga-jit|mercurius (profile that peer instead, for what the framework
+ * itself costs), --node PATH (another node binary), and any number of
+ * --env NAME=VALUE for the gateway.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runLoad } from './load.js';
-import { ROOT, bareTarget, cursorOfItem, gatewayTarget, sendOnce, startBare, startGateway, startSample } from './scenarios.js';
+import { ROOT, cursorOfItem, gatewayTarget, peerTarget, sendOnce, startGateway, startMercuriusPeer, startSample, startYogaPeer } from './scenarios.js';
 
 const { values: options } = parseArgs({
   options: {
@@ -23,7 +24,8 @@ const { values: options } = parseArgs({
     env: { type: 'string', multiple: true, default: [] },
     top: { type: 'string', default: '15' },
     dist: { type: 'string' },
-    bare: { type: 'boolean', default: false },
+    peer: { type: 'string' },
+    node: { type: 'string' },
   },
 });
 
@@ -97,16 +99,21 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const env = Object.fromEntries(options.env.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
 
-  const sample = await startSample();
+  const { peer, node } = options;
+  if (peer !== undefined && !['bare', 'yoga-jit', 'mercurius'].includes(peer)) throw new Error(`--peer ${peer}: expected bare, yoga-jit or mercurius`);
+  const sample = await startSample(node);
   try {
     const nodeArgs = ['--cpu-prof', '--cpu-prof-dir', dir];
-    const gateway = options.bare
-      ? await startBare(sample.url, nodeArgs)
-      : await startGateway(sample.url, { env, nodeArgs, dist: options.dist });
+    const gateway =
+      peer === 'mercurius'
+        ? await startMercuriusPeer(sample.url, { node, nodeArgs })
+        : peer
+          ? await startYogaPeer(sample.url, peer === 'yoga-jit', { node, nodeArgs })
+          : await startGateway(sample.url, { env, nodeArgs, dist: options.dist, node });
     try {
       const items = Number(options.items);
-      const after = items <= 25 && !options.bare ? await cursorOfItem(gateway.url, 50) : null;
-      const target = options.bare ? bareTarget(gateway.url, items, items <= 25 ? 3 : 1) : gatewayTarget(gateway.url, items, after);
+      const after = items <= 25 && !peer ? await cursorOfItem(gateway.url, 50) : null;
+      const target = peer ? peerTarget(gateway.url, items, items <= 25 ? 3 : 1) : gatewayTarget(gateway.url, items, after);
       await sendOnce(target);
       const load = await runLoad(target, 32, Number(options.seconds));
       console.log(`${items} items, c=32: ${load.requestsPerSecond.toFixed(0)} req/s, p50 ${load.p50Ms.toFixed(2)} ms, errors ${load.errors}`);
@@ -119,7 +126,7 @@ async function main(): Promise<void> {
 
   const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
   if (!file) throw new Error('the gateway wrote no profile (did it exit through its SIGTERM handler?)');
-  const kept = `${ROOT}bench/results/${options.bare ? 'bare' : 'gateway'}-${options.items}-items-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`;
+  const kept = `${ROOT}bench/results/${peer ?? 'gateway'}-${options.items}-items-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`;
   renameSync(`${dir}/${file}`, kept);
   rmSync(dir, { recursive: true, force: true });
   console.log(summarise(JSON.parse(readFileSync(kept, 'utf8')) as CpuProfile, Number(options.top)));

@@ -1,38 +1,44 @@
 /**
- * `npm run bench`: what the gateway adds on top of the REST API it wraps.
+ * `npm run bench`: what the gateway adds on top of the REST API it wraps, and how it
+ * compares with other servers of the same page.
  *
- * Starts the sample upstream, the gateway (`node dist/src/main.js`), the bare
- * baseline (bench/bare-server.ts) and Tailcall (bench/tailcall.ts) as separate
- * processes on loopback, loads each with autocannon at concurrency 1 and 32 after
- * a warm-up, and prints requests/s, latency, errors, the server's CPU per request
- * and peak RSS, and the ratios against the targets of the performance issue.
- * Results go to bench/results/.
+ * On each Node.js of bench/nodes.ts it starts, as separate processes on loopback: the
+ * sample upstream, the gateway (`node dist/src/main.js`), plain yoga and yoga with
+ * graphql-jit (bench/peers/yoga-server.ts), Fastify + mercurius with `jit: 1`
+ * (bench/peers/mercurius-server.ts) and Tailcall (bench/tailcall.ts). It loads each
+ * with autocannon at concurrency 1 and 32 after a warm-up, and prints requests/s,
+ * latency, errors, the server's CPU per request and peak RSS, and the ratios against
+ * the targets, each between servers on the same Node.js. Results go to bench/results/.
  *
  * Options: --quick (short phases, for trying the harness), --seconds N, --warmup N,
- * --no-build, --no-variants (skip the gateway-with-switches phases), --no-tailcall
- * (neither install nor run Tailcall).
+ * --no-build, --no-variants (skip the gateway-with-switches phases), --no-peers
+ * (neither install nor run the benchmark's own packages: plain yoga only, this
+ * Node.js only), --this-node-only.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
+import { benchPackage, installBenchPackages } from './install.js';
 import { runLoad, type LoadResult, type Target } from './load.js';
+import { nodeRuntimes, type NodeRuntime } from './nodes.js';
 import { cpuMs, machineLoad, othersBetween, peakRssMb, resetPeakRss, snapshot, type MachineLoad } from './proc-stats.js';
 import type { ServerProcess } from './processes.js';
-import { printReport, ratiosOf, type PhaseResult, type WalkSummary } from './report.js';
+import { printReport, printSummary, ratiosOf, SCENARIO, type PhaseResult, type RunResult, type WalkSummary } from './report.js';
 import { startTailcall, tailcallBinary, tailcallTarget } from './tailcall.js';
 import {
-  bareTarget,
   cursorOfItem,
   directTarget,
   gatewayTarget,
   idsOf,
+  peerTarget,
   resetUpstreamCalls,
   ROOT,
   sendOnce,
-  startBare,
   startGateway,
+  startMercuriusPeer,
   startSample,
+  startYogaPeer,
   upstreamCalls,
   walk,
 } from './scenarios.js';
@@ -44,7 +50,8 @@ const { values: options } = parseArgs({
     warmup: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
     'no-variants': { type: 'boolean', default: false },
-    'no-tailcall': { type: 'boolean', default: false },
+    'no-peers': { type: 'boolean', default: false },
+    'this-node-only': { type: 'boolean', default: false },
   },
 });
 const SECONDS = Number(options.seconds ?? (options.quick ? 2 : 4));
@@ -66,7 +73,6 @@ const VARIANTS: Array<{ name: string; env?: Record<string, string>; nodeArgs?: s
   { name: 'LOG_LEVEL=warn', env: { LOG_LEVEL: 'warn' } },
   // V8's young generation against peak RSS: smaller semi-spaces hold less garbage, collect more often.
   { name: 'semi-space 8 MB', nodeArgs: ['--max-semi-space-size=8'] },
-  { name: 'old space 128 MB', nodeArgs: ['--max-old-space-size=128'] },
 ];
 
 function build(): void {
@@ -83,7 +89,6 @@ function machine() {
   return {
     nproc: Number(execFileSync('nproc', { encoding: 'utf8' }).trim()),
     cpuModel,
-    node: process.version,
     memoryGb: Math.round(Number(/^MemTotal:\s+(\d+)/m.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? 0) / 1048576),
   };
 }
@@ -109,11 +114,12 @@ async function settle(pids: number[]): Promise<void> {
   }
 }
 
-/** The round with the median throughput, carrying every round's req/s and CPU for the record. */
+/** The round with the median throughput, carrying every round's numbers and the peak RSS over all rounds. */
 function medianRound(results: PhaseResult[]): PhaseResult {
   const sorted = [...results].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
   return {
     ...sorted[Math.floor(sorted.length / 2)]!,
+    peakRssMb: Math.max(...results.map((r) => r.peakRssMb)),
     rounds: results.map((r) => ({ requestsPerSecond: r.requestsPerSecond, cpuMsPerRequest: r.cpuMsPerRequest, p50Ms: r.p50Ms })),
   };
 }
@@ -143,87 +149,115 @@ async function measure(spec: PhaseSpec, connections: number, ownPids: number[]):
     othersCores: others.othersCores,
   };
   console.log(
-    `  ${spec.scenario.padEnd(28)} c=${String(connections).padEnd(3)} ${load.requestsPerSecond.toFixed(0).padStart(6)} req/s` +
+    `  ${spec.scenario.padEnd(36)} c=${String(connections).padEnd(3)} ${load.requestsPerSecond.toFixed(0).padStart(6)} req/s` +
       `  p50 ${load.p50Ms.toFixed(2)} ms  p99 ${load.p99Ms.toFixed(2)} ms  cpu ${result.cpuMsPerRequest.toFixed(3)} ms/req` +
-      `  errors ${load.errors}  others ${others.othersCores.toFixed(2)} cores`,
+      `  rss ${result.peakRssMb.toFixed(0)} MB  errors ${load.errors}  others ${others.othersCores.toFixed(2)} cores`,
   );
   return result;
 }
 
-async function main(): Promise<void> {
-  const startedAt = new Date();
-  if (!options['no-build']) build();
+/** Every server of one run, started on one Node.js; the peers that cannot start are left out, said why. */
+async function startServers(node: NodeRuntime, servers: ServerProcess[], notes: string[]) {
+  const start = async <T extends ServerProcess>(name: string, starting: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      const server = await starting();
+      servers.push(server);
+      return server;
+    } catch (error) {
+      notes.push(`${name}: ABSENT (it did not start: ${(error as Error).message.split('\n').slice(0, 3).join(' ')})`);
+      return undefined;
+    }
+  };
+  const sample = await start('sample upstream', () => startSample(node.binary));
+  const gateway = sample && (await start('gateway', () => startGateway(sample.url, { node: node.binary })));
+  if (!sample || !gateway) throw new Error(notes.join('\n'));
+  const bare = await start('bare yoga', () => startYogaPeer(sample.url, false, { node: node.binary }));
+  const peers = !options['no-peers'] && installBenchPackages().ok;
+  const yogaJit = peers && benchPackage('@envelop/graphql-jit') ? await start('yoga + graphql-jit', () => startYogaPeer(sample.url, true, { node: node.binary })) : undefined;
+  const mercurius = peers && benchPackage('mercurius') ? await start('mercurius + jit', () => startMercuriusPeer(sample.url, { node: node.binary })) : undefined;
+  let tailcall: ServerProcess | undefined;
+  if (peers) {
+    const found = tailcallBinary();
+    if ('absent' in found) notes.push(`tailcall: ABSENT (${found.absent})`);
+    else tailcall = await start('tailcall', () => startTailcall(found.binary, sample.url));
+  }
+  if (!peers) notes.push(options['no-peers'] ? 'peers: skipped (--no-peers)' : `peers: ABSENT (${(installBenchPackages() as { why: string }).why})`);
+  return { sample, gateway, bare, yogaJit, mercurius, tailcall };
+}
 
+/** One complete run on one Node.js: every phase, the walk, the variants when asked, and the ratios. */
+async function runOn(node: NodeRuntime, withVariants: boolean): Promise<RunResult> {
+  console.log(`\n== Node.js ${node.version} ==`);
   const servers: ServerProcess[] = [];
+  const notes: string[] = [];
   const stopAll = () => Promise.all(servers.map((s) => s.stop()));
-  process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
-
+  const onSigint = () => void stopAll().then(() => process.exit(130));
+  process.once('SIGINT', onSigint);
   try {
-    const sample = await startSample();
-    servers.push(sample);
-    const gateway = await startGateway(sample.url);
-    servers.push(gateway);
-    const bare = await startBare(sample.url);
-    servers.push(bare);
-    const tailcall = await startTailcallIfThere(sample.url);
-    if (tailcall) servers.push(tailcall);
+    const { sample, gateway, bare, yogaJit, mercurius, tailcall } = await startServers(node, servers, notes);
+    for (const note of notes) console.log(note);
     // The servers still running (a variant's gateway is stopped once measured).
     const ownPids = () => servers.map((s) => s.pid).filter((pid) => existsSync(`/proc/${pid}`));
 
     const loadBefore = await machineLoad(ownPids());
     console.log(describeLoad('machine before', loadBefore));
 
-    // The same 25 items three ways: direct page 3, the bare resolver's page 3, the gateway after item 50.
+    // The same 25 items every way: direct page 3, each peer's page 3, the gateway after item 50.
     const after50 = await cursorOfItem(gateway.url, 50);
     const direct25 = directTarget(sample.url, 25, 3);
-    const bare25 = bareTarget(bare.url, 25, 3);
     const gateway25 = gatewayTarget(gateway.url, 25, after50);
+    const peers25: Array<{ scenario: string; server: ServerProcess; target: Target }> = [];
+    for (const [scenario, server] of [
+      [SCENARIO.bare, bare],
+      [SCENARIO.yogaJit, yogaJit],
+      [SCENARIO.mercurius, mercurius],
+    ] as const) {
+      if (server) peers25.push({ scenario, server, target: peerTarget(server.url, 25, 3) });
+    }
+    if (tailcall) peers25.push({ scenario: SCENARIO.tailcall, server: tailcall, target: tailcallTarget(tailcall.url, 25, 3) });
     const direct2000 = directTarget(sample.url, 2000, 1);
     const gateway2000 = gatewayTarget(gateway.url, 2000, null);
-    const pages = await Promise.all([direct25, bare25, gateway25, direct2000, gateway2000].map(sendOnce));
-    const [ids25, bareIds, gatewayIds, ids2000, gatewayIds2000] = pages.map(idsOf);
-    if (ids25!.length !== 25 || bareIds!.join() !== ids25!.join() || gatewayIds!.length !== 25) {
-      throw new Error('the direct call, the bare baseline and the gateway do not serve the same 25-item page');
-    }
-    if (ids2000!.length !== 2000 || gatewayIds2000!.length !== 2000) throw new Error('the 2000-item pages are not full');
-    const tailcall25 = tailcall ? tailcallTarget(tailcall.url, 25, 3) : undefined;
-    if (tailcall25) {
-      if (idsOf(await sendOnce(tailcall25)).join() !== ids25!.join()) throw new Error('Tailcall does not serve the same 25 items');
-      // No cache, no deduplication: every request is one upstream call, as it is for the gateway.
-      for (const [name, target] of [['tailcall', tailcall25], ['gateway', gateway25]] as const) {
-        const calls = await upstreamCallsFor(sample.url, target, 10);
-        if (calls !== 10) throw new Error(`${name} made ${calls} upstream calls for 10 requests`);
-      }
-      console.log('tailcall: the same 25 items, one upstream call per request');
-    }
 
-    const specs: PhaseSpec[] = [
-      { scenario: 'direct REST, 25 items', target: direct25, server: sample },
-      { scenario: 'bare yoga, 25 items', target: bare25, server: bare, upstream: sample },
-      { scenario: 'gateway, 25 items', target: gateway25, server: gateway, upstream: sample },
-      ...(tailcall && tailcall25 ? [{ scenario: 'tailcall, 25 items', target: tailcall25, server: tailcall, upstream: sample }] : []),
-      { scenario: 'direct REST, 2000 items', target: direct2000, server: sample },
-      { scenario: 'gateway, 2000 items', target: gateway2000, server: gateway, upstream: sample },
+    const ids25 = idsOf(await sendOnce(direct25));
+    // The gateway's ids are global object ids: its page is checked by size.
+    if (ids25.length !== 25 || idsOf(await sendOnce(gateway25)).length !== 25) throw new Error('the gateway does not serve a 25-item page');
+    for (const peer of peers25) {
+      if (idsOf(await sendOnce(peer.target)).join() !== ids25.join()) throw new Error(`${peer.server.name} does not serve the same 25 items`);
+    }
+    if (idsOf(await sendOnce(direct2000)).length !== 2000 || idsOf(await sendOnce(gateway2000)).length !== 2000) throw new Error('the 2000-item pages are not full');
+    // No cache, no deduplication: every request is one upstream call, for every server.
+    for (const [name, target] of [['gateway', gateway25], ...peers25.map((p) => [p.server.name, p.target] as const)] as const) {
+      const calls = await upstreamCallsFor(sample.url, target, 10);
+      if (calls !== 10) throw new Error(`${name} made ${calls} upstream calls for 10 requests`);
+    }
+    console.log(`the same 25 items from ${peers25.length + 1} servers, one upstream call per request`);
+
+    const specs25: PhaseSpec[] = [
+      { scenario: SCENARIO.direct25, target: direct25, server: sample },
+      ...peers25.map((p) => ({ ...p, upstream: sample })),
+      { scenario: SCENARIO.gateway25, target: gateway25, server: gateway, upstream: sample },
+    ];
+    const specs2000: PhaseSpec[] = [
+      { scenario: SCENARIO.direct2000, target: direct2000, server: sample },
+      { scenario: SCENARIO.gateway2000, target: gateway2000, server: gateway, upstream: sample },
     ];
     const phases: PhaseResult[] = [];
-    const rounds: PhaseResult[][] = [];
     for (const connections of CONCURRENCIES) {
       console.log(`concurrency ${connections}:`);
-      for (const spec of specs) {
-        // The 25-item comparison at concurrency 32 is what the ratios rest on: measured in
-        // interleaved rounds, each scenario's median round is reported (this VM's speed drifts).
-        if (connections === 32 && spec.scenario.includes('25 items')) continue;
-        phases.push(await measure(spec, connections, ownPids()));
+      for (const spec of specs2000) phases.push(await measure(spec, connections, ownPids()));
+      if (connections === 1) {
+        for (const spec of specs25) phases.push(await measure(spec, connections, ownPids()));
+        continue;
       }
-      if (connections === 32) {
-        const trio = specs.filter((spec) => spec.scenario.includes('25 items'));
-        for (let round = 0; round < ROUNDS; round++) {
-          const results: PhaseResult[] = [];
-          for (const spec of trio) results.push(await measure(spec, connections, ownPids()));
-          rounds.push(results);
-        }
-        trio.forEach((spec, i) => phases.push(medianRound(rounds.map((round) => round[i]!))));
+      // The 25-item comparison at concurrency 32 is what the ratios rest on: measured in
+      // interleaved rounds, each scenario's median round is reported (this VM's speed drifts).
+      const rounds: PhaseResult[][] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        const results: PhaseResult[] = [];
+        for (const spec of specs25) results.push(await measure(spec, connections, ownPids()));
+        rounds.push(results);
       }
+      specs25.forEach((_, i) => phases.push(medianRound(rounds.map((round) => round[i]!))));
     }
 
     // The walk: calls counted by the sample upstream over one walk, time over several.
@@ -243,78 +277,68 @@ async function main(): Promise<void> {
       runs: times.length,
     };
     console.log(`  ${WALK_PAGES}-page walk: ${walkSummary.medianMs.toFixed(1)} ms (median of ${times.length}), ${calls} upstream calls`);
-    // The target is about the c=32 run of the 25-item page (all its rounds); the 2000-item page is reported beside it.
-    const gatewayPeakRssMb = Math.max(
-      ...rounds.flat().filter((p) => p.server === gateway.name).map((p) => p.peakRssMb),
-    );
 
-    await bare.stop();
-    await gateway.stop();
-    await tailcall?.stop();
+    for (const server of servers) if (server !== sample) await server.stop();
 
     const variants: PhaseResult[] = [];
-    if (!options['no-variants']) {
+    if (withVariants) {
       for (const variant of VARIANTS) {
         console.log(`gateway, ${variant.name}:`);
-        const server = await startGateway(sample.url, { env: variant.env, nodeArgs: variant.nodeArgs, name: `gateway (${variant.name})` });
+        const server = await startGateway(sample.url, { env: variant.env, nodeArgs: variant.nodeArgs, name: `gateway (${variant.name})`, node: node.binary });
         servers.push(server);
         const cursor = await cursorOfItem(server.url, 50);
         const target = gatewayTarget(server.url, 25, cursor);
         await sendOnce(target);
         await settle(ownPids());
         await resetUpstreamCalls(sample.url);
-        variants.push(await measure({ scenario: `gateway, 25 items, ${variant.name}`, target, server, upstream: sample }, 32, ownPids()));
+        const measured = await measure({ scenario: `${SCENARIO.gateway25}, ${variant.name}`, target, server, upstream: sample }, 32, ownPids());
         const calls = await upstreamCalls(sample.url);
-        const measured = variants.slice(-1);
-        const responses = measured.reduce((sum, p) => sum + p.responses + p.warmupResponses, 0);
-        for (const p of measured) p.upstreamCallsPerRequest = calls / responses;
-        console.log(`    upstream calls per request: ${(calls / responses).toFixed(3)}`);
+        measured.upstreamCallsPerRequest = calls / (measured.responses + measured.warmupResponses);
+        console.log(`    upstream calls per request: ${measured.upstreamCallsPerRequest.toFixed(3)}`);
+        variants.push(measured);
         await server.stop();
       }
     }
 
     const loadAfter = await machineLoad(ownPids());
     console.log(describeLoad('machine after', loadAfter));
-
-    const ratios = ratiosOf(phases, walkSummary, gatewayPeakRssMb, tailcall !== undefined);
-    const result = {
-      startedAt: startedAt.toISOString(),
-      machine: machine(),
-      settings: { seconds: SECONDS, warmupSeconds: WARMUP, concurrencies: CONCURRENCIES, quick: options.quick },
+    return {
+      node: node.version,
+      notes,
       quiet: { before: loadBefore, after: loadAfter, maxOthersCoresDuringPhases: Math.max(...phases.map((p) => p.othersCores)) },
       phases,
       walk: walkSummary,
-      gatewayPeakRssMb,
-      ratios,
+      ratios: ratiosOf(phases, walkSummary),
       variants,
     };
-    printReport(result);
-    mkdirSync(`${ROOT}bench/results`, { recursive: true });
-    const file = `${ROOT}bench/results/${startedAt.toISOString().replace(/[:.]/g, '-')}.json`;
-    writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-    console.log(`\nwritten to ${file.slice(ROOT.length)}`);
   } finally {
+    process.off('SIGINT', onSigint);
     await stopAll();
   }
 }
 
-/** Tailcall when its binary is there or can be installed; otherwise says so and goes on without it. */
-async function startTailcallIfThere(upstreamUrl: string): Promise<ServerProcess | undefined> {
-  if (options['no-tailcall']) {
-    console.log('tailcall: skipped (--no-tailcall); its phases and the ratios against it are left out');
-    return undefined;
-  }
-  const found = tailcallBinary(true);
-  if ('absent' in found) {
-    console.log(`tailcall: ABSENT (${found.absent}); its phases and the ratios against it are skipped`);
-    return undefined;
-  }
-  try {
-    return await startTailcall(found.binary, upstreamUrl);
-  } catch (error) {
-    console.log(`tailcall: ABSENT (it did not start: ${(error as Error).message.split('\n').slice(0, 3).join(' ')}); its phases and the ratios against it are skipped`);
-    return undefined;
-  }
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  if (!options['no-build']) build();
+  const { runtimes, notes } = nodeRuntimes(options['this-node-only'] || options['no-peers']);
+  for (const note of notes) console.log(note);
+  const runs: RunResult[] = [];
+  // The switches are measured once, on this Node.js.
+  for (const [i, node] of runtimes.entries()) runs.push(await runOn(node, i === 0 && !options['no-variants']));
+
+  const result = {
+    startedAt: startedAt.toISOString(),
+    machine: machine(),
+    settings: { seconds: SECONDS, warmupSeconds: WARMUP, concurrencies: CONCURRENCIES, rounds: ROUNDS, quick: options.quick },
+    notes,
+    runs,
+  };
+  for (const run of runs) printReport(result.machine, run);
+  printSummary(runs);
+  mkdirSync(`${ROOT}bench/results`, { recursive: true });
+  const file = `${ROOT}bench/results/${startedAt.toISOString().replace(/[:.]/g, '-')}.json`;
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`\nwritten to ${file.slice(ROOT.length)}`);
 }
 
 /** Upstream calls the sample upstream counted while `target` was sent `requests` times, one after the other. */

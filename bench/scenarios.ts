@@ -39,9 +39,10 @@ export function directTarget(upstreamUrl: string, pageSize: number, pageNumber: 
   };
 }
 
-export function bareTarget(bareUrl: string, pageSize: number, pageNumber: number): Target {
+/** The page from any of the peers that serve bench/peers/audit-log-page.ts. */
+export function peerTarget(peerUrl: string, pageSize: number, pageNumber: number): Target {
   return {
-    url: `${bareUrl}/graphql`,
+    url: `${peerUrl}/graphql`,
     method: 'POST',
     headers: graphqlHeaders,
     body: JSON.stringify({ query: BARE_PAGE_QUERY, variables: { pageNumber, pageSize } }),
@@ -126,16 +127,16 @@ export async function resetUpstreamCalls(sampleUrl: string): Promise<void> {
   await response.body.dump();
 }
 
-export function startSample(): Promise<ServerProcess> {
-  return freePort().then((port) =>
-    startNodeServer({
-      name: 'sample upstream',
-      args: [`${ROOT}dist/tools/sample-upstream/main.js`],
-      env: { ...DEPLOYED_ENV },
-      port,
-      readyPath: '/__sample/stats',
-    }),
-  );
+/** The sample upstream, on `node` (default this Node.js). */
+export async function startSample(node?: string): Promise<ServerProcess> {
+  return startNodeServer({
+    name: 'sample upstream',
+    command: node,
+    args: [`${ROOT}dist/tools/sample-upstream/main.js`],
+    env: { ...DEPLOYED_ENV },
+    port: await freePort(),
+    readyPath: '/__sample/stats',
+  });
 }
 
 export interface GatewayStart {
@@ -146,13 +147,16 @@ export interface GatewayStart {
   name?: string;
   /** The compiled gateway to run; default the project's dist/. */
   dist?: string;
+  /** The node binary; default this Node.js. */
+  node?: string;
 }
 
 /** The gateway as deployed: `node dist/src/main.js`, configured through the environment only. */
 export async function startGateway(upstreamUrl: string, options: GatewayStart = {}): Promise<ServerProcess> {
-  const { env = {}, nodeArgs = [], name = 'gateway', dist = `${ROOT}dist` } = options;
+  const { env = {}, nodeArgs = [], name = 'gateway', dist = `${ROOT}dist`, node } = options;
   return startNodeServer({
     name,
+    command: node,
     args: [...nodeArgs, `${dist}/src/main.js`],
     // In production the gateway refuses to start without its own cursor secret.
     env: { ...DEPLOYED_ENV, UPSTREAM_URL: upstreamUrl, CURSOR_SECRET: 'bench-cursor-secret-0123456789', ...env },
@@ -161,10 +165,31 @@ export async function startGateway(upstreamUrl: string, options: GatewayStart = 
   });
 }
 
-export async function startBare(upstreamUrl: string, nodeArgs: string[] = []): Promise<ServerProcess> {
+export interface PeerStart {
+  /** The node binary; default this Node.js. */
+  node?: string;
+  /** Options for node itself, such as --cpu-prof. */
+  nodeArgs?: string[];
+}
+
+/** Plain graphql-yoga with the benchmark's one resolver (bench/peers/yoga-server.ts); `jit` adds @envelop/graphql-jit. */
+export async function startYogaPeer(upstreamUrl: string, jit: boolean, { node, nodeArgs = [] }: PeerStart = {}): Promise<ServerProcess> {
   return startNodeServer({
-    name: 'bare baseline',
-    args: [...nodeArgs, '--import', 'tsx', `${ROOT}bench/bare-server.ts`],
+    name: jit ? 'yoga + graphql-jit' : 'bare yoga',
+    command: node,
+    args: [...nodeArgs, '--import', 'tsx', `${ROOT}bench/peers/yoga-server.ts`],
+    env: { ...DEPLOYED_ENV, UPSTREAM_URL: upstreamUrl, PEER_JIT: String(jit) },
+    port: await freePort(),
+    readyPath: '/health',
+  });
+}
+
+/** Fastify + mercurius with `jit: 1` and the benchmark's one resolver (bench/peers/mercurius-server.ts). */
+export async function startMercuriusPeer(upstreamUrl: string, { node, nodeArgs = [] }: PeerStart = {}): Promise<ServerProcess> {
+  return startNodeServer({
+    name: 'mercurius + jit',
+    command: node,
+    args: [...nodeArgs, '--import', 'tsx', `${ROOT}bench/peers/mercurius-server.ts`],
     env: { ...DEPLOYED_ENV, UPSTREAM_URL: upstreamUrl },
     port: await freePort(),
     readyPath: '/health',

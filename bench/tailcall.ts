@@ -3,15 +3,13 @@
  * the same 25 items from the same sample upstream, one upstream call per request.
  *
  * Its binary comes from `@tailcallhq/core-linux-x64-gnu` at exactly 1.0.0 (later
- * versions need a newer glibc), a dependency of bench/package.json only: the
- * gateway never depends on it. The benchmark installs it on demand with
- * `npm ci --prefix bench`; where that fails (no registry, another platform) the
- * peer is reported absent and every other phase still runs.
+ * versions need a newer glibc), a dependency of bench/package.json only
+ * (bench/install.ts installs it on demand).
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { installBenchPackages } from './install.js';
 import type { Target } from './load.js';
 import { freePort, startNodeServer, type ServerProcess } from './processes.js';
 import { CALLER, FIELDS, ROOT } from './scenarios.js';
@@ -59,25 +57,11 @@ type AuditLog {
 
 const PAGE_QUERY = `query Page($pageNumber: Int!, $pageSize: Int!) { auditLogs(pageNumber: $pageNumber, pageSize: $pageSize) { paginationParameters { totalCount } items { ${FIELDS} } } }`;
 
-/**
- * The path of the Tailcall binary, installing it first if needed (`install`); or why
- * it is not there.
- */
-export function tailcallBinary(install: boolean): { binary: string } | { absent: string } {
-  if (!existsSync(BINARY) && install) {
-    try {
-      execFileSync('npm', ['ci', '--prefix', `${ROOT}bench`, '--no-audit', '--no-fund', '--loglevel=error'], {
-        cwd: ROOT,
-        stdio: ['ignore', 'ignore', 'pipe'],
-        timeout: 120_000,
-      });
-    } catch (error) {
-      const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim().split('\n').slice(-2).join(' ');
-      return { absent: `npm ci --prefix bench failed${stderr ? `: ${stderr}` : ''}` };
-    }
-  }
+/** The path of the Tailcall binary, installing the benchmark's packages first if needed; or why it is not there. */
+export function tailcallBinary(): { binary: string } | { absent: string } {
+  const installed = installBenchPackages();
   if (existsSync(BINARY)) return { binary: BINARY };
-  return { absent: install ? 'npm ci --prefix bench installed no binary (not linux-x64-gnu?)' : `${BINARY} is not installed` };
+  return { absent: installed.ok ? 'npm ci --prefix bench installed no binary (not linux-x64-gnu?)' : installed.why };
 }
 
 /** Starts Tailcall in front of the sample upstream, without usage tracking, logging warnings only. */
