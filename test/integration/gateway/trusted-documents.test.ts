@@ -273,6 +273,19 @@ describe('TRUSTED_DOCUMENTS_ONLY=true with INTROSPECTION=false', () => {
   });
 });
 
+describe('without PERSISTED_DOCUMENTS', () => {
+  const h = useHarness();
+
+  it('reads no ids: a request with an id and no query is a BAD_REQUEST, as before', async () => {
+    for (const body of [{ documentId: sha256(RECENT_FAILURES) }, { extensions: { persistedQuery: { version: 1, sha256Hash: sha256(RECENT_FAILURES) } } }]) {
+      const { result, upstreamCalls } = await counting(h, () => post(h, body));
+      expect(result.status).toBe(400);
+      expect(codes(result.body)).toEqual(['BAD_REQUEST']);
+      expect(upstreamCalls).toBe(0);
+    }
+  });
+});
+
 /** Writes a log to the sample upstream every poll or so until `done` holds; returns the ids written. */
 async function writeUntil(h: Harness, done: () => boolean, timeoutMs = 20_000): Promise<string[]> {
   const written: string[] = [];
