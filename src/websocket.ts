@@ -92,6 +92,8 @@ export function serveWebSockets(server: Server, gateway: Gateway): WebSocketTran
         return true;
       },
       async onSubscribe(ctx, id, params) {
+        const query = persistedText(gateway, params);
+        if (typeof query !== 'string') return [query];
         const abort = new AbortController();
         ctx.extra.operations!.set(id, abort);
         const { caller, request: upgrade } = ctx.extra;
@@ -101,12 +103,14 @@ export function serveWebSockets(server: Server, gateway: Gateway): WebSocketTran
           headers: forwardable({ ...upgrade.headers, authorization: caller!.authorization!, 'x-tenant': caller!.tenant! }),
           signal: abort.signal,
         });
-        const query = persistedText(gateway, params);
-        if (typeof query !== 'string') return [query];
         const { schema, execute, subscribe, contextFactory, parse, validate } = gateway.getEnveloped({ request, params });
         const document = parse(query);
         const errors = validate(schema, document);
-        if (errors.length > 0) return errors;
+        if (errors.length > 0) {
+          // Refused before it ran: graphql-ws sends the errors and calls no onComplete.
+          ctx.extra.operations!.delete(id);
+          return errors;
+        }
         const args: ExecutionArgs = {
           schema,
           document,
