@@ -5,7 +5,9 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
  * - schema.graphql: the public schema, printed from the Pothos schema
  * - subgraph.graphql: the Federation v2 subgraph SDL (with @link and @key), as `_service { sdl }` serves it
  * - test/generated/operations.ts: TypedDocumentNodes for the tests' documents
- * - examples/generated/sdk.ts: a typed graphql-request SDK for the sample operations in operations/
+ * - examples/generated/: the client preset for the sample operations in operations/: typed
+ *   documents carrying their hash (graphql.ts) and the trusted-document manifest
+ *   (persisted-documents.json) that PERSISTED_DOCUMENTS reads
  */
 const config: CodegenConfig = {
   schema: './src/schema/index.ts',
@@ -28,13 +30,15 @@ const config: CodegenConfig = {
         avoidOptionals: { field: true, inputValue: false, object: true },
       },
     },
-    'examples/generated/sdk.ts': {
+    'examples/generated/': {
       documents: ['operations/**/*.graphql'],
-      plugins: ['typescript-operations', 'typescript-graphql-request'],
+      preset: 'client',
+      presetConfig: { fragmentMasking: false, persistedDocuments: true },
       config: {
+        // ESM imports with their .js extension, as NodeNext resolution requires.
+        emitLegacyCommonJSImports: false,
         useTypeImports: true,
         enumsAsTypes: true,
-        documentMode: 'documentNode',
         scalars: { DateTime: 'string', UUID: 'string', JSON: 'unknown' },
         avoidOptionals: { field: true, inputValue: false, object: true },
       },

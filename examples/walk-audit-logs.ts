@@ -1,7 +1,10 @@
 /**
  * A plain TypeScript client of the gateway: walks every page of a filter with `after`,
- * using graphql-request and the SDK that `npm run codegen` generates from operations/,
- * then refetches the newest log by its global id and prints a summary.
+ * then refetches the newest log by its global id and prints a summary. Its documents
+ * are those of operations/, typed by graphql-codegen's client preset (`npm run codegen`
+ * writes examples/generated/) and sent by id alone, so it runs against a gateway with
+ * PERSISTED_DOCUMENTS=examples/generated/persisted-documents.json, also with
+ * TRUSTED_DOCUMENTS_ONLY=true.
  *
  *   npx tsx examples/walk-audit-logs.ts --status FAILED --operation CreateOrder --page-size 100
  *
@@ -11,8 +14,15 @@
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ClientError, GraphQLClient } from 'graphql-request';
-import { getSdk, type AuditLogFilter, type AuditLogStatus, type AuditLogSummaryFragment, type Sdk } from './generated/sdk.js';
+import {
+  AuditLogByIdDocument,
+  WalkAuditLogsDocument,
+  type AuditLogFilter,
+  type AuditLogStatus,
+  type AuditLogSummaryFragment,
+  type WalkAuditLogsQuery,
+} from './generated/graphql.js';
+import { createPersistedExecutor, GatewayErrors, type Execute } from './persisted-documents.js';
 
 export interface WalkSummary {
   /** `totalCount` as the first page reported it (the same on every page of a walk). */
@@ -29,7 +39,7 @@ export interface WalkSummary {
 
 /** Follows `pageInfo.endCursor` until `hasNextPage` is false, with the same filter on every page. */
 export async function walkAuditLogs(
-  sdk: Sdk,
+  execute: Execute,
   filter: AuditLogFilter,
   pageSize: number,
   onLog: (log: AuditLogSummaryFragment) => void = () => {},
@@ -38,7 +48,7 @@ export async function walkAuditLogs(
   const ids = new Set<string>();
   let after: string | null = null;
   do {
-    const { auditLogs }: Awaited<ReturnType<Sdk['WalkAuditLogs']>> = await sdk.WalkAuditLogs({ filter, first: pageSize, after });
+    const { auditLogs }: WalkAuditLogsQuery = await execute(WalkAuditLogsDocument, { filter, first: pageSize, after });
     if (summary.pages === 0) summary.totalCount = auditLogs.totalCount;
     summary.pages += 1;
     for (const { node } of auditLogs.edges) {
@@ -100,29 +110,26 @@ async function main(): Promise<void> {
       json: { type: 'boolean', default: false },
     },
   });
-  const client = new GraphQLClient(process.env.GATEWAY_URL ?? 'http://localhost:4000/graphql', {
-    headers: {
-      Authorization: process.env.AUTHORIZATION ?? 'Bearer sample-token',
-      'X-Tenant': process.env.X_TENANT ?? 'sample.cloudcockpit.example',
-    },
+  const execute = createPersistedExecutor(process.env.GATEWAY_URL ?? 'http://localhost:4000/graphql', {
+    Authorization: process.env.AUTHORIZATION ?? 'Bearer sample-token',
+    'X-Tenant': process.env.X_TENANT ?? 'sample.cloudcockpit.example',
   });
-  const sdk = getSdk(client);
   const filter = readFilter(values);
   const started = performance.now();
   let newestId: string | null = null;
-  const summary = await walkAuditLogs(sdk, filter, Number(values['page-size']), (log) => {
+  const summary = await walkAuditLogs(execute, filter, Number(values['page-size']), (log) => {
     newestId ??= log.id;
   });
   const seconds = (performance.now() - started) / 1000;
-  const newest = newestId === null ? null : (await sdk.AuditLogById({ id: newestId })).node;
+  const newest = newestId === null ? null : (await execute(AuditLogByIdDocument, { id: newestId })).node;
   if (values.json) console.log(JSON.stringify({ filter, ...summary, newestRefetched: newest }));
   else printSummary(filter, summary, newest, seconds);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main().catch((error: unknown) => {
-    if (error instanceof ClientError) {
-      for (const e of error.response.errors ?? []) {
+    if (error instanceof GatewayErrors) {
+      for (const e of error.errors) {
         console.error(`${String(e.extensions?.code ?? 'ERROR')}: ${e.message} (correlation id ${String(e.extensions?.correlationId ?? '-')})`);
       }
     } else {

@@ -95,6 +95,9 @@ export const SETTINGS = {
   upstreamKeyCase: text<'camel' | 'pascal'>('UPSTREAM_KEY_CASE', 'camel', 'camel or pascal', 'casing of the upstream item keys (both are read; the probe checks against this)', oneOf(['camel', 'pascal'])),
   introspection: flag('INTROSPECTION', true, 'false turns introspection off'),
   graphiql: flag('GRAPHIQL', true, 'false turns GraphiQL off'),
+  // Trusted documents (persisted operations): the manifest is read and checked against the schema at start-up.
+  persistedDocuments: text<string | undefined>('PERSISTED_DOCUMENTS', undefined, "a path to a manifest file (graphql-codegen's persisted-documents.json or an Apollo persisted query manifest)", 'the trusted documents, which requests may name by id (documentId or extensions.persistedQuery)'),
+  trustedDocumentsOnly: flag('TRUSTED_DOCUMENTS_ONLY', false, 'only documents of the PERSISTED_DOCUMENTS manifest run (by id or by their exact text); any other is refused with PERSISTED_QUERY_ONLY'),
   compiledExecution: flag('COMPILED_EXECUTION', true, 'queries run as functions compiled once per document (graphql-jit); false: the standard executor only'),
   shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000, 'how long SIGTERM waits for in-flight operations', ms),
   shutdownDelayMs: integer('SHUTDOWN_DELAY_MS', 0, 0, 600_000, 'after SIGTERM, how long requests are still served while /readyz already answers 503', ms),

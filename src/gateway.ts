@@ -17,6 +17,7 @@ import { useOperationLimits } from './plugins/use-operation-limits.js';
 import { useReadiness } from './plugins/use-readiness.js';
 import { useSingleConnectionSse } from './plugins/use-single-connection-sse.js';
 import { useSubscriptionTransports } from './plugins/use-subscription-transports.js';
+import { useTrustedDocuments } from './plugins/use-trusted-documents.js';
 import { useUpstreamBudget } from './plugins/use-upstream-budget.js';
 import { createMetrics, type GatewayMetrics } from './observability/metrics.js';
 import { useOperationRecord } from './plugins/operation-record.js';
@@ -29,6 +30,7 @@ import { createGraphiQLRenderer, graphiqlOptions } from './graphiql/page.js';
 import { createTailHub } from './tail/index.js';
 import type { Time } from './model/time.js';
 import { useGraphiQLAssets } from './graphiql/assets.js';
+import type { TrustedDocuments } from './trusted-documents/documents.js';
 import type { UpstreamClient } from './upstream/types.js';
 
 /** The settings the gateway itself reads (the upstream side is built from its own). */
@@ -36,6 +38,7 @@ export type GatewaySettings = Pick<
   Config,
   | 'introspection'
   | 'graphiql'
+  | 'trustedDocumentsOnly'
   | 'compiledExecution'
   | 'cursorSecret'
   | 'corsOrigins'
@@ -71,12 +74,16 @@ export interface GatewayOptions {
   time?: Time;
   /** Parsed documents kept between requests. Default: a cache of DEFAULT_DOCUMENT_CACHE_BYTES. */
   documentCache?: DocumentCache;
+  /** The manifest of PERSISTED_DOCUMENTS as `loadTrustedDocuments` read it; undefined when none is configured. */
+  trustedDocuments?: TrustedDocuments;
 }
 
 /** The gateway: a request handler (Node's `http` or fetch), and its own `close()`. */
 export type Gateway = YogaServerInstance<Record<string, unknown>, GatewayContext> & {
   /** Completes every live-tail stream and stops its pollers; later subscriptions complete at once. */
   close(): void;
+  /** The manifest the gateway serves, for transports that read their own parameters (WebSocket). */
+  trustedDocuments: TrustedDocuments | undefined;
 };
 
 /** Where every transport of GraphQL is served. */
@@ -93,6 +100,7 @@ export function createGateway({
   tracer = propagatingTracer(),
   time,
   documentCache = createDocumentCache(),
+  trustedDocuments,
 }: GatewayOptions): Gateway {
   const cursors = createCursorCodec(config.cursorSecret);
   const budget = { calls: config.budgetCalls, items: config.budgetItems };
@@ -142,10 +150,12 @@ export function createGateway({
       useBodyLimit(config.bodyLimitBytes),
       // After every plugin that adds validation rules (it keys validation results by them).
       useDocumentCache(documentCache),
+      // After the document cache, so that its refusal of untrusted documents is final.
+      useTrustedDocuments({ documents: trustedDocuments, settings: config }),
       ...(config.compiledExecution ? [useCompiledExecution()] : []),
     ],
   });
-  return Object.assign(yoga, { close: () => tail.close() });
+  return Object.assign(yoga, { close: () => tail.close(), trustedDocuments });
 }
 
 /**

@@ -5,16 +5,19 @@ import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { labelledOperationNames } from './observability/operation-names.js';
 import { createTracing, logTracingProblems } from './observability/tracing.js';
+import { schema } from './schema/index.js';
 import { createGracefulShutdown } from './shutdown.js';
+import { loadTrustedDocuments } from './trusted-documents/load.js';
 import { createUpstream } from './upstream/index.js';
 import { serveWebSockets } from './websocket.js';
 import { replayDirectory, startReplayServer } from '../tools/replay/index.js';
 import { DEFAULT_LIVE_WRITES_EVERY_MS, startSampleUpstream } from '../tools/sample-upstream/index.js';
 
-/** The configuration and trace exporters, or one line on stderr and exit 1. */
+/** The configuration, trace exporters and trusted documents, or one line on stderr and exit 1. */
 function readConfig() {
   try {
-    return { config: loadConfig(process.env), traceExporters: traceExportersFromEnv(process.env) };
+    const config = loadConfig(process.env);
+    return { config, traceExporters: traceExportersFromEnv(process.env), trustedDocuments: loadTrustedDocuments(config, schema) };
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -24,9 +27,13 @@ function readConfig() {
   }
 }
 
-const { config, traceExporters } = readConfig();
+const { config, traceExporters, trustedDocuments } = readConfig();
 const logger = createLogger(config.logLevel);
 for (const warning of configWarnings(process.env)) logger.warn(warning);
+if (trustedDocuments) {
+  const only = config.trustedDocumentsOnly ? 'only these run' : 'other documents run too';
+  logger.info({ persistedDocuments: config.persistedDocuments, documents: trustedDocuments.byText.size }, `trusted documents from ${config.persistedDocuments}: ${only}`);
+}
 
 let upstreamUrl = config.upstreamUrl;
 const sample = upstreamUrl === undefined ? await startSampleUpstream({ host: '127.0.0.1', port: 0, liveWritesEveryMs: DEFAULT_LIVE_WRITES_EVERY_MS }) : undefined;
@@ -39,7 +46,7 @@ const replay = replayDir === undefined ? undefined : await startReplayServer({ d
 if (replay) upstreamUrl = replay.url;
 if (replay) logger.info({ replayDir, upstreamUrl }, `serving recorded upstream responses from ${replayDir}`);
 
-const metrics = createMetrics({ processMetrics: true, operationNames: labelledOperationNames(config.metricsOperationNames) });
+const metrics = createMetrics({ processMetrics: true, operationNames: labelledOperationNames(config.metricsOperationNames, trustedDocuments?.names) });
 const tracing = await createTracing(traceExporters);
 if (tracing.exporting) {
   logTracingProblems(logger);
@@ -56,6 +63,7 @@ const gateway = createGateway({
   draining: () => shuttingDown,
   metrics,
   tracer: tracing.tracer,
+  trustedDocuments,
 });
 const server = createServer(gateway);
 const webSockets = serveWebSockets(server, gateway);

@@ -1,10 +1,12 @@
 import type { IncomingMessage, Server } from 'node:http';
-import type { ExecutionArgs } from 'graphql';
+import type { ExecutionArgs, GraphQLError } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { credentialProblem, type CallerHeaders } from './caller.js';
 import type { Gateway } from './gateway.js';
+import { findRequestedDocument } from './trusted-documents/documents.js';
+import { persistedQueryNotFound } from './trusted-documents/refusals.js';
 
 /**
  * GraphQL over WebSocket (`graphql-transport-ws`, the graphql-ws library's protocol:
@@ -16,6 +18,11 @@ import type { Gateway } from './gateway.js';
  * where it has none, from the upgrade request's headers. A socket without them gets
  * no subscription and nothing reaches the upstream: it is closed with 4401 for a
  * missing or malformed Authorization, 4403 for a missing X-Tenant.
+ *
+ * With a trusted-document manifest, a subscribe message may name its document by id
+ * as over HTTP (`documentId` beside `query`, or `extensions.persistedQuery`); the
+ * protocol requires a `query` string, which may then be empty. The gateway's
+ * validation refuses untrusted documents here as everywhere.
  */
 
 /** The codes a socket is closed with when its credentials will not do. */
@@ -85,6 +92,8 @@ export function serveWebSockets(server: Server, gateway: Gateway): WebSocketTran
         return true;
       },
       async onSubscribe(ctx, id, params) {
+        const query = persistedText(gateway, params);
+        if (typeof query !== 'string') return [query];
         const abort = new AbortController();
         ctx.extra.operations!.set(id, abort);
         const { caller, request: upgrade } = ctx.extra;
@@ -95,9 +104,13 @@ export function serveWebSockets(server: Server, gateway: Gateway): WebSocketTran
           signal: abort.signal,
         });
         const { schema, execute, subscribe, contextFactory, parse, validate } = gateway.getEnveloped({ request, params });
-        const document = parse(params.query);
+        const document = parse(query);
         const errors = validate(schema, document);
-        if (errors.length > 0) return errors;
+        if (errors.length > 0) {
+          // Refused before it ran: graphql-ws sends the errors and calls no onComplete.
+          ctx.extra.operations!.delete(id);
+          return errors;
+        }
         const args: ExecutionArgs = {
           schema,
           document,
@@ -134,6 +147,14 @@ export function serveWebSockets(server: Server, gateway: Gateway): WebSocketTran
       await new Promise<void>((resolve) => sockets.close(() => resolve()));
     },
   };
+}
+
+/** The text a subscribe message runs: the manifest's when it names a document by id, else its own; the refusal of an unknown id. */
+function persistedText(gateway: Gateway, params: { query: string; extensions?: unknown }): string | GraphQLError {
+  if (gateway.trustedDocuments === undefined) return params.query;
+  const requested = findRequestedDocument(gateway.trustedDocuments, params as { documentId?: unknown; extensions?: unknown });
+  if (requested.kind === 'unknown') return persistedQueryNotFound();
+  return requested.kind === 'found' ? requested.document.text : params.query;
 }
 
 /** The upgrade request's headers a GraphQL request of the socket may carry (credentials, correlation, trace context). */

@@ -13,13 +13,14 @@ export const LABELLED_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,63}$/;
 export const MAX_LABELLED_NAMES = 500;
 
 /**
- * The shipped names and those configured (`METRICS_OPERATION_NAMES`, comma-separated).
- * Entries that are not GraphQL names could never name an operation, so they are left out.
+ * The shipped names, the names of the trusted-document manifest (PERSISTED_DOCUMENTS)
+ * and those configured (`METRICS_OPERATION_NAMES`, comma-separated), at most
+ * MAX_LABELLED_NAMES in all, in that order. Entries that are not GraphQL names could
+ * never name an operation, so they are left out.
  */
-export function labelledOperationNames(configured = ''): Set<string> {
-  const names = configured
-    .split(',')
-    .map((name) => name.trim())
-    .filter((name) => LABELLED_NAME.test(name) && name !== 'anonymous' && name !== 'other');
+export function labelledOperationNames(configured = '', manifestNames: readonly string[] = []): Set<string> {
+  const names = [...manifestNames, ...configured.split(',').map((name) => name.trim())].filter(
+    (name) => LABELLED_NAME.test(name) && name !== 'anonymous' && name !== 'other',
+  );
   return new Set([...SHIPPED_OPERATION_NAMES, ...names].slice(0, MAX_LABELLED_NAMES));
 }

@@ -10,6 +10,8 @@ export interface OperationRecord {
   /** The executed operation's name; before execution, the `operationName` the client sent. */
   name: string | undefined;
   type: 'query' | 'mutation' | 'subscription' | undefined;
+  /** The name the trusted-document manifest gives the document; it labels the operation in place of its own. */
+  manifestName?: string;
   /** The context's upstream counter; absent when the operation failed before its context was built. */
   stats: { upstreamCalls: number } | undefined;
 }

@@ -37,7 +37,7 @@ export function useOperationRecord(): Plugin<{ stats?: { upstreamCalls: number }
       if (!record) return;
       const operation = getOperationAST(params.documentAST, record.name);
       if (operation) {
-        record.name = operation.name?.value;
+        record.name = record.manifestName ?? operation.name?.value;
         record.type = operation.operation;
       }
     },

@@ -11,6 +11,8 @@ import { createMetrics, type GatewayMetrics } from '../../src/observability/metr
 import { labelledOperationNames } from '../../src/observability/operation-names.js';
 import { startSampleUpstream, type SampleUpstream, type SampleUpstreamOptions } from '../../tools/sample-upstream/index.js';
 import { createGateway } from '../../src/gateway.js';
+import { schema } from '../../src/schema/index.js';
+import { loadTrustedDocuments } from '../../src/trusted-documents/load.js';
 import { serveWebSockets } from '../../src/websocket.js';
 import { createUpstream } from '../../src/upstream/index.js';
 import type { SpanStarter } from '../../src/observability/tracing.js';
@@ -81,7 +83,6 @@ export interface HarnessOptions {
 
 /** The real gateway on a loopback port in front of the real sample upstream. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const sample = await startSampleUpstream({ now: options.sampleNow, ...options.sampleOptions });
   const logs: string[] = [];
   const exchanges: RecordedExchange[] = [];
   const sink = new Writable({
@@ -97,7 +98,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     cursorSecret: 'test-cursor-secret-0123456789',
     ...options.config,
   };
-  const metrics = createMetrics({ operationNames: labelledOperationNames(config.metricsOperationNames) });
+  // As main.ts does at start-up: a bad manifest throws its ConfigError here.
+  const trustedDocuments = loadTrustedDocuments(config, schema);
+  const sample = await startSampleUpstream({ now: options.sampleNow, ...options.sampleOptions });
+  const metrics = createMetrics({ operationNames: labelledOperationNames(config.metricsOperationNames, trustedDocuments?.names) });
   const built = createUpstream(config, {
     baseUrl: options.upstreamUrl ?? sample.url,
     logger,
@@ -115,6 +119,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     tracer: options.tracer,
     time: options.time,
     documentCache: options.documentCache,
+    trustedDocuments,
   });
   const server: Server = createServer(gateway);
   const webSockets = serveWebSockets(server, gateway);

@@ -28,10 +28,12 @@ export interface SseSubscription {
 /**
  * A GraphQL subscription over SSE (`Accept: text/event-stream`, yoga's protocol): a
  * real HTTP request over loopback whose event stream is parsed as it arrives.
+ * `document` is the query text, or the request's other parameters as sent (a
+ * persisted document's id, say).
  */
 export async function subscribe(
   endpoint: string,
-  query: string,
+  document: string | Record<string, unknown>,
   variables: Record<string, unknown> | undefined,
   headers: Record<string, string>,
 ): Promise<SseSubscription> {
@@ -39,7 +41,7 @@ export async function subscribe(
   const response = await request(endpoint, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...headers },
-    body: JSON.stringify({ query, variables }),
+    body: JSON.stringify(typeof document === 'string' ? { query: document, variables } : { ...document, variables }),
     signal: abort.signal,
   });
   const results: SseResult[] = [];

@@ -21,6 +21,15 @@ describe('operation names labelled in /metrics', () => {
     expect(labelledOperationNames()).toEqual(new Set(SHIPPED_OPERATION_NAMES));
   });
 
+  it("adds the trusted-document manifest's names, before the configured ones when the cap cuts", () => {
+    expect([...labelledOperationNames('Dashboard', ['RecentFailures', 'other'])].sort()).toEqual([...SHIPPED_OPERATION_NAMES, 'Dashboard', 'RecentFailures'].sort());
+    const many = Array.from({ length: 600 }, (_, i) => `Manifest${i}`);
+    const names = labelledOperationNames('Dashboard', many);
+    expect(names.size).toBe(500);
+    expect(names.has('Manifest0')).toBe(true);
+    expect(names.has('Dashboard')).toBe(false);
+  });
+
   it('labels known names as themselves, no name as anonymous, any other as other', () => {
     const label = knownNameLabel(new Set(['Dashboard']));
     expect(label('Dashboard')).toBe('Dashboard');

@@ -1,16 +1,20 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { GraphQLClient } from 'graphql-request';
 import { describe, expect, it } from 'vitest';
-import { getSdk } from '../../../examples/generated/sdk.js';
+import { FilteredAuditLogsDocument } from '../../../examples/generated/graphql.js';
+import { createPersistedExecutor } from '../../../examples/persisted-documents.js';
 import { walkAuditLogs, type WalkSummary } from '../../../examples/walk-audit-logs.js';
 import { CALLER } from '../../support/harness.js';
 import { useHarness } from '../../support/use-harness.js';
 
 const run = promisify(execFile);
 
-describe('the example client (graphql-request + the generated SDK)', () => {
-  const harness = useHarness();
+/** The manifest `npm run codegen` writes from operations/ with the client preset. */
+const MANIFEST = 'examples/generated/persisted-documents.json';
+
+describe('the example client (client preset, documents sent by id) against a gateway that runs only its manifest', () => {
+  const harness = useHarness({ config: { persistedDocuments: MANIFEST, trustedDocumentsOnly: true } });
+  const execute = () => createPersistedExecutor(`${harness.url}/graphql`, { ...CALLER });
 
   async function example(args: string[]): Promise<string> {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'examples/walk-audit-logs.ts', ...args], {
@@ -21,8 +25,7 @@ describe('the example client (graphql-request + the generated SDK)', () => {
   }
 
   it('walks every page of a filter with after and reports what the gateway holds', async () => {
-    const sdk = getSdk(new GraphQLClient(`${harness.url}/graphql`, { headers: { ...CALLER } }));
-    const { auditLogs: expected } = await sdk.FilteredAuditLogs({ filter: { status: 'FAILED', operations: ['CreateOrder', 'CancelOrder'] }, first: 1 });
+    const { auditLogs: expected } = await execute()(FilteredAuditLogsDocument, { filter: { status: 'FAILED', operations: ['CreateOrder', 'CancelOrder'] }, first: 1 });
     expect(expected.totalCount).toBeGreaterThan(14); // enough for several pages of 7
 
     const before = harness.sample.requests.length;
@@ -51,11 +54,22 @@ describe('the example client (graphql-request + the generated SDK)', () => {
     expect(text).not.toContain('Warning');
   });
 
-  it('exposes the walk as a function over the typed SDK', async () => {
-    const sdk = getSdk(new GraphQLClient(`${harness.url}/graphql`, { headers: { ...CALLER } }));
+  it('exposes the walk as a function over the typed documents', async () => {
     const seen: string[] = [];
-    const summary = await walkAuditLogs(sdk, { status: 'PROCESSING', reseller: 'Contoso' }, 25, (log) => seen.push(log.id));
+    const summary = await walkAuditLogs(execute(), { status: 'PROCESSING', reseller: 'Contoso' }, 25, (log) => seen.push(log.id));
     expect(summary.logs).toBe(summary.totalCount);
     expect(new Set(seen).size).toBe(summary.totalCount);
+  });
+
+  it('refuses a document outside the manifest with PERSISTED_QUERY_ONLY and no upstream call, while the manifest runs', async () => {
+    const before = harness.sample.requests.length;
+    const outside = await harness.graphql('query Outside { auditLogs(first: 1) { totalCount } }');
+    expect(outside.status).toBe(400);
+    expect(outside.body.errors?.map((error) => error.extensions?.code)).toEqual(['PERSISTED_QUERY_ONLY']);
+    expect(harness.sample.requests.length).toBe(before);
+    // The example's own documents, by id: what the walks above ran on.
+    const inside = await execute()(FilteredAuditLogsDocument, { first: 1 });
+    expect(inside.auditLogs.totalCount).toBeGreaterThan(0);
+    expect(harness.sample.requests.length).toBe(before + 1);
   });
 });
