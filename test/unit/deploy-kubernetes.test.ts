@@ -276,6 +276,21 @@ describe('deploy/kubernetes', () => {
     expect(Number(user?.[2])).toBe(pod.securityContext.runAsGroup);
   });
 
+  it('every page and file that names the image names the tag the manifests run, the package\'s version', () => {
+    const tag = kustomization.images[0].newTag;
+    expect(tag).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
+    const files = ['README.md', 'Dockerfile', 'deploy/kubernetes/kustomization.yaml', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+    const named = files.flatMap((file) => {
+      const text = readFileSync(join(ROOT, file), 'utf8');
+      // A tag, or none (`docker build -t cloudcockpit-audit-gateway .` would be `latest`).
+      return [...text.matchAll(/cloudcockpit-audit-gateway(?::([\w.-]+))?(?=[\s`'"]|$)/gm)]
+        .filter((match) => match[1] !== undefined || /^\s*docker /.test(text.slice(text.lastIndexOf('\n', match.index) + 1, match.index)))
+        .map((match) => `${file}: ${match[1] ?? 'latest'}`);
+    });
+    expect(named.length).toBeGreaterThanOrEqual(4);
+    expect(named.filter((entry) => !entry.endsWith(`: ${tag}`))).toEqual([]);
+  });
+
   const kubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
   it.skipIf(!kubectl)('`kubectl kustomize` builds the directory into the same, valid manifests with the image tag set', () => {
     const built = readDocuments(execFileSync('kubectl', ['kustomize', DIR], { encoding: 'utf8' }), 'kubectl kustomize');
