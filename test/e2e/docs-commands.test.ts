@@ -17,7 +17,7 @@ import { startGatewayProcess, type GatewayProcess } from './support/gateway-proc
  * the pages themselves and run, so a page cannot go stale unnoticed:
  *
  * - ```graphql blocks run against a gateway on the embedded sample upstream with the
- *   sample's headers and must answer without errors. Blocks of one page run in order,
+ *   sample's headers and must answer without errors. Those of one page run in order,
  *   so an example can go on from the one before: `$after` gets the last page's
  *   `endCursor`, `$before` its `startCursor`. A schema excerpt (type definitions)
  *   must agree with schema.graphql field by field.
@@ -76,7 +76,7 @@ describe('the docs\' blocks', () => {
   });
 });
 
-describe('the docs\' docker commands, without a Docker engine', () => {
+describe.concurrent('the docs\' docker commands, without a Docker engine', () => {
   const dockerBlocks = blocks.filter((block) => block.lang === 'sh' && /^docker run /m.test(block.code));
 
   it.each(dockerBlocks.map((block) => [`${block.page}:${block.line}`, block] as const))(
@@ -139,20 +139,42 @@ function dockerfileEnv(): Record<string, string> {
   return env;
 }
 
+// Pages run side by side, and so do the blocks of a page, but for the order their
+// GraphQL examples go on from each other and the builds `npm start` makes.
 for (const page of PAGES) {
   const runnable = blocks.filter((block) => block.page === page && RUN.has(block.lang) && block.notRun === undefined);
   if (runnable.length === 0) continue;
-  describe(page, () => {
+  describe.concurrent(page, () => {
     // What the blocks before have returned, for the next to go on from.
     const chain: { endCursor?: string; startCursor?: string } = {};
+    let before: Promise<void> = Promise.resolve();
     for (const block of runnable) {
       const title = `line ${block.line}: ${block.lang} ${firstLine(block.code)}`;
-      if (block.lang === 'graphql') it(title, () => runGraphQL(block, chain));
-      else if (starts(block)) it(title, () => runStart(block));
+      if (block.lang === 'graphql') {
+        const after = before;
+        let done!: () => void;
+        before = new Promise((resolve) => (done = resolve));
+        it(title, async () => {
+          try {
+            await after;
+            await runGraphQL(block, chain);
+          } finally {
+            done();
+          }
+        });
+      } else if (starts(block)) it(title, () => oneBuildAtATime(() => runStart(block)), 240_000);
       else if (streams(block)) it(title, () => runStream(block));
       else it(title, () => runShell(block));
     }
   });
+}
+
+/** `npm start` builds dist/ first: two builds at once would write the same files. */
+let builds: Promise<unknown> = Promise.resolve();
+function oneBuildAtATime<T>(run: () => Promise<T>): Promise<T> {
+  const result = builds.then(run, run);
+  builds = result.catch(() => {});
+  return result;
 }
 
 function firstLine(code: string): string {
