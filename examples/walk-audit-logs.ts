@@ -76,9 +76,56 @@ function readFilter(values: { status?: string; operation?: string[]; reseller?: 
   if (values.operation?.length) filter.operations = values.operation;
   if (values.reseller) filter.reseller = values.reseller;
   if (values.customer) filter.customer = values.customer;
-  if (values.since) filter.startDate = values.since;
-  if (values.until) filter.endDate = values.until;
+  if (values.since) filter.startDate = readDateTime('--since', values.since);
+  if (values.until) filter.endDate = readDateTime('--until', values.until);
   return filter;
+}
+
+const USAGE = `Usage: npx tsx examples/walk-audit-logs.ts [options]
+
+Walks every page of a filter through the gateway and prints a summary.
+
+  --status <status>        SUCCEEDED, FAILED or PROCESSING (any case)
+  --operation <name>       an operation such as CreateOrder; repeat for several
+  --reseller <name>        reseller name contains
+  --customer <name>        customer name contains
+  --since <date-time>      oldest log, e.g. 2026-11-01T00:00:00Z; a date (2026-11-01) is that day's start in UTC
+  --until <date-time>      newest log, likewise (--until 2026-11-20 ends at the start of the 20th)
+  --page-size <n>          logs per page, 1 to 2000 (default 100)
+  --json                   print the summary as JSON
+  -h, --help               this text
+
+Environment: GATEWAY_URL (default http://localhost:4000/graphql), AUTHORIZATION and
+X_TENANT (default: the embedded sample upstream's credentials).`;
+
+/** A bad command line: the message and a pointer to --help, exit status 2. */
+class UsageError extends Error {}
+
+const gatewayUrl = () => process.env.GATEWAY_URL ?? 'http://localhost:4000/graphql';
+
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A date-time with a zone as given; a plain date as the start of that day in UTC. */
+function readDateTime(option: string, value: string): string {
+  const text = DATE.test(value) ? `${value}T00:00:00Z` : value;
+  if (!DATE_TIME.test(text) || !Number.isFinite(Date.parse(text))) {
+    throw new UsageError(`${option} must be a date-time with a zone, such as 2026-11-01T00:00:00Z, or a date such as 2026-11-01 (got ${value})`);
+  }
+  return text;
+}
+
+/** What went wrong, in one line a user can act on; the gateway's errors keep their code and correlation id. */
+function describeFailure(error: unknown, gatewayUrl: string): string {
+  if (error instanceof GatewayErrors) {
+    return error.errors.map((e) => `${String(e.extensions?.code ?? 'ERROR')}: ${e.message} (correlation id ${String(e.extensions?.correlationId ?? '-')})`).join('\n');
+  }
+  // fetch's own failure ("fetch failed") says nothing; its cause names the refused or unresolved address.
+  if (error instanceof TypeError && error.message === 'fetch failed') {
+    const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+    return `cannot reach the gateway at ${gatewayUrl}${cause}: start it with \`npm start\`, or set GATEWAY_URL to where it runs`;
+  }
+  return error instanceof Error ? error.message : String(error);
 }
 
 function printSummary(filter: AuditLogFilter, summary: WalkSummary, newest: AuditLogSummaryFragment | null, seconds: number): void {
@@ -108,9 +155,11 @@ async function main(): Promise<void> {
       until: { type: 'string' },
       'page-size': { type: 'string', default: '100' },
       json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  const execute = createPersistedExecutor(process.env.GATEWAY_URL ?? 'http://localhost:4000/graphql', {
+  if (values.help) return void console.log(USAGE);
+  const execute = createPersistedExecutor(gatewayUrl(), {
     Authorization: process.env.AUTHORIZATION ?? 'Bearer sample-token',
     'X-Tenant': process.env.X_TENANT ?? 'sample.cloudcockpit.example',
   });
@@ -128,13 +177,12 @@ async function main(): Promise<void> {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main().catch((error: unknown) => {
-    if (error instanceof GatewayErrors) {
-      for (const e of error.errors) {
-        console.error(`${String(e.extensions?.code ?? 'ERROR')}: ${e.message} (correlation id ${String(e.extensions?.correlationId ?? '-')})`);
-      }
-    } else {
-      console.error(error instanceof Error ? error.message : error);
+    // A bad command line (ours, or parseArgs' own) exits 2 and points to --help.
+    if (error instanceof UsageError || String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) {
+      console.error(`${(error as Error).message}\nSee --help.`);
+      process.exit(2);
     }
+    console.error(describeFailure(error, gatewayUrl()));
     process.exit(1);
   });
 }

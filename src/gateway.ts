@@ -26,7 +26,7 @@ import { useOperationLog } from './plugins/use-operation-log.js';
 import { useTracing } from './plugins/use-tracing.js';
 import { propagatingTracer, type SpanStarter } from './observability/tracing.js';
 import { schema } from './schema/index.js';
-import { createGraphiQLRenderer, graphiqlOptions } from './graphiql/page.js';
+import { createGraphiQLRenderer, graphiqlOptions, type RecordedQueryWindow } from './graphiql/page.js';
 import { createTailHub } from './tail/index.js';
 import type { Time } from './model/time.js';
 import { useGraphiQLAssets } from './graphiql/assets.js';
@@ -64,6 +64,8 @@ export interface GatewayOptions {
   logger: Logger;
   /** True when the gateway runs on the embedded sample upstream (GraphiQL then pre-fills its headers). */
   sampleUpstream?: boolean;
+  /** Set when the gateway serves a recording: GraphiQL pre-fills the headers and opens on `window`. */
+  recording?: { window?: RecordedQueryWindow };
   /** True once shutdown has begun: /readyz answers 503. */
   draining?: () => boolean;
   /** Served at /metrics; pass the same object to `createUpstream`. Default: a fresh registry. */
@@ -95,6 +97,7 @@ export function createGateway({
   upstream,
   logger,
   sampleUpstream = false,
+  recording,
   draining,
   metrics = createMetrics(),
   tracer = propagatingTracer(),
@@ -119,7 +122,7 @@ export function createGateway({
     maxRequestBodySize: false,
     // Replaced by useDocumentCache below: yoga's keeps 1024 documents whatever their size, whoever sent them.
     parserAndValidationCache: false,
-    graphiql: config.graphiql ? graphiqlOptions({ sampleUpstream }) : false,
+    graphiql: config.graphiql ? graphiqlOptions({ sampleUpstream, recording }) : false,
     renderGraphiQL: createGraphiQLRenderer(),
     maskedErrors: { maskError: maskUnexpectedError },
     logging: {

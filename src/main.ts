@@ -10,7 +10,7 @@ import { createGracefulShutdown } from './shutdown.js';
 import { loadTrustedDocuments } from './trusted-documents/load.js';
 import { createUpstream } from './upstream/index.js';
 import { serveWebSockets } from './websocket.js';
-import { replayDirectory, startReplayServer } from '../tools/replay/index.js';
+import { describeWindow, mainWindow, replayDirectory, startReplayServer } from '../tools/replay/index.js';
 import { DEFAULT_LIVE_WRITES_EVERY_MS, startSampleUpstream } from '../tools/sample-upstream/index.js';
 
 /** The configuration, trace exporters and trusted documents, or one line on stderr and exit 1. */
@@ -45,6 +45,14 @@ const replayDir = replayDirectory(upstreamUrl);
 const replay = replayDir === undefined ? undefined : await startReplayServer({ dir: replayDir });
 if (replay) upstreamUrl = replay.url;
 if (replay) logger.info({ replayDir, upstreamUrl }, `serving recorded upstream responses from ${replayDir}`);
+// A recording answers only what it holds: say which windows, so the first query can ask for one.
+const recordedWindow = replay ? mainWindow(replay.windows) : undefined;
+if (replay) {
+  logger.info(
+    { windows: replay.windows.map(describeWindow) },
+    `the recording answers queries in ${replay.windows.length} recorded windows only (others fail with UPSTREAM_ERROR, a 404 ReplayMiss upstream)${recordedWindow ? `; GraphiQL opens on auditLogs(first: ${recordedWindow.first}, filter: { startDate: "${recordedWindow.startDate}", endDate: "${recordedWindow.endDate}" })` : ''}`,
+  );
+}
 
 const metrics = createMetrics({ processMetrics: true, operationNames: labelledOperationNames(config.metricsOperationNames, trustedDocuments?.names) });
 const tracing = await createTracing(traceExporters);
@@ -60,6 +68,7 @@ const gateway = createGateway({
   upstream,
   logger,
   sampleUpstream: sample !== undefined,
+  recording: replay ? { window: recordedWindow } : undefined,
   draining: () => shuttingDown,
   metrics,
   tracer: tracing.tracer,

@@ -36,15 +36,67 @@ query RecentOrders {
 }
 `;
 
-/** GraphiQL opens with a working query; with the sample upstream, its headers are filled in too. */
-export function graphiqlOptions({ sampleUpstream }: { sampleUpstream: boolean }): GraphiQLOptions {
+/** A window of a recording that answers a query: its dates and the `first` its first page was read with. */
+export interface RecordedQueryWindow {
+  startDate: string;
+  endDate: string;
+  first: number;
+}
+
+/** The default query on a recording: only recorded windows answer, so it asks for one. */
+export function recordedWindowQuery(window: RecordedQueryWindow): string {
+  return /* GraphQL */ `# CloudCockpit audit logs from a recording: only recorded windows answer
+# (the gateway's start-up log lists them); this is the one with the most pages.
+# Next page: after: "<endCursor>"
+query RecordedPage {
+  auditLogs(
+    first: ${window.first}
+    filter: {
+      startDate: ${JSON.stringify(window.startDate)}
+      endDate: ${JSON.stringify(window.endDate)}
+    }
+  ) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      hasPreviousPage
+      startCursor
+      endCursor
+    }
+    nodes {
+      timestamp
+      operation
+      status
+      resellerName
+      customerName
+      userName
+    }
+  }
+}
+`;
+}
+
+export interface GraphiQLStart {
+  /** The gateway runs on the embedded sample upstream. */
+  sampleUpstream: boolean;
+  /** The gateway serves a recording (`UPSTREAM_URL=replay:<dir>`); `window`: the one to open on, if any. */
+  recording?: { window?: RecordedQueryWindow };
+}
+
+/**
+ * GraphiQL opens with a query that works. On the sample upstream and on a recording
+ * (which takes any token), the sample's headers are filled in too; on a recording the
+ * query asks for a recorded window.
+ */
+export function graphiqlOptions({ sampleUpstream, recording }: GraphiQLStart): GraphiQLOptions {
   const headers = JSON.stringify(SAMPLE_HEADERS, null, 2);
+  const window = recording?.window;
   return {
     title: 'CloudCockpit audit logs',
-    defaultQuery: DEFAULT_QUERY,
+    defaultQuery: window ? recordedWindowQuery(window) : DEFAULT_QUERY,
     // `headers` fills the first tab, `defaultHeaders` every tab opened later; not persisted,
     // so switching the gateway to a real upstream never leaves the sample token behind.
-    ...(sampleUpstream ? { headers, defaultHeaders: headers, shouldPersistHeaders: false } : {}),
+    ...(sampleUpstream || recording ? { headers, defaultHeaders: headers, shouldPersistHeaders: false } : {}),
   };
 }
 

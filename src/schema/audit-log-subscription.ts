@@ -9,7 +9,7 @@ builder.subscriptionField('auditLogAdded', (t) =>
   t.field({
     type: AuditLogEdgeRef,
     description:
-      'Audit logs matching the filter as they reach the upstream, oldest first, each once (GraphQL over SSE). ' +
+      'Audit logs matching the filter as they reach the upstream, oldest first, each once (over SSE, WebSocket or multipart HTTP). ' +
       '`after`: a cursor of a page or of an earlier event; the stream first catches up on the logs after it ' +
       '(at most 2000), then goes live. `filter.startDate`/`endDate` are not allowed.',
     args: {

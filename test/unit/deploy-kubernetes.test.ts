@@ -1,10 +1,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigMap, Service } from 'kubernetes-models/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -26,12 +28,13 @@ const MODELS: Record<string, new (data: any) => { validate(): void }> = {
   'apps/v1/Deployment': Deployment,
   'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
+  'networking.k8s.io/v1/Ingress': Ingress,
 };
 
 interface Manifest {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; labels?: Record<string, string> };
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
   [key: string]: any;
 }
 
@@ -50,6 +53,55 @@ const byKind = (kind: string) => {
   expect(found, kind).toHaveLength(1);
   return found[0]!;
 };
+
+/** The opt-in parts: each a kustomize Component in a directory of its own, for one controller or operator. */
+const COMPONENTS = ['ingress-nginx', 'prometheus-operator'] as const;
+const components = Object.fromEntries(
+  COMPONENTS.map((name) => {
+    const dir = join(DIR, name);
+    const kustomize = readDocuments(readFileSync(join(dir, 'kustomization.yaml'), 'utf8'), `${name}/kustomization.yaml`)[0] as any;
+    const resources: string[] = kustomize.resources;
+    return [name, { dir, kustomize, resources, manifests: resources.flatMap((file) => readDocuments(readFileSync(join(dir, file), 'utf8'), `${name}/${file}`)) }];
+  }),
+) as Record<(typeof COMPONENTS)[number], { dir: string; kustomize: any; resources: string[]; manifests: Manifest[] }>;
+const ingress = components['ingress-nginx'].manifests[0]!;
+const serviceMonitor = components['prometheus-operator'].manifests[0]!;
+
+/**
+ * A ServiceMonitor (monitoring.coreos.com/v1) is a CRD, which kubernetes-models does
+ * not cover: the fields this one uses, checked against the operator's API by hand.
+ * Returns the problems found; none for a valid one.
+ */
+function serviceMonitorProblems(manifest: Manifest): string[] {
+  const problems: string[] = [];
+  const unknownKeys = (where: string, value: Record<string, unknown>, known: string[]) => {
+    for (const key of Object.keys(value)) if (!known.includes(key)) problems.push(`${where}.${key} is not a field this check knows`);
+  };
+  const duration = /^(0|(\d+(ms|s|m|h))+)$/;
+  if (manifest.apiVersion !== 'monitoring.coreos.com/v1' || manifest.kind !== 'ServiceMonitor') problems.push('not a monitoring.coreos.com/v1 ServiceMonitor');
+  if (typeof manifest.metadata?.name !== 'string' || manifest.metadata.name === '') problems.push('metadata.name is missing');
+  const spec = manifest.spec;
+  if (typeof spec !== 'object' || spec === null) return [...problems, 'spec is missing'];
+  unknownKeys('spec', spec, ['selector', 'endpoints', 'namespaceSelector', 'jobLabel']);
+  const matchLabels = spec.selector?.matchLabels;
+  if (typeof matchLabels !== 'object' || matchLabels === null || Object.keys(matchLabels).length === 0) problems.push('spec.selector.matchLabels is missing');
+  if (!Array.isArray(spec.endpoints) || spec.endpoints.length === 0) return [...problems, 'spec.endpoints is missing'];
+  spec.endpoints.forEach((endpoint: Record<string, unknown>, i: number) => {
+    unknownKeys(`spec.endpoints[${i}]`, endpoint, ['port', 'path', 'interval', 'scrapeTimeout', 'scheme']);
+    if (typeof endpoint.port !== 'string' || endpoint.port === '') problems.push(`spec.endpoints[${i}].port must name a Service port`);
+    if (typeof endpoint.path !== 'string' || !endpoint.path.startsWith('/')) problems.push(`spec.endpoints[${i}].path must be a path`);
+    for (const key of ['interval', 'scrapeTimeout']) {
+      if (endpoint[key] !== undefined && !(typeof endpoint[key] === 'string' && duration.test(endpoint[key]))) problems.push(`spec.endpoints[${i}].${key} must be a duration such as 30s`);
+    }
+  });
+  return problems;
+}
+
+/** A duration such as 30s or 1m30s, in seconds. */
+function seconds(duration: string): number {
+  const units: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
+  return [...duration.matchAll(/(\d+)(ms|s|m|h)/g)].reduce((sum, [, n, unit]) => sum + Number(n) * units[unit!]!, 0);
+}
 
 /** Validates against the model's OpenAPI schema; returns the error text, or undefined when valid. */
 function schemaErrors(manifest: Manifest): string | undefined {
@@ -75,6 +127,60 @@ describe('deploy/kubernetes', () => {
 
   it('every manifest is valid against the Kubernetes OpenAPI schema', () => {
     for (const manifest of manifests) expect(schemaErrors(manifest), `${manifest.kind} ${manifest.metadata.name}`).toBeUndefined();
+    expect(schemaErrors(ingress), 'Ingress').toBeUndefined();
+  });
+
+  it('the opt-in parts are kustomize Components that list every manifest of their directory', () => {
+    for (const [name, component] of Object.entries(components)) {
+      expect(component.kustomize, name).toMatchObject({ apiVersion: 'kustomize.config.k8s.io/v1alpha1', kind: 'Component' });
+      const yamlFiles = readdirSync(component.dir).filter((file) => file.endsWith('.yaml') && file !== 'kustomization.yaml');
+      expect([...component.resources].sort(), name).toEqual(yamlFiles.sort());
+    }
+    expect(components['ingress-nginx'].manifests.map((m) => m.kind)).toEqual(['Ingress']);
+    expect(components['prometheus-operator'].manifests.map((m) => m.kind)).toEqual(['ServiceMonitor']);
+  });
+
+  it('the ServiceMonitor has the shape the Prometheus Operator takes, and the check catches a broken one', () => {
+    expect(serviceMonitorProblems(serviceMonitor)).toEqual([]);
+    const broken = structuredClone(serviceMonitor);
+    broken.spec.endpoints[0].interval = 30;
+    broken.spec.endpoints[0].targetport = 'http';
+    delete broken.spec.selector;
+    expect(serviceMonitorProblems(broken)).toEqual([
+      'spec.selector.matchLabels is missing',
+      'spec.endpoints[0].targetport is not a field this check knows',
+      'spec.endpoints[0].interval must be a duration such as 30s',
+    ]);
+  });
+
+  it('the ServiceMonitor scrapes /metrics on a port of the Service, of the Service\'s pods, within its interval', () => {
+    const service = byKind('Service');
+    expect(serviceMonitor.metadata.name).toBe(service.metadata.name);
+    expect(serviceMonitor.spec.selector.matchLabels).toEqual(service.metadata.labels);
+    const [endpoint] = serviceMonitor.spec.endpoints;
+    // The port named `http`, the one /graphql is served on, until /metrics has a port of its own.
+    expect(endpoint.port).toBe('http');
+    expect(service.spec.ports.map((port: any) => port.name)).toContain(endpoint.port);
+    expect(endpoint.path).toBe('/metrics');
+    expect(seconds(endpoint.scrapeTimeout)).toBeLessThanOrEqual(seconds(endpoint.interval));
+  });
+
+  it('the Ingress routes /graphql alone to the Service, unbuffered, with timeouts streams outlive', () => {
+    const service = byKind('Service');
+    expect(ingress.spec.ingressClassName).toBe('nginx');
+    const paths = ingress.spec.rules.flatMap((rule: any) => rule.http.paths);
+    // /metrics, /healthz and /readyz are not for the public: only the GraphQL endpoint is routed.
+    expect(paths.map((path: any) => [path.path, path.pathType])).toEqual([['/graphql', 'Exact']]);
+    for (const path of paths) {
+      expect(path.backend.service.name).toBe(service.metadata.name);
+      expect(service.spec.ports.map((port: any) => port.name)).toContain(path.backend.service.port.name);
+    }
+    const annotations = ingress.metadata.annotations!;
+    expect(annotations['nginx.ingress.kubernetes.io/proxy-buffering']).toBe('off');
+    // An idle stream carries a keep-alive every 12 s (SSE, WebSocket) or 5 s (multipart): the timeouts must be well above.
+    for (const timeout of ['proxy-read-timeout', 'proxy-send-timeout']) {
+      expect(Number(annotations[`nginx.ingress.kubernetes.io/${timeout}`]), timeout).toBeGreaterThanOrEqual(60);
+    }
   });
 
   it('the schema validator catches a broken manifest', () => {
@@ -170,6 +276,21 @@ describe('deploy/kubernetes', () => {
     expect(Number(user?.[2])).toBe(pod.securityContext.runAsGroup);
   });
 
+  it('every page and file that names the image names the tag the manifests run, the package\'s version', () => {
+    const tag = kustomization.images[0].newTag;
+    expect(tag).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
+    const files = ['README.md', 'Dockerfile', 'deploy/kubernetes/kustomization.yaml', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+    const named = files.flatMap((file) => {
+      const text = readFileSync(join(ROOT, file), 'utf8');
+      // A tag, or none (`docker build -t cloudcockpit-audit-gateway .` would be `latest`).
+      return [...text.matchAll(/cloudcockpit-audit-gateway(?::([\w.-]+))?(?=[\s`'"]|$)/gm)]
+        .filter((match) => match[1] !== undefined || /^\s*docker /.test(text.slice(text.lastIndexOf('\n', match.index) + 1, match.index)))
+        .map((match) => `${file}: ${match[1] ?? 'latest'}`);
+    });
+    expect(named.length).toBeGreaterThanOrEqual(4);
+    expect(named.filter((entry) => !entry.endsWith(`: ${tag}`))).toEqual([]);
+  });
+
   const kubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
   it.skipIf(!kubectl)('`kubectl kustomize` builds the directory into the same, valid manifests with the image tag set', () => {
     const built = readDocuments(execFileSync('kubectl', ['kustomize', DIR], { encoding: 'utf8' }), 'kubectl kustomize');
@@ -177,6 +298,35 @@ describe('deploy/kubernetes', () => {
     for (const manifest of built) expect(schemaErrors(manifest), `${manifest.kind} ${manifest.metadata.name}`).toBeUndefined();
     const image = built.find((manifest) => manifest.kind === 'Deployment')!.spec.template.spec.containers[0].image;
     expect(image).toBe(`${container.image}:${kustomization.images[0].newTag}`);
+  });
+
+  it.skipIf(!kubectl)('`kubectl kustomize` builds an overlay with both opt-in parts into valid manifests in the overlay\'s namespace', () => {
+    const overlay = mkdtempSync(join(tmpdir(), 'overlay-'));
+    try {
+      const from = (dir: string) => relative(overlay, dir);
+      writeFileSync(
+        join(overlay, 'kustomization.yaml'),
+        [
+          'apiVersion: kustomize.config.k8s.io/v1beta1',
+          'kind: Kustomization',
+          'namespace: audit',
+          `resources: [${from(DIR)}]`,
+          `components: [${COMPONENTS.map((name) => from(join(DIR, name))).join(', ')}]`,
+        ].join('\n'),
+      );
+      const built = readDocuments(
+        execFileSync('kubectl', ['kustomize', overlay], { encoding: 'utf8' }),
+        'kubectl kustomize overlay',
+      );
+      expect(built.map((manifest) => manifest.kind).sort()).toEqual([...manifests.map((manifest) => manifest.kind), 'Ingress', 'ServiceMonitor'].sort());
+      for (const manifest of built) {
+        expect(manifest.metadata.namespace, manifest.kind).toBe('audit');
+        if (manifest.kind === 'ServiceMonitor') expect(serviceMonitorProblems(manifest)).toEqual([]);
+        else expect(schemaErrors(manifest), `${manifest.kind} ${manifest.metadata.name}`).toBeUndefined();
+      }
+    } finally {
+      rmSync(overlay, { recursive: true, force: true });
+    }
   });
 });
 

@@ -72,6 +72,12 @@ describe('the checks, over recorded exchanges', () => {
     expect(checkBadToken(run)).toMatchObject({ verdict: 'differs', gateway: expect.stringMatching(/FORBIDDEN/) });
   });
 
+  it('ask for --with-auth-errors only when it was not given', () => {
+    const stopped: ProbeRun = { exchanges: [{ ...page(1, [], {}), status: 404, body: '' }], stoppedBecause: 'the first call was answered 404' };
+    expect(checkBadToken(stopped).saw).toBe('not tried (pass --with-auth-errors)');
+    expect(checkBadToken({ ...stopped, authErrorsAsked: true }).saw).toBe('not tried: the probe stopped before it');
+  });
+
   it('report unknown, not ok, for what was never tried, and exit 2 when the run stopped early', () => {
     const run: ProbeRun = { exchanges: [{ ...page(1, [], {}), status: 429, body: '' }], stoppedBecause: 'the upstream answered 429 (too many requests)' };
     const results = runChecks(run, DOCUMENTED_DIALECT);

@@ -337,7 +337,7 @@ export function checkBadParameter(run: ProbeRun): CheckResult {
 export function checkBadToken(run: ProbeRun): CheckResult {
   const title = 'error for a bad token';
   const bad = findExchange(run, 'bad-token');
-  if (bad === undefined) return unknown(title, 'not tried (pass --with-auth-errors)');
+  if (bad === undefined) return unknown(title, run.authErrorsAsked ? 'not tried: the probe stopped before it' : 'not tried (pass --with-auth-errors)');
   const saw = `${describeAnswer(bad)}${isObject(bad.body) ? `; body keys: ${Object.keys(bad.body).join(', ')}` : ''}`;
   if (bad.status === 401) return { title, verdict: 'ok', saw };
   return {

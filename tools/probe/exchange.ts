@@ -21,6 +21,8 @@ export interface ProbeRun {
   stoppedBecause?: string;
   /** Extra calls were made to find logs sharing a timestamp, and none were found. */
   noTiesFound?: boolean;
+  /** `--with-auth-errors` was given: the call without a token was planned (the run may have stopped before it). */
+  authErrorsAsked?: boolean;
 }
 
 export function findExchange(run: ProbeRun, name: string): ProbeExchange | undefined {

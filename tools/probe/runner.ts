@@ -27,7 +27,7 @@ export interface ProbeOptions {
   timeoutMs?: number;
   /** The settings in force, so guesses start from them. */
   dialect?: UpstreamDialect;
-  /** "Now", for the main window. Default the real time. */
+  /** "Now", the end of the main window (`--now`; a recording answers only the "now" it was made at). Default the real time. */
   now?: Date;
 }
 
@@ -52,7 +52,7 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeRun> {
   const dialect = options.dialect ?? DOCUMENTED_DIALECT;
   const base = new URL(options.upstreamUrl);
   const path = auditLogsPath(base);
-  const run: ProbeRun = { exchanges: [] };
+  const run: ProbeRun = { exchanges: [], ...(options.withAuthErrors ? { authErrorsAsked: true } : {}) };
 
   const call = async (name: string, query: Record<string, string>, credentials: 'given' | 'invalid' = 'given'): Promise<ProbeExchange> => {
     if (run.exchanges.length >= maxCalls) throw new StopProbe(`the budget of ${maxCalls} calls was spent`);

@@ -1,10 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { NO_ANSWER, normaliseQuery, readRecording, type RecordedExchange } from './recording.js';
+import { recordedWindows, type RecordedWindow } from './windows.js';
 
 export interface ReplayServer {
   /** e.g. http://127.0.0.1:41234: point the upstream client at it. */
   url: string;
+  /** The windows a query can ask for (see windows.ts): anything else is a ReplayMiss. */
+  windows: RecordedWindow[];
   close(): Promise<void>;
 }
 
@@ -22,7 +25,8 @@ const BEARER_TOKEN = /^bearer\s+\S/i;
 export async function startReplayServer(options: { dir: string; host?: string; port?: number }): Promise<ReplayServer> {
   const recorded = new Map<string, RecordedExchange[]>();
   const rejected = new Map<string, RecordedExchange>();
-  for (const exchange of await readRecording(options.dir)) {
+  const exchanges = await readRecording(options.dir);
+  for (const exchange of exchanges) {
     if (exchange.credentials === 'invalid') {
       rejected.set(exchange.query, exchange);
       continue;
@@ -55,6 +59,7 @@ export async function startReplayServer(options: { dir: string; host?: string; p
   const { port, address } = server.address() as AddressInfo;
   return {
     url: `http://${address.includes(':') ? `[${address}]` : address}:${port}`,
+    windows: recordedWindows(exchanges),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

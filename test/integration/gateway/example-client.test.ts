@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { FilteredAuditLogsDocument } from '../../../examples/generated/graphql.js';
@@ -16,12 +19,20 @@ describe('the example client (client preset, documents sent by id) against a gat
   const harness = useHarness({ config: { persistedDocuments: MANIFEST, trustedDocumentsOnly: true } });
   const execute = () => createPersistedExecutor(`${harness.url}/graphql`, { ...CALLER });
 
-  async function example(args: string[]): Promise<string> {
+  async function example(args: string[], gatewayUrl = `${harness.url}/graphql`): Promise<string> {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'examples/walk-audit-logs.ts', ...args], {
-      env: { ...process.env, GATEWAY_URL: `${harness.url}/graphql`, AUTHORIZATION: CALLER.authorization, X_TENANT: CALLER['x-tenant'] },
+      env: { ...process.env, GATEWAY_URL: gatewayUrl, AUTHORIZATION: CALLER.authorization, X_TENANT: CALLER['x-tenant'] },
       timeout: 60_000,
     });
     return stdout;
+  }
+
+  /** The example run to its end, failing or not: exit code and output. */
+  function exampleExit(args: string[], gatewayUrl?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+    return example(args, gatewayUrl).then(
+      (stdout) => ({ code: 0, stdout, stderr: '' }),
+      (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+    );
   }
 
   it('walks every page of a filter with after and reports what the gateway holds', async () => {
@@ -71,5 +82,40 @@ describe('the example client (client preset, documents sent by id) against a gat
     const inside = await execute()(FilteredAuditLogsDocument, { first: 1 });
     expect(inside.auditLogs.totalCount).toBeGreaterThan(0);
     expect(harness.sample.requests.length).toBe(before + 1);
+  });
+
+  it('explains itself with --help, and refuses a bad option with a pointer to it', async () => {
+    const help = await exampleExit(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: npx tsx examples\/walk-audit-logs\.ts/);
+    expect(help.stdout).toContain('GATEWAY_URL');
+    const bad = await exampleExit(['--no-such-option']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--no-such-option[\s\S]*See --help\./);
+  });
+
+  it('says which URL it could not reach when no gateway listens there, and exits non-zero', async () => {
+    const server = createServer().listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    const url = `http://127.0.0.1:${port}/graphql`;
+    const result = await exampleExit(['--status', 'FAILED'], url);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`cannot reach the gateway at ${url} (connect ECONNREFUSED 127.0.0.1:${port})`);
+    expect(result.stderr).not.toMatch(/^fetch failed$/m);
+  });
+
+  it('takes a plain date as the start of that day in UTC, and refuses a date it cannot read', async () => {
+    const summary = JSON.parse(await example(['--since', '2026-01-01', '--until', '2099-12-31', '--status', 'FAILED', '--page-size', '2000', '--json'])) as {
+      filter: { startDate: string; endDate: string };
+      logs: number;
+      totalCount: number;
+    };
+    expect(summary.filter).toMatchObject({ startDate: '2026-01-01T00:00:00Z', endDate: '2099-12-31T00:00:00Z' });
+    expect(summary.logs).toBe(summary.totalCount);
+    const bad = await exampleExit(['--since', 'yesterday']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--since must be a date-time with a zone, such as 2026-11-01T00:00:00Z, or a date such as 2026-11-01 (got yesterday)');
   });
 });

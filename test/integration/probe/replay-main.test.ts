@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { readRecording } from '../../../tools/replay/index.js';
 import { startGatewayProcess, type GatewayProcess } from '../../e2e/support/gateway-process.js';
+import { graphiqlFirstScreen } from '../../support/graphiql-page.js';
 import { ACCEPTANCE_WALKS, RECORDING_CALLER, RECORDING_DIR } from '../../support/replay-acceptance.js';
 
 let gateway: GatewayProcess | undefined;
@@ -30,6 +31,21 @@ describe('UPSTREAM_URL=replay:<dir>', () => {
     const recorded = firstPages[0]!.body as { items: { id: string }[]; paginationParameters: { totalCount: number } };
     expect(body.data.auditLogs.edges.map((e) => e.node.auditLogId)).toEqual(recorded.items.slice(0, walk.first).map((i) => i.id));
     expect(body.data.auditLogs.totalCount).toBe(recorded.paginationParameters.totalCount);
+
+    // It says which windows answer, and GraphiQL opens on one of them with headers a replay takes.
+    const windows = gateway.output.map((line) => JSON.parse(line) as { windows?: string[]; msg: string }).find((entry) => entry.windows);
+    expect(windows?.windows?.[0]).toBe(`first ${walk.first} from ${walk.filter.startDate} to ${walk.filter.endDate} (3 pages)`);
+    expect(windows?.msg).toContain(`GraphiQL opens on auditLogs(first: ${walk.first}, filter: { startDate: "${walk.filter.startDate}", endDate: "${walk.filter.endDate}" })`);
+    const graphiql = await graphiqlFirstScreen(gateway.url);
+    expect(graphiql.defaultQuery).toContain(`startDate: "${walk.filter.startDate}"`);
+    const opened = await request(`${gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...graphiql.headers },
+      body: JSON.stringify({ query: graphiql.defaultQuery }),
+    });
+    const result = (await opened.body.json()) as { data?: { auditLogs: { totalCount: number } }; errors?: unknown };
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.auditLogs.totalCount).toBe(recorded.paginationParameters.totalCount);
     expect(await gateway.stop()).toBe(0);
   });
 });

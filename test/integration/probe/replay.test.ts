@@ -171,3 +171,28 @@ describe('the probe command', () => {
     expect(missing.stderr).toMatch(/UPSTREAM_TOKEN and UPSTREAM_TENANT/);
   });
 });
+
+describe('the probe command on a recording (--upstream replay:<dir>)', () => {
+  const env = { UPSTREAM_TOKEN: 'any-token', UPSTREAM_TENANT: 'any.tenant.example' };
+
+  it('with --now of the recording, finds every assumption as it was recorded, the bad token included', async () => {
+    const result = await runProbeCommand(['--upstream', `replay:${RECORDING_DIR}`, '--now', RECORDING_SAMPLE.now.toISOString(), '--with-auth-errors', '--pace-ms', '0'], env);
+    expect(result.stdout).toMatch(/^result: 12 ok, 0 differ, 0 unknown$/m);
+    expect(result.stdout).toMatch(/^ok +error for a bad token: 401$/m);
+    expect(result.code).toBe(0);
+  });
+
+  it('without it, stops at the first call and names the --now the recording was probed with, without asking for a flag it was given', async () => {
+    const result = await runProbeCommand(['--upstream', `replay:${RECORDING_DIR}`, '--with-auth-errors', '--pace-ms', '0'], env);
+    expect(result.stdout).toMatch(/stopped early: the first call was answered 404/);
+    expect(result.stdout).toContain(`it was probed with --now ${RECORDING_SAMPLE.now.toISOString()}`);
+    expect(result.stdout).toMatch(/^unknown +error for a bad token: not tried: the probe stopped before it$/m);
+    expect(result.code).toBe(2);
+  });
+
+  it('refuses a --now that is not a date-time with a zone', async () => {
+    const result = await runProbeCommand(['--upstream', `replay:${RECORDING_DIR}`, '--now', '2026-11-20'], env);
+    expect(result.stderr).toMatch(/--now must be a date-time with a zone, such as 2026-11-20T12:00:00Z \(got 2026-11-20\)/);
+    expect(result.code).toBe(2);
+  });
+});
