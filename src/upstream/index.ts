@@ -1,6 +1,8 @@
 import type { Config } from '../config.js';
 import type { UpstreamDialect } from '../model/dialect.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
+import type { Cooldowns } from '../shared/cooldowns.js';
+import type { RateLimiter } from '../shared/rate-limiter.js';
 import { propagatingTracer, type SpanStarter } from '../observability/tracing.js';
 import { createUpstreamClient, type UpstreamClientSettings, type UpstreamLogger } from './client.js';
 import { watchItemKeys } from './item-keys.js';
@@ -36,6 +38,10 @@ export interface UpstreamDependencies {
   random?: () => number;
   /** The breakers' and the cache's clock, epoch ms. */
   clock?: () => number;
+  /** The 429 cool-downs (shared state's, so every replica sees them). Default: the client's own. */
+  cooldowns?: Cooldowns;
+  /** UPSTREAM_RATE_LIMIT's buckets (shared state's). Default: no limit. */
+  rateLimiter?: RateLimiter;
 }
 
 /** How this deployment's upstream differs from the documented API, from its five settings. */
@@ -64,6 +70,8 @@ export function createUpstream(settings: UpstreamSettings, deps: UpstreamDepende
     onCall: deps.metrics?.observeUpstreamCall,
     random: deps.random,
     clock: deps.clock,
+    cooldowns: deps.cooldowns,
+    rateLimiter: deps.rateLimiter,
   });
   deps.metrics?.watchCircuit(() => client.state().breaker);
   deps.metrics?.watchTenantCircuits(() => client.state().openTenantBreakers);
