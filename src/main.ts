@@ -5,6 +5,7 @@ import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { labelledOperationNames } from './observability/operation-names.js';
 import { createTracing, logTracingProblems } from './observability/tracing.js';
+import { createSharedState } from './shared/index.js';
 import { createGracefulShutdown } from './shutdown.js';
 import { createUpstream } from './upstream/index.js';
 import { serveWebSockets } from './websocket.js';
@@ -45,7 +46,9 @@ if (tracing.exporting) {
   logTracingProblems(logger);
   logger.info({ exporters: traceExporters }, 'exporting traces');
 }
-const upstream = createUpstream(config, { baseUrl: upstreamUrl!, logger, metrics, tracer: tracing.tracer });
+// Through Redis when REDIS_URL is set (it never holds start-up up: the replica works alone until Redis answers).
+const shared = createSharedState(config, { logger });
+const upstream = createUpstream(config, { baseUrl: upstreamUrl!, logger, metrics, tracer: tracing.tracer, cooldowns: shared.cooldowns, rateLimiter: shared.rateLimiter });
 /** Set on SIGTERM/SIGINT: /readyz answers 503 from then on. */
 let shuttingDown = false;
 const gateway = createGateway({
@@ -56,6 +59,7 @@ const gateway = createGateway({
   draining: () => shuttingDown,
   metrics,
   tracer: tracing.tracer,
+  shared,
 });
 const server = createServer(gateway);
 const webSockets = serveWebSockets(server, gateway);
@@ -73,6 +77,7 @@ const shutdown = createGracefulShutdown({
   logger,
   resources: [
     { name: 'the upstream pool', close: () => upstream.close() },
+    { name: 'the Redis connections', close: () => shared.close() },
     { name: 'the trace exporter', close: () => tracing.shutdown() },
     { name: 'the sample upstream', close: async () => sample?.close() },
     { name: 'the replay server', close: async () => replay?.close() },
