@@ -47,7 +47,7 @@ if (tracing.exporting) {
   logger.info({ exporters: traceExporters }, 'exporting traces');
 }
 // Through Redis when REDIS_URL is set (it never holds start-up up: the replica works alone until Redis answers).
-const shared = createSharedState(config, { logger });
+const shared = createSharedState(config, { logger, registry: metrics.registry });
 const upstream = createUpstream(config, { baseUrl: upstreamUrl!, logger, metrics, tracer: tracing.tracer, cooldowns: shared.cooldowns, rateLimiter: shared.rateLimiter });
 /** Set on SIGTERM/SIGINT: /readyz answers 503 from then on. */
 let shuttingDown = false;

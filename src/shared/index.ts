@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Gauge, type Registry } from 'prom-client';
 import type { Config } from '../config.js';
 import type { Logger } from '../observability/logger.js';
 import { createLocalCooldowns, type Cooldowns } from './cooldowns.js';
@@ -40,7 +41,7 @@ export interface SharedState {
  * memory (the replica alone holds every lease and hears no one, its cool-downs and
  * buckets are its own). Without REDIS_URL nothing connects anywhere.
  */
-export function createSharedState(settings: SharedStateSettings, deps: { logger: Logger; clock?: () => number }): SharedState {
+export function createSharedState(settings: SharedStateSettings, deps: { logger: Logger; clock?: () => number; registry?: Registry }): SharedState {
   const clock = deps.clock ?? Date.now;
   const rate = settings.upstreamRateLimit;
   if (settings.redisUrl === undefined) {
@@ -54,6 +55,16 @@ export function createSharedState(settings: SharedStateSettings, deps: { logger:
     };
   }
   const link = connectRedis(settings.redisUrl, deps.logger);
+  if (deps.registry) {
+    new Gauge({
+      name: 'gateway_redis_connected',
+      help: 'Whether this replica reaches the Redis of REDIS_URL now (1) or works alone (0).',
+      registers: [deps.registry],
+      collect() {
+        this.set(link.available() ? 1 : 0);
+      },
+    });
+  }
   const names = createSharedNames(settings.cursorSecret);
   const replicaId = randomUUID();
   return {

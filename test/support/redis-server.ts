@@ -41,7 +41,7 @@ export function noticeRedisSkip(what: string): void {
 }
 
 export interface RedisServer {
-  /** redis://127.0.0.1:<port>/0 */
+  /** redis://127.0.0.1:<port>/0, with the password when there is one */
   url: string;
   port: number;
   /** A client of the test's own (closed by `stop`). */
@@ -61,21 +61,23 @@ export async function freeLoopbackPort(): Promise<number> {
   return port;
 }
 
-export async function startRedisServer(): Promise<RedisServer> {
+export async function startRedisServer(options: { port?: number; password?: string } = {}): Promise<RedisServer> {
   if (!REDIS_AVAILABLE) throw new Error(`REQUIRE_REDIS=1 but ${REDIS_SERVER} is not there (apt-get install -y redis-server)`);
-  const port = await freeLoopbackPort();
+  const port = options.port ?? (await freeLoopbackPort());
+  const { password } = options;
+  const auth = password === undefined ? [] : ['--requirepass', password];
   const clients: Redis[] = [];
   let child: ChildProcess | undefined;
 
   const launch = async (): Promise<void> => {
     const output: string[] = [];
-    const started = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const started = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no', ...auth], { stdio: ['ignore', 'pipe', 'pipe'] });
     started.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
     started.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
     child = started;
     const deadline = Date.now() + 15_000;
     for (;;) {
-      const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      const probe = new Redis({ port, host: '127.0.0.1', password, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
       probe.on('error', () => {});
       try {
         await probe.connect();
@@ -101,10 +103,10 @@ export async function startRedisServer(): Promise<RedisServer> {
 
   await launch();
   return {
-    url: `redis://127.0.0.1:${port}/0`,
+    url: `redis://${password === undefined ? '' : `:${encodeURIComponent(password)}@`}127.0.0.1:${port}/0`,
     port,
     client() {
-      const client = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 1 });
+      const client = new Redis({ port, host: '127.0.0.1', password, maxRetriesPerRequest: 1 });
       client.on('error', () => {});
       clients.push(client);
       return client;
