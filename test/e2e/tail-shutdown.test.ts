@@ -31,7 +31,10 @@ describe('live tail in the gateway process', () => {
     socket.on('message', (data) => messages.push(JSON.parse(String(data))));
     const socketClosed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
     await new Promise((resolve) => socket.on('open', resolve));
+    const acknowledged = new Promise<void>((resolve) => socket.on('message', (data) => JSON.parse(String(data)).type === 'connection_ack' && resolve()));
     socket.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: 'Bearer ws-tail-token', 'X-Tenant': CALLER['x-tenant'] } }));
+    // The protocol closes a socket that subscribes before its connection is acknowledged (4401).
+    await acknowledged;
     socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: TAIL } }));
     expect(watching.status).toBe(200);
     // The sample upstream writes a log every few seconds; generous for a busy machine.
