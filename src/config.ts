@@ -19,6 +19,8 @@ interface Setting<T> {
   default: T;
   /** The value of a set variable; throws (any error) when the text does not fit. */
   parse(text: string): T;
+  /** The value may hold a password: a start-up error does not repeat it. */
+  secret?: boolean;
 }
 
 const refuse = (): never => {
@@ -68,6 +70,22 @@ export const DEFAULT_CURSOR_SECRET = 'cloudcockpit-audit-gateway-cursor-v1';
 /** `replay:<directory>` as UPSTREAM_URL: serve recorded responses from that directory. */
 export const REPLAY_PREFIX = 'replay:';
 
+/** A positive decimal number within [min, max], such as `2` or `0.5`. */
+function decimal(min: number, max: number) {
+  return (text: string): number => {
+    const value = Number(text.trim());
+    return /^\s*\d+(\.\d+)?\s*$/.test(text) && value >= min && value <= max ? value : refuse();
+  };
+}
+
+/** A redis:// or rediss:// URL (host, optional port, password and database number). */
+function redisUrl(value: string): string {
+  const url = new URL(value.trim());
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') refuse();
+  if (url.hostname === '' || !/^(\/\d*)?$/.test(url.pathname)) refuse();
+  return value.trim();
+}
+
 function upstreamUrl(value: string): string {
   if (value.startsWith(REPLAY_PREFIX) && value.length > REPLAY_PREFIX.length) return value;
   return z.url({ protocol: /^https?$/ }).parse(value.trim()).replace(/\/+$/, '');
@@ -103,11 +121,13 @@ export const SETTINGS = {
   shutdownDelayMs: integer('SHUTDOWN_DELAY_MS', 0, 0, 600_000, 'after SIGTERM, how long requests are still served while /readyz already answers 503', ms),
   logLevel: text<LogLevel>('LOG_LEVEL', 'info', `one of ${LOG_LEVELS.join(', ')}`, 'log level', oneOf(LOG_LEVELS)),
   cursorSecret: text('CURSOR_SECRET', DEFAULT_CURSOR_SECRET, 'at least 16 characters', "key of the cursors' integrity tag", (value) => (value.length >= 16 ? value : refuse())),
+  redisUrl: { ...text<string | undefined>('REDIS_URL', undefined, 'a redis:// or rediss:// URL such as redis://127.0.0.1:6379/0', 'Redis that replicas share: one live-tail poller per tail in the deployment, 429 cool-downs and UPSTREAM_RATE_LIMIT for all; unset: each replica works alone', redisUrl), secret: true },
   upstreamMaxConcurrency: integer('UPSTREAM_MAX_CONCURRENCY', 64, 1, 10_000, 'concurrent upstream requests (and keep-alive connections)'),
   upstreamMaxQueueMs: integer('UPSTREAM_MAX_QUEUE_MS', 2_000, 0, 600_000, 'longest wait for a free upstream slot', ms),
   // A 2000-item page of ordinary audit logs is about 1 MB; this leaves room for long `details`.
   upstreamMaxResponseBytes: integer('UPSTREAM_MAX_RESPONSE_BYTES', 16 * 1024 * 1024, 1_024, 1_073_741_824, 'largest upstream 200 body read', bytes),
   upstreamRetries: integer('UPSTREAM_RETRIES', 2, 0, 2, 'retries of an idempotent upstream failure', undefined, '0, 1 or 2'),
+  upstreamRateLimit: text<number | undefined>('UPSTREAM_RATE_LIMIT', undefined, 'a number of calls per second (0.01-100000), such as 5 or 0.5', 'upstream calls per second per caller (Authorization + X-Tenant as the upstream reads them), shared by every replica through REDIS_URL; unset is no limit', decimal(0.01, 100_000)),
   breakerFailureThreshold: integer('BREAKER_FAILURE_THRESHOLD', 5, 1, 1_000, "failed calls in a breaker's window (last 100 calls of 30 s) that, at half of its calls or more, open it: a tenant's own breaker for its timeouts and 5xx, the upstream-wide one for connection failures"),
   breakerMinimumCalls: integer('BREAKER_MINIMUM_CALLS', 100, 1, 10_000, "calls a breaker's window must hold before it may open, so a burst of concurrent timeouts does not trip it"),
   breakerCooldownMs: integer('BREAKER_COOLDOWN_MS', 10_000, 1, 3_600_000, 'how long the circuit breaker stays open', ms),
@@ -161,7 +181,7 @@ export function loadConfig(env: Env = process.env): Config {
     try {
       config[name] = setting.parse(raw);
     } catch {
-      problems.push(`${setting.env} must be ${setting.expect} (got ${JSON.stringify(raw)})`);
+      problems.push(`${setting.env} must be ${setting.expect} (${setting.secret ? 'the value is not shown: it may hold a password' : `got ${JSON.stringify(raw)}`})`);
     }
   }
   const secret = checkCursorSecret(env);

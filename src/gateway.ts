@@ -32,6 +32,7 @@ import type { Time } from './model/time.js';
 import { useGraphiQLAssets } from './graphiql/assets.js';
 import type { TrustedDocuments } from './trusted-documents/documents.js';
 import type { UpstreamClient } from './upstream/types.js';
+import type { SharedState } from './shared/index.js';
 
 /** The settings the gateway itself reads (the upstream side is built from its own). */
 export type GatewaySettings = Pick<
@@ -78,6 +79,8 @@ export interface GatewayOptions {
   documentCache?: DocumentCache;
   /** The manifest of PERSISTED_DOCUMENTS as `loadTrustedDocuments` read it; undefined when none is configured. */
   trustedDocuments?: TrustedDocuments;
+  /** What the replicas share (`createSharedState`): which one polls each live tail, and how its batches reach the others. Default: this gateway alone. */
+  shared?: Pick<SharedState, 'lease' | 'fanOut'>;
 }
 
 /** The gateway: a request handler (Node's `http` or fetch), and its own `close()`. */
@@ -104,10 +107,11 @@ export function createGateway({
   time,
   documentCache = createDocumentCache(),
   trustedDocuments,
+  shared,
 }: GatewayOptions): Gateway {
   const cursors = createCursorCodec(config.cursorSecret);
   const budget = { calls: config.budgetCalls, items: config.budgetItems };
-  const tail = createTailHub({ settings: config, upstream, cursors, cursorSecret: config.cursorSecret, logger, registry: metrics.registry, time });
+  const tail = createTailHub({ settings: config, upstream, cursors, cursorSecret: config.cursorSecret, logger, registry: metrics.registry, time, lease: shared?.lease, fanOut: shared?.fanOut });
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     context: createContextFactory({ upstream, cursors, logger, tail, budget }),

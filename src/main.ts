@@ -6,6 +6,7 @@ import { createMetrics } from './observability/metrics.js';
 import { labelledOperationNames } from './observability/operation-names.js';
 import { createTracing, logTracingProblems } from './observability/tracing.js';
 import { schema } from './schema/index.js';
+import { createSharedState } from './shared/index.js';
 import { createGracefulShutdown } from './shutdown.js';
 import { loadTrustedDocuments } from './trusted-documents/load.js';
 import { createUpstream } from './upstream/index.js';
@@ -60,7 +61,9 @@ if (tracing.exporting) {
   logTracingProblems(logger);
   logger.info({ exporters: traceExporters }, 'exporting traces');
 }
-const upstream = createUpstream(config, { baseUrl: upstreamUrl!, logger, metrics, tracer: tracing.tracer });
+// Through Redis when REDIS_URL is set (it never holds start-up up: the replica works alone until Redis answers).
+const shared = createSharedState(config, { logger, registry: metrics.registry });
+const upstream = createUpstream(config, { baseUrl: upstreamUrl!, logger, metrics, tracer: tracing.tracer, cooldowns: shared.cooldowns, rateLimiter: shared.rateLimiter });
 /** Set on SIGTERM/SIGINT: /readyz answers 503 from then on. */
 let shuttingDown = false;
 const gateway = createGateway({
@@ -73,6 +76,7 @@ const gateway = createGateway({
   metrics,
   tracer: tracing.tracer,
   trustedDocuments,
+  shared,
 });
 const server = createServer(gateway);
 const webSockets = serveWebSockets(server, gateway);
@@ -90,6 +94,7 @@ const shutdown = createGracefulShutdown({
   logger,
   resources: [
     { name: 'the upstream pool', close: () => upstream.close() },
+    { name: 'the Redis connections', close: () => shared.close() },
     { name: 'the trace exporter', close: () => tracing.shutdown() },
     { name: 'the sample upstream', close: async () => sample?.close() },
     { name: 'the replay server', close: async () => replay?.close() },

@@ -16,7 +16,9 @@ import { createEventCursorCodec } from './event-cursor.js';
 import { DeliveryMark, freshOldestFirst, isAfter, RecentIds, type ResumePoint } from './items.js';
 import { forgetBeforeMs } from './lookback.js';
 import { createTailMetrics } from './metrics.js';
-import { Poller, type PollBatch, type PollerListener } from './poller.js';
+import { createMemoryBus, type FanOut } from '../shared/fan-out.js';
+import { createMemoryLeases, type Lease } from '../shared/lease.js';
+import { SharedPoller, type TailBatch, type TailListener } from './shared-poller.js';
 import { resumePointFromCursor } from './resume-point.js';
 import { TailStream, type TailEvent } from './stream.js';
 
@@ -47,6 +49,10 @@ export interface TailHubOptions {
   registry: Registry;
   /** The clock and timers of the pollers and streams. Default: the system's. */
   time?: Time;
+  /** Which replica polls each tail: the shared state's lease. Default: this hub alone holds every lease. */
+  lease?: Lease;
+  /** How the polling replica's batches reach the others: the shared state's fan-out. Default: nobody else listens. */
+  fanOut?: FanOut;
 }
 
 export interface TailHub {
@@ -55,7 +61,7 @@ export interface TailHub {
   subscribe(request: TailRequest): Promise<AsyncIterableIterator<TailEvent>>;
   /** Completes every stream and stops every poller; later subscriptions complete at once. */
   close(): void;
-  /** Open subscriptions and running pollers, as of now. */
+  /** Open subscriptions, and the tails this replica polls for, as of now. */
   stats(): { subscriptions: number; pollers: number };
 }
 
@@ -63,11 +69,13 @@ export interface TailHub {
 export const MAX_CATCH_UP = MAX_PAGE_SIZE;
 
 interface PollerEntry {
-  poller: Poller;
+  poller: SharedPoller;
   subscribers: number;
 }
 
-export function createTailHub({ settings, upstream, cursors, cursorSecret, logger, registry, time = SYSTEM_TIME }: TailHubOptions): TailHub {
+export function createTailHub({ settings, upstream, cursors, cursorSecret, logger, registry, time = SYSTEM_TIME, ...shared }: TailHubOptions): TailHub {
+  const lease = shared.lease ?? createMemoryLeases(() => time.now()).holder();
+  const fanOut = shared.fanOut ?? createMemoryBus().endpoint();
   const clock = () => time.now();
   const events = createEventCursorCodec(cursorSecret);
   const metrics = createTailMetrics(registry);
@@ -96,23 +104,33 @@ export function createTailHub({ settings, upstream, cursors, cursorSecret, logge
     };
   };
 
-  const joinPoller = (key: string, tag: string, request: TailRequest, filterQuery: Omit<AuditLogQuery, 'startDate' | 'endDate'>, listener: PollerListener) => {
+  let polling = 0;
+  const joinPoller = (key: string, tag: string, request: TailRequest, filterQuery: Omit<AuditLogQuery, 'startDate' | 'endDate'>, listener: TailListener) => {
     let entry = pollers.get(key);
     if (entry === undefined) {
-      const poller = new Poller({
-        key: tag,
-        authorization: request.headers.authorization,
-        tenant: request.headers.tenant,
-        filterQuery,
-        settings,
-        upstream,
-        logger,
-        time,
-        onPoll: metrics.polled,
+      const poller = new SharedPoller({
+        name: key,
+        poller: {
+          key: tag,
+          authorization: request.headers.authorization,
+          tenant: request.headers.tenant,
+          filterQuery,
+          settings,
+          upstream,
+          logger,
+          time,
+          onPoll: metrics.polled,
+        },
+        lease,
+        fanOut,
+        onPolling(running) {
+          polling += running ? 1 : -1;
+          if (running) metrics.pollerStarted();
+          else metrics.pollerStopped();
+        },
       });
       entry = { poller, subscribers: 0 };
       pollers.set(key, entry);
-      metrics.pollerStarted();
     }
     entry.subscribers += 1;
     entry.poller.listeners.add(listener);
@@ -123,7 +141,6 @@ export function createTailHub({ settings, upstream, cursors, cursorSecret, logge
       if (joined.subscribers === 0 && pollers.get(key) === joined) {
         pollers.delete(key);
         joined.poller.stop('last subscriber left');
-        metrics.pollerStopped();
       }
     };
   };
@@ -178,7 +195,7 @@ export function createTailHub({ settings, upstream, cursors, cursorSecret, logge
       ? { instant: parseInstant(resume.timestamp)!, ids: new Set(resume.ids) }
       : { instant: { ms: openedAt - 1, ns: 999_999 }, ids: new Set() };
     let pollsSeen = 0;
-    let catchingUp: PollBatch[] | null = resume ? [] : null;
+    let catchingUp: TailBatch[] | null = resume ? [] : null;
     let count = 0;
     let leave: (() => void) | undefined;
     const onAbort = (): void => stream.end('client went away');
@@ -214,14 +231,16 @@ export function createTailHub({ settings, upstream, cursors, cursorSecret, logge
       return fresh;
     };
     /** What a poll brings this stream. */
-    const fromBatch = (batch: PollBatch): PlacedLog[] => {
+    const fromBatch = (batch: TailBatch): PlacedLog[] => {
       pollsSeen += 1;
-      const fresh = unseen(pollsSeen === 1 ? batch.fresh.filter((item) => isAfter(item, start)) : batch.fresh);
+      // A batch that reads a window again (after a change of polling replica) brings nothing from before the start
+      // either: what this stream resumed after was delivered by the stream before it.
+      const fresh = unseen(pollsSeen === 1 || batch.rereads ? batch.fresh.filter((item) => isAfter(item, start)) : batch.fresh);
       // Past this, no poll can return an id again (the poller's window never reaches further back).
       delivered.forgetBefore(forgetBeforeMs(clock(), settings.tailLookbackMs) - settings.tailGiveUpMs - settings.tailPollMs);
       return fresh;
     };
-    const onBatch = (batch: PollBatch): void => {
+    const onBatch = (batch: TailBatch): void => {
       if (catchingUp) return void catchingUp.push(batch);
       stream.push(fromBatch(batch));
     };
@@ -272,7 +291,7 @@ export function createTailHub({ settings, upstream, cursors, cursorSecret, logge
       closed = true;
       for (const stream of [...streams]) stream.end('server shutting down');
     },
-    stats: () => ({ subscriptions: open, pollers: pollers.size }),
+    stats: () => ({ subscriptions: open, pollers: polling }),
   };
 }
 

@@ -19,6 +19,14 @@ export interface PollBatch {
   fresh: PlacedLog[];
   /** Increases by one per successful poll. */
   sequence: number;
+  /**
+   * Every log that reached the upstream after `sinceMs` (and at most TAIL_LOOKBACK_MS
+   * after its timestamp) is in this batch or an earlier one of the same poller: the
+   * end of the previous poll's window (for the first poll, where it started from).
+   */
+  sinceMs: number;
+  /** The end of this poll's window. */
+  endMs: number;
 }
 
 export interface PollerListener {
@@ -38,6 +46,8 @@ export interface PollerOptions {
   logger: Logger;
   time: Time;
   onPoll(outcome: 'ok' | ErrorCode): void;
+  /** The end of the window of a poll that came before this poller (another replica's, or a poller before it): the first window reaches back from there. */
+  startAfterMs?: number | null;
 }
 
 /** Pages one poll may read when the lookback window holds more than one page of logs. */
@@ -66,6 +76,7 @@ export class Poller {
 
   constructor(options: PollerOptions) {
     this.#options = options;
+    this.#previousEndMs = options.startAfterMs ?? null;
     this.#lastSuccessMs = options.time.now();
     options.logger.info({ tail: options.key, correlationId: this.#correlationId }, 'live tail poller started');
     this.#schedule(0);
@@ -73,6 +84,11 @@ export class Poller {
 
   get correlationId(): string {
     return this.#correlationId;
+  }
+
+  /** The end of the last successful poll's window (or where it started from, before one). */
+  get lastEndMs(): number | null {
+    return this.#previousEndMs;
   }
 
   /** Stops polling: no timer left, the call in flight aborted. */
@@ -102,25 +118,18 @@ export class Poller {
     this.#inFlight = abort;
     const headers = { authorization: this.#options.authorization, tenant: this.#options.tenant, correlationId: this.#correlationId };
     try {
-      const items: PlacedLog[] = [];
-      for (let pageNumber = 1; pageNumber <= MAX_PAGES_PER_POLL; pageNumber++) {
-        const page = await upstream.listAuditLogs({ query, window: { pageNumber, pageSize: MAX_PAGE_SIZE }, headers, signal: abort.signal });
-        for (const record of page.items) items.push(placeLog(record));
-        if (page.items.length < MAX_PAGE_SIZE || pageNumber * MAX_PAGE_SIZE >= page.totalCount) break;
-        if (pageNumber === MAX_PAGES_PER_POLL) {
-          this.#options.logger.warn({ tail: this.#options.key, totalCount: page.totalCount }, 'live tail: lookback window holds more logs than one poll reads');
-        }
-      }
+      const items = await readWindow({ upstream, query, headers, signal: abort.signal, logger: this.#options.logger, tail: this.#options.key });
       if (this.#stopped) return;
       this.#options.onPoll('ok');
       const fresh = freshOldestFirst(items, (id) => this.#seen.has(id));
       for (const item of fresh) this.#seen.add(item);
       this.#seen.forgetBefore(forgetBeforeMs(window.end, settings.tailLookbackMs));
+      const sinceMs = window.start + settings.tailLookbackMs;
       this.#previousEndMs = window.end;
       this.#lastSuccessMs = clock();
       this.#failures = 0;
       this.#sequence += 1;
-      const batch = { fresh, sequence: this.#sequence };
+      const batch: PollBatch = { fresh, sequence: this.#sequence, sinceMs, endMs: window.end };
       for (const listener of [...this.listeners]) listener.onBatch(batch);
       this.#schedule(settings.tailPollMs);
     } catch (error) {
@@ -146,4 +155,29 @@ export class Poller {
       if (this.#inFlight === abort) this.#inFlight = undefined;
     }
   }
+}
+
+/**
+ * One read of a poll's window, newest first, as the upstream orders it: pages of
+ * 2000, further pages (up to five) only when the window holds more.
+ */
+export async function readWindow(options: {
+  upstream: Pick<UpstreamClient, 'listAuditLogs'>;
+  query: AuditLogQuery;
+  headers: { authorization: string; tenant: string; correlationId: string };
+  signal: AbortSignal;
+  logger: Logger;
+  tail: string;
+}): Promise<PlacedLog[]> {
+  const { upstream, query, headers, signal } = options;
+  const items: PlacedLog[] = [];
+  for (let pageNumber = 1; pageNumber <= MAX_PAGES_PER_POLL; pageNumber++) {
+    const page = await upstream.listAuditLogs({ query, window: { pageNumber, pageSize: MAX_PAGE_SIZE }, headers, signal });
+    for (const record of page.items) items.push(placeLog(record));
+    if (page.items.length < MAX_PAGE_SIZE || pageNumber * MAX_PAGE_SIZE >= page.totalCount) break;
+    if (pageNumber === MAX_PAGES_PER_POLL) {
+      options.logger.warn({ tail: options.tail, totalCount: page.totalCount }, 'live tail: lookback window holds more logs than one poll reads');
+    }
+  }
+  return items;
 }

@@ -3,7 +3,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import type { Config } from '../config.js';
 import { GatewayError } from '../errors.js';
+import { callerKey } from '../model/caller.js';
 import { DOCUMENTED_DIALECT, type UpstreamDialect } from '../model/dialect.js';
+import { createLocalCooldowns, type Cooldowns } from '../shared/cooldowns.js';
+import { UNLIMITED, type RateLimiter } from '../shared/rate-limiter.js';
 import { createAttempt, requestWithin, type AttemptResult } from './attempt.js';
 import { createBreakers, NEUTRAL, SUCCESS, type ScopedOutcome } from './breakers.js';
 import { createConcurrencyLimiter } from './concurrency.js';
@@ -42,6 +45,10 @@ export interface UpstreamClientDependencies {
   random?: () => number;
   /** The breakers' clock, epoch ms. */
   clock?: () => number;
+  /** The 429 cool-downs each call checks first (shared by the replicas through Redis). Default: this client's own. */
+  cooldowns?: Cooldowns;
+  /** UPSTREAM_RATE_LIMIT's buckets, drawn from before each attempt. Default: no limit. */
+  rateLimiter?: RateLimiter;
 }
 
 /** Upper bound on the readiness probe's deadline. */
@@ -78,6 +85,8 @@ export function createUpstreamClient(settings: UpstreamClientSettings, deps: Ups
       logger.warn({ scope, ...(tenant === undefined ? {} : { tenant }), from, to }, `upstream circuit breaker ${to}${scope === 'tenant' ? ' for one tenant' : ''}`),
   });
   const totals = { retries: 0, breakerRejections: 0, queueTimeouts: 0 };
+  const cooldowns = deps.cooldowns ?? createLocalCooldowns(deps.clock);
+  const rateLimiter = deps.rateLimiter ?? UNLIMITED;
 
   // undici's own timeouts default to 300 s; none of them may outlast our deadline.
   // One connection per slot, so undici never queues behind the limiter's back.
@@ -96,6 +105,10 @@ export function createUpstreamClient(settings: UpstreamClientSettings, deps: Ups
     const path = `${basePath}?${buildSearchParams(request.query, request.window, dialect)}`;
     const deadline = startDeadline(timeoutMs, request.signal);
     if (deadline.signal.aborted) throw errorForTransportFailure(deadline.signal.reason);
+    const caller = callerKey(request.headers);
+    // A 429's Retry-After holds the caller's calls, on every replica, until the time has passed.
+    const coolingMs = await cooldowns.remainingMs(caller);
+    if (coolingMs > 0) throw rateLimited(coolingMs, 'Too many requests to the audit-log service; retry later.');
 
     const admission = breakers.tryAcquire(request.headers);
     if (typeof admission === 'string') {
@@ -111,6 +124,7 @@ export function createUpstreamClient(settings: UpstreamClientSettings, deps: Ups
         // first attempt fails with the budget's error, a retry leaves the last failure standing.
         const refused = request.budget?.spend(request.window.pageSize);
         if (refused) throw last?.error ?? refused;
+        await takeTurn(caller, deadline, last?.error);
         const startedAt = performance.now();
         const result = await attemptOnce(path, request, deadline.signal, deadline.remainingMs());
         if (result.ok) {
@@ -119,6 +133,9 @@ export function createUpstreamClient(settings: UpstreamClientSettings, deps: Ups
           return result.page;
         }
         if (result.queueTimeout) totals.queueTimeouts++;
+        if (result.failure.kind === 'status' && result.status === 429 && result.failure.retryAfterSeconds !== undefined) {
+          await cooldowns.hold(caller, result.failure.retryAfterSeconds * 1000);
+        }
         last = result;
         outcome = result.outcome;
         const decision = decideRetry({ failure: result.failure, attempt, remainingMs: deadline.remainingMs(), random: random(), policy });
@@ -133,6 +150,22 @@ export function createUpstreamClient(settings: UpstreamClientSettings, deps: Ups
     } finally {
       admission.settle(outcome);
     }
+  }
+
+  /**
+   * UPSTREAM_RATE_LIMIT: waits for the caller's turn in its bucket, within the call's
+   * deadline. A turn that would come after the deadline is not waited for: the call
+   * is RATE_LIMITED at once (on a retry, the last failure stands).
+   */
+  async function takeTurn(caller: string, deadline: { signal: AbortSignal; remainingMs(): number }, lastError: GatewayError | undefined): Promise<void> {
+    const turn = await rateLimiter.reserve(caller, deadline.remainingMs());
+    if (!turn.ok) {
+      throw lastError ?? rateLimited(turn.waitMs, 'Too many calls to the audit-log service for these credentials (UPSTREAM_RATE_LIMIT); retry later.');
+    }
+    if (turn.waitMs <= 0) return;
+    await sleep(turn.waitMs, undefined, { signal: deadline.signal }).catch(() => {
+      throw errorForTransportFailure(deadline.signal.reason);
+    });
   }
 
   /** Each attempt: the `onCall` hook (only requests that reached the upstream; it must not break the call) and one debug line. */
@@ -184,6 +217,11 @@ export function createUpstreamClient(settings: UpstreamClientSettings, deps: Ups
   }
 
   return { listAuditLogs, probe, state, close };
+}
+
+/** RATE_LIMITED without an upstream call, with the whole seconds until a call may go. */
+function rateLimited(waitMs: number, message: string): GatewayError {
+  return new GatewayError('RATE_LIMITED', message, { retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) });
 }
 
 /** One call's deadline: slot wait, every attempt and every backoff together, cut short when the caller gives up. */

@@ -1,6 +1,8 @@
 import type { Config } from '../config.js';
 import type { UpstreamDialect } from '../model/dialect.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
+import type { Cooldowns } from '../shared/cooldowns.js';
+import { createLocalRateLimiter, UNLIMITED, type RateLimiter } from '../shared/rate-limiter.js';
 import { propagatingTracer, type SpanStarter } from '../observability/tracing.js';
 import { createUpstreamClient, type UpstreamClientSettings, type UpstreamLogger } from './client.js';
 import { watchItemKeys } from './item-keys.js';
@@ -22,6 +24,7 @@ export type UpstreamSettings = UpstreamClientSettings &
     | 'upstreamFieldMap'
     | 'upstreamStatusMap'
     | 'upstreamKeyCase'
+    | 'upstreamRateLimit'
   >;
 
 export interface UpstreamDependencies {
@@ -36,6 +39,10 @@ export interface UpstreamDependencies {
   random?: () => number;
   /** The breakers' and the cache's clock, epoch ms. */
   clock?: () => number;
+  /** The 429 cool-downs (shared state's, so every replica sees them). Default: the client's own. */
+  cooldowns?: Cooldowns;
+  /** UPSTREAM_RATE_LIMIT's buckets (shared state's). Default: this client's own, when the setting is set. */
+  rateLimiter?: RateLimiter;
 }
 
 /** How this deployment's upstream differs from the documented API, from its five settings. */
@@ -64,6 +71,8 @@ export function createUpstream(settings: UpstreamSettings, deps: UpstreamDepende
     onCall: deps.metrics?.observeUpstreamCall,
     random: deps.random,
     clock: deps.clock,
+    cooldowns: deps.cooldowns,
+    rateLimiter: deps.rateLimiter ?? (settings.upstreamRateLimit === undefined ? UNLIMITED : createLocalRateLimiter(settings.upstreamRateLimit, deps.clock)),
   });
   deps.metrics?.watchCircuit(() => client.state().breaker);
   deps.metrics?.watchTenantCircuits(() => client.state().openTenantBreakers);

@@ -45,6 +45,7 @@ function readDocuments(text: string, source: string): Manifest[] {
   });
 }
 
+const kubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
 const kustomization = readDocuments(readFileSync(join(DIR, 'kustomization.yaml'), 'utf8'), 'kustomization.yaml')[0] as any;
 const files: string[] = kustomization.resources;
 const manifests = files.flatMap((file) => readDocuments(readFileSync(join(DIR, file), 'utf8'), file));
@@ -53,6 +54,7 @@ const byKind = (kind: string) => {
   expect(found, kind).toHaveLength(1);
   return found[0]!;
 };
+const configMap = manifests.find((manifest) => manifest.kind === 'ConfigMap')!;
 
 /** The opt-in parts: each a kustomize Component in a directory of its own, for one controller or operator. */
 const COMPONENTS = ['ingress-nginx', 'prometheus-operator'] as const;
@@ -195,7 +197,6 @@ describe('deploy/kubernetes', () => {
   const deployment = byKind('Deployment');
   const pod = deployment.spec.template.spec;
   const container = pod.containers[0];
-  const configMap = byKind('ConfigMap');
   const env = Object.fromEntries(container.env.filter((entry: any) => 'value' in entry).map((entry: any) => [entry.name, entry.value]));
 
   it('the environment passes the gateway\'s own configuration check, with the cursor secret from a Secret', () => {
@@ -291,7 +292,6 @@ describe('deploy/kubernetes', () => {
     expect(named.filter((entry) => !entry.endsWith(`: ${tag}`))).toEqual([]);
   });
 
-  const kubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
   it.skipIf(!kubectl)('`kubectl kustomize` builds the directory into the same, valid manifests with the image tag set', () => {
     const built = readDocuments(execFileSync('kubectl', ['kustomize', DIR], { encoding: 'utf8' }), 'kubectl kustomize');
     expect(built.map((manifest) => manifest.kind).sort()).toEqual(manifests.map((manifest) => manifest.kind).sort());
@@ -339,3 +339,56 @@ function mebibytes(quantity: string): number {
 function millicores(quantity: string): number {
   return quantity.endsWith('m') ? Number(quantity.slice(0, -1)) : Number(quantity) * 1000;
 }
+
+describe('deploy/kubernetes/components/redis', () => {
+  const COMPONENT = join(DIR, 'components/redis');
+  const component = readDocuments(readFileSync(join(COMPONENT, 'kustomization.yaml'), 'utf8'), 'components/redis/kustomization.yaml')[0] as any;
+  const base = manifests.find((manifest) => manifest.kind === 'Deployment')!;
+
+  /** The component's JSON patches applied to the base Deployment (its only target, `add` its only operation). */
+  function patched(): Manifest {
+    const deployment = structuredClone(base);
+    for (const { target, patch } of component.patches) {
+      expect(target).toMatchObject({ kind: 'Deployment', name: deployment.metadata.name });
+      for (const operation of parseAllDocuments(patch)[0]!.toJS() as Array<{ op: string; path: string; value: unknown }>) {
+        expect(operation.op).toBe('add');
+        const steps = operation.path.split('/').slice(1);
+        let node: any = deployment;
+        for (const step of steps.slice(0, -1)) node = node[step];
+        expect(Array.isArray(node) && steps.at(-1) === '-').toBe(true);
+        node.push(operation.value);
+      }
+    }
+    return deployment;
+  }
+
+  it('is a kustomize Component that sets REDIS_URL from a Secret, and the patched Deployment is valid', () => {
+    expect(component).toMatchObject({ apiVersion: 'kustomize.config.k8s.io/v1alpha1', kind: 'Component' });
+    const deployment = patched();
+    expect(schemaErrors(deployment)).toBeUndefined();
+    const env = deployment.spec.template.spec.containers[0].env;
+    const redis = env.find((entry: any) => entry.name === 'REDIS_URL');
+    expect(redis.valueFrom.secretKeyRef).toEqual({ name: expect.any(String), key: expect.any(String) });
+    expect(redis.valueFrom.secretKeyRef.name).not.toBe(env.find((entry: any) => entry.name === 'CURSOR_SECRET').valueFrom.secretKeyRef.name);
+    // The base stays without it: Redis is optional.
+    expect(base.spec.template.spec.containers[0].env.some((entry: any) => entry.name === 'REDIS_URL')).toBe(false);
+    const config = loadConfig({ ...configMap.data, ...env, REDIS_URL: 'redis://:pw@redis.example.svc:6379/0', CURSOR_SECRET: 'a-secret-of-at-least-16-characters' });
+    expect(config.redisUrl).toBe('redis://:pw@redis.example.svc:6379/0');
+  });
+
+  it.skipIf(!kubectl)('`kubectl kustomize` builds an overlay with the component: the Deployment reads REDIS_URL from the Secret', () => {
+    const overlay = mkdtempSync(join(tmpdir(), 'overlay-'));
+    try {
+      writeFileSync(
+        join(overlay, 'kustomization.yaml'),
+        ['apiVersion: kustomize.config.k8s.io/v1beta1', 'kind: Kustomization', 'resources:', `  - ${relative(overlay, DIR)}`, 'components:', `  - ${relative(overlay, COMPONENT)}`, ''].join('\n'),
+      );
+      const built = readDocuments(execFileSync('kubectl', ['kustomize', overlay], { encoding: 'utf8' }), 'kubectl kustomize overlay');
+      const deployment = built.find((manifest) => manifest.kind === 'Deployment')!;
+      expect(schemaErrors(deployment)).toBeUndefined();
+      expect(deployment.spec.template.spec.containers[0].env).toEqual(patched().spec.template.spec.containers[0].env);
+    } finally {
+      rmSync(overlay, { recursive: true, force: true });
+    }
+  });
+});

@@ -39,11 +39,11 @@ type Response = GraphQLResponse<unknown>;
  * One page whose upstream calls all meet `action` (every attempt, should the
  * client try again); the fault is cleared afterwards.
  */
-async function pageFacing(action: FaultAction, harness: Harness = h): Promise<Response> {
+async function pageFacing(action: FaultAction, harness: Harness = h, headers?: Record<string, string>): Promise<Response> {
   harness.sample.faults.add({ action });
   const before = harness.sample.requests.length;
   try {
-    const response = (await harness.graphql(GatewayWalkPageDocument, { first: 5 })) as Response;
+    const response = (await harness.graphql(GatewayWalkPageDocument, { first: 5 }, headers)) as Response;
     expect(harness.sample.requests.length - before).toBeGreaterThanOrEqual(1);
     return response;
   } finally {
@@ -91,8 +91,11 @@ describe('upstream status codes', () => {
     expect(error.extensions.upstream).toStrictEqual({ status });
   });
 
+  /** A 429 with Retry-After holds its caller's next calls: each such test uses a caller of its own. */
+  const cooled = (name: string) => ({ authorization: `Bearer cooled-${name}`, 'x-tenant': 'cooled.cloudcockpit.example' });
+
   it('429 with Retry-After in seconds is RATE_LIMITED with retryAfterSeconds', async () => {
-    const error = onlyError(await pageFacing({ type: 'status', status: 429, headers: { 'retry-after': '7' } }));
+    const error = onlyError(await pageFacing({ type: 'status', status: 429, headers: { 'retry-after': '7' } }, h, cooled('seconds')));
     expect(error.extensions.code).toBe('RATE_LIMITED');
     expect(error.extensions.retryAfterSeconds).toBe(7);
     expect(error.extensions.upstream).toMatchObject({ status: 429, type: 'TooManyRequests' });
@@ -100,7 +103,7 @@ describe('upstream status codes', () => {
 
   it('429 with Retry-After as an HTTP-date is RATE_LIMITED with an integer retryAfterSeconds', async () => {
     const retryAt = new Date(Date.now() + 30_000);
-    const error = onlyError(await pageFacing({ type: 'status', status: 429, headers: { 'retry-after': retryAt.toUTCString() } }));
+    const error = onlyError(await pageFacing({ type: 'status', status: 429, headers: { 'retry-after': retryAt.toUTCString() } }, h, cooled('date')));
     expect(error.extensions.code).toBe('RATE_LIMITED');
     expect(Number.isInteger(error.extensions.retryAfterSeconds)).toBe(true);
     // Whole seconds on the wire, and some time passes before the gateway reads it.

@@ -48,7 +48,8 @@ describe('bearer tokens', () => {
         { type: 'status', status: 400 },
         { type: 'status', status: 401 },
         { type: 'status', status: 403 },
-        { type: 'status', status: 429, headers: { 'retry-after': '3' } },
+        // Retry-After 0: a longer wait would hold this caller's healthy call below.
+        { type: 'status', status: 429, headers: { 'retry-after': '0' } },
         { type: 'status', status: 500 },
         { type: 'status', status: 502 },
         { type: 'malformed', variant: 'not-json' },

@@ -148,14 +148,17 @@ describe('random upstream bodies against the client', () => {
 
   it('resolves with a page or rejects with a GatewayError of a known code, whatever the upstream sends', async () => {
     const now = Date.now();
+    let run = 0;
     await fc.assert(
       fc.asyncProperty(status, headers, body, async (statusCode, responseHeaders, responseBody) => {
+        // A 429 with Retry-After holds its caller's next calls: each run is a caller of its own.
+        run += 1;
         next = { status: statusCode, headers: responseHeaders, body: statusCode === 204 || statusCode === 301 ? Buffer.alloc(0) : responseBody };
         try {
           const result = await client.listAuditLogs({
             query: { startDate: new Date(now - 86_400_000).toISOString(), endDate: new Date(now).toISOString() },
             window: { pageNumber: 1, pageSize: 5 },
-            headers: { authorization: 'Bearer fuzz', tenant: 'fuzz.example', correlationId: '2d1f7a52-8d3c-4a8f-9a57-1b2f3c4d5e6f' },
+            headers: { authorization: 'Bearer fuzz', tenant: `fuzz-${run}.example`, correlationId: '2d1f7a52-8d3c-4a8f-9a57-1b2f3c4d5e6f' },
           });
           expect(statusCode).toBe(200);
           expect(Array.isArray(result.items)).toBe(true);
