@@ -72,7 +72,7 @@ describe('the docs\' blocks', () => {
     const notRun = blocks.filter((block) => block.notRun !== undefined);
     expect(run.length).toBeGreaterThanOrEqual(10);
     // A short, explicit list: each names what it needs that this machine lacks, or why running it would do harm.
-    expect(notRun.length).toBeLessThanOrEqual(13);
+    expect(notRun.length).toBeLessThanOrEqual(14);
     console.log(`docs: ${run.length} blocks run, ${notRun.length} not:\n${notRun.map((b) => `  ${b.page}:${b.line}: ${b.notRun}`).join('\n')}`);
   });
 });
