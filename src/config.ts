@@ -19,6 +19,8 @@ interface Setting<T> {
   default: T;
   /** The value of a set variable; throws (any error) when the text does not fit. */
   parse(text: string): T;
+  /** A secret: a refused value is described by its shape, never quoted. */
+  secret?: boolean;
 }
 
 const refuse = (): never => {
@@ -55,6 +57,9 @@ function text<T = string>(env: string, fallback: T, expect: string, description:
   return { env, description, default: fallback, expect, parse };
 }
 
+/** Marks a row as a secret: a refused value is described by its shape, never quoted. */
+const secretSetting = <T>(setting: Setting<T>): Setting<T> => ({ ...setting, secret: true });
+
 const ms = 'milliseconds';
 const bytes = 'bytes';
 
@@ -64,6 +69,23 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** The built-in cursor key; a deployment sets its own (see CURSOR_SECRET). */
 export const DEFAULT_CURSOR_SECRET = 'cloudcockpit-audit-gateway-cursor-v1';
+
+/** Shortest cursor secret accepted, each one when CURSOR_SECRET lists several. */
+export const MIN_CURSOR_SECRET_LENGTH = 16;
+
+/**
+ * CURSOR_SECRET as its list of secrets: comma-separated, spaces around each ignored,
+ * empty entries dropped. Cursors are signed with the first and accepted under any,
+ * so a secret can be rotated without breaking the walks in flight. Pure.
+ */
+export function cursorSecretList(text: string): string[] {
+  return text.split(',').map((secret) => secret.trim()).filter((secret) => secret !== '');
+}
+
+function cursorSecrets(text: string): string[] {
+  const list = cursorSecretList(text);
+  return list.length > 0 && list.every((secret) => secret.length >= MIN_CURSOR_SECRET_LENGTH) ? list : refuse();
+}
 
 /** `replay:<directory>` as UPSTREAM_URL: serve recorded responses from that directory. */
 export const REPLAY_PREFIX = 'replay:';
@@ -99,7 +121,7 @@ export const SETTINGS = {
   shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000, 'how long SIGTERM waits for in-flight operations', ms),
   shutdownDelayMs: integer('SHUTDOWN_DELAY_MS', 0, 0, 600_000, 'after SIGTERM, how long requests are still served while /readyz already answers 503', ms),
   logLevel: text<LogLevel>('LOG_LEVEL', 'info', `one of ${LOG_LEVELS.join(', ')}`, 'log level', oneOf(LOG_LEVELS)),
-  cursorSecret: text('CURSOR_SECRET', DEFAULT_CURSOR_SECRET, 'at least 16 characters', "key of the cursors' integrity tag", (value) => (value.length >= 16 ? value : refuse())),
+  cursorSecret: secretSetting(text<string[]>('CURSOR_SECRET', [DEFAULT_CURSOR_SECRET], `a secret of at least ${MIN_CURSOR_SECRET_LENGTH} characters, or several separated by commas (the first signs, any verifies)`, "keys of the cursors' integrity tag: the first signs new cursors, every one is accepted", cursorSecrets)),
   upstreamMaxConcurrency: integer('UPSTREAM_MAX_CONCURRENCY', 64, 1, 10_000, 'concurrent upstream requests (and keep-alive connections)'),
   upstreamMaxQueueMs: integer('UPSTREAM_MAX_QUEUE_MS', 2_000, 0, 600_000, 'longest wait for a free upstream slot', ms),
   // A 2000-item page of ordinary audit logs is about 1 MB; this leaves room for long `details`.
@@ -158,13 +180,19 @@ export function loadConfig(env: Env = process.env): Config {
     try {
       config[name] = setting.parse(raw);
     } catch {
-      problems.push(`${setting.env} must be ${setting.expect} (got ${JSON.stringify(raw)})`);
+      problems.push(`${setting.env} must be ${setting.expect} (got ${setting.secret ? describeSecret(raw) : JSON.stringify(raw)})`);
     }
   }
   const secret = checkCursorSecret(env);
   if (secret.kind === 'refuse') problems.push(secret.problem);
   if (problems.length > 0) throw new ConfigError(problems);
   return config as Config;
+}
+
+/** A refused secret by its shape alone: the lengths of its comma-separated parts. */
+function describeSecret(raw: string): string {
+  const lengths = raw.split(',').map((part) => part.trim().length);
+  return lengths.length === 1 ? `${lengths[0]} characters` : `parts of ${lengths.join(', ')} characters`;
 }
 
 /** The defaults of every setting, as an unset environment gives them. */
@@ -203,18 +231,22 @@ export function isProduction(nodeEnv: string | undefined): boolean {
 export function checkCursorSecret(env: Env): CursorSecretVerdict {
   const url = env.UPSTREAM_URL ?? '';
   const realUpstream = url !== '' && !url.startsWith(REPLAY_PREFIX);
-  const secret = env.CURSOR_SECRET ?? '';
-  const builtIn = secret === '' || secret === DEFAULT_CURSOR_SECRET;
+  const secrets = cursorSecretList(env.CURSOR_SECRET ?? '');
+  // The built-in key anywhere in the list would verify forged cursors, not only sign them.
+  const unset = secrets.length === 0;
+  const builtIn = unset || secrets.includes(DEFAULT_CURSOR_SECRET);
   if (!realUpstream || !builtIn) return { kind: 'ok' };
   if (isProduction(env.NODE_ENV)) {
     return {
       kind: 'refuse',
-      problem: `CURSOR_SECRET must be set (at least 16 characters, the same on every replica) when NODE_ENV=${env.NODE_ENV?.trim()} and UPSTREAM_URL is set; the built-in default is public, so cursors could be forged`,
+      problem: `CURSOR_SECRET must be set, without the built-in default among its secrets (each at least ${MIN_CURSOR_SECRET_LENGTH} characters, the same on every replica), when NODE_ENV=${env.NODE_ENV?.trim()} and UPSTREAM_URL is set; the built-in default is public, so cursors could be forged`,
     };
   }
   return {
     kind: 'warn',
-    message: 'CURSOR_SECRET is not set: cursors are signed with the built-in key, which anyone can read in the source and use to forge cursors. Set CURSOR_SECRET (the same on every replica) before serving real data.',
+    message: unset
+      ? 'CURSOR_SECRET is not set: cursors are signed with the built-in key, which anyone can read in the source and use to forge cursors. Set CURSOR_SECRET (the same on every replica) before serving real data.'
+      : 'CURSOR_SECRET lists the built-in key, which anyone can read in the source and use to forge cursors. Drop it from CURSOR_SECRET before serving real data.',
   };
 }
 

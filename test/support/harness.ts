@@ -94,7 +94,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config: Config = {
     ...defaultConfig(),
     upstreamTimeoutMs: 2_000,
-    cursorSecret: 'test-cursor-secret-0123456789',
+    cursorSecret: ['test-cursor-secret-0123456789'],
     ...options.config,
   };
   const metrics = createMetrics({ operationNames: labelledOperationNames(config.metricsOperationNames) });
