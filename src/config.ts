@@ -101,6 +101,16 @@ function origins(value: string): string[] {
   return list.map((origin) => (origin === '*' ? origin : new URL(z.url({ protocol: /^https?$/ }).parse(origin)).origin));
 }
 
+/** An HTTP field name (RFC 9110 token). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** Comma-separated header names, lower-cased, each once; `*` is refused (it would not cover Authorization, and says nothing). */
+function headerNames(value: string): string[] {
+  const list = value.split(',').map((name) => name.trim().toLowerCase()).filter((name) => name !== '');
+  if (list.length === 0 || list.some((name) => name === '*' || !HEADER_NAME.test(name))) refuse();
+  return [...new Set(list)];
+}
+
 const oneOf = <const T extends string>(values: readonly T[]) => (value: string): T =>
   values.includes(value.trim() as T) ? (value.trim() as T) : refuse();
 
@@ -149,6 +159,7 @@ export const SETTINGS = {
   tailMaxQueue: integer('TAIL_MAX_QUEUE', 1_000, 1, 1_000_000, 'events a live-tail client may leave unread when more arrive; past it its stream ends'),
   metricsOperationNames: text('METRICS_OPERATION_NAMES', '', 'comma-separated GraphQL operation names', 'operation names /metrics labels by name besides those in operations/; any other name counts as `other`'),
   corsOrigins: text<string[]>('CORS_ORIGINS', ['*'], '* or a comma-separated list of origins such as https://portal.example.com', 'browser origins allowed by CORS', origins),
+  corsAllowedHeaders: text<string[]>('CORS_ALLOWED_HEADERS', [], 'comma-separated header names such as baggage,sentry-trace', 'request headers browsers may send besides the built-in ones; read by nothing, never forwarded upstream', headerNames),
 } as const;
 
 type Settings = typeof SETTINGS;

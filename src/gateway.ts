@@ -39,6 +39,7 @@ export type GatewaySettings = Pick<
   | 'compiledExecution'
   | 'cursorSecret'
   | 'corsOrigins'
+  | 'corsAllowedHeaders'
   | 'bodyLimitBytes'
   | 'maxDepth'
   | 'maxAliases'
@@ -103,7 +104,7 @@ export function createGateway({
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     healthCheckEndpoint: '/healthz',
     landingPage: false,
-    cors: corsOptions(config.corsOrigins),
+    cors: corsOptions(config.corsOrigins, config.corsAllowedHeaders),
     // One operation per request, JSON bodies of bounded size (see useJsonBodiesOnly).
     batching: false,
     multipart: false,
@@ -148,17 +149,22 @@ export function createGateway({
   return Object.assign(yoga, { close: () => tail.close() });
 }
 
+/** Request headers a browser may always send: the caller's credentials, the body's type, correlation and trace context. */
+const CORS_BUILT_IN_HEADERS: readonly string[] = ['authorization', 'content-type', 'accept', 'x-tenant', 'x-correlation-id', 'traceparent', 'tracestate'];
+
 /**
  * Browsers may call from the configured origins. No credentials: the gateway reads no
  * cookies, callers authenticate with their own Authorization header. The correlation id
- * is exposed so a frontend can quote it in a bug report.
+ * is exposed so a frontend can quote it in a bug report. CORS_ALLOWED_HEADERS only lets
+ * a browser send more headers (its monitoring's `baggage`, say): allowing a header
+ * here never forwards it upstream, which takes only the two caller headers.
  */
-function corsOptions(origins: string[]) {
+function corsOptions(origins: string[], extraHeaders: readonly string[]) {
   return {
     origin: origins.includes('*') ? undefined : origins,
     credentials: false,
     methods: ['GET', 'POST', 'OPTIONS'],
-    allowedHeaders: ['authorization', 'content-type', 'accept', 'x-tenant', 'x-correlation-id', 'traceparent', 'tracestate'],
+    allowedHeaders: [...new Set([...CORS_BUILT_IN_HEADERS, ...extraHeaders])],
     exposedHeaders: ['x-correlation-id'],
     maxAge: 600,
   };
