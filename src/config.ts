@@ -214,7 +214,88 @@ export function defaultConfig(): Config {
 /** What start-up should warn about in this environment (never a reason to stop). */
 export function configWarnings(env: Env = process.env): string[] {
   const secret = checkCursorSecret(env);
-  return secret.kind === 'warn' ? [secret.message] : [];
+  return [...(secret.kind === 'warn' ? [secret.message] : []), ...misspelledVariableWarnings(env)];
+}
+
+/**
+ * Variables the gateway or its tools read that are not rows of SETTINGS: they are
+ * known, so never reported, but are no family of ours (NODE_ENV must not make
+ * NODE_OPTIONS look like a setting).
+ */
+const KNOWN_ELSEWHERE = new Set(['NODE_ENV', 'UPSTREAM_TOKEN', 'UPSTREAM_TENANT', 'SAMPLE_PRECISE', 'SAMPLE_VARIANTS']);
+
+/** Namespaces of other software, never ours whatever they resemble (case-insensitive). */
+const FOREIGN_PREFIXES = ['OTEL_', 'NODE_', 'NPM_', 'KUBERNETES_'];
+
+/**
+ * The variables Kubernetes sets for each Service of the namespace (service links):
+ * `<NAME>_SERVICE_HOST`, `<NAME>_SERVICE_PORT[_<PORT NAME>]`, `<NAME>_PORT_<n>_<PROTO>[_…]`,
+ * and `<NAME>_PORT` holding `tcp://…`. A Service named `upstream` or `tail` must not
+ * look like a misspelled setting.
+ */
+function isServiceLink(name: string, value: string | undefined): boolean {
+  return (
+    /_SERVICE_(HOST|PORT)(_|$)/.test(name) ||
+    /_PORT_\d+_(TCP|UDP|SCTP)(_|$)/.test(name) ||
+    (name.endsWith('_PORT') && /^(tcp|udp|sctp):\/\//.test(value ?? ''))
+  );
+}
+
+/**
+ * Optimal string alignment distance between two sequences (of letters, or of words):
+ * insertions, deletions, substitutions and swaps of two neighbours, each costing one.
+ */
+function editDistance<T>(a: ArrayLike<T>, b: ArrayLike<T>): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) rows[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const row = rows[i]!;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row[j] = Math.min(rows[i - 1]![j]! + 1, row[j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j]!, rows[i - 2]![j - 2]! + 1);
+    }
+  }
+  return rows[a.length]![b.length]!;
+}
+
+/**
+ * Whether `name` looks like a misspelling of the setting `known`, both upper-cased:
+ *
+ * - a typo: one edit away, or two when the setting is longer than 8 characters
+ *   (`LOG_LEVL`, `LOGLEVEL`, `CORS_ORIGIN`), so four-letter names such as HOME never
+ *   pass for HOST;
+ * - or a word off: both have two words or more, start with the same word, and differ
+ *   by one word added, dropped or replaced (`UPSTREAM_TIMEOUT`,
+ *   `SHUTDOWN_TIMEOUT_SECONDS`, `TAIL_MAX_CALLERS`). One-word settings (PORT, HOST)
+ *   start no family: HOST_IP is not ours.
+ */
+function looksLike(name: string, known: string): boolean {
+  if (editDistance(name, known) <= (known.length > 8 ? 2 : 1)) return true;
+  const words = name.split('_').filter(Boolean);
+  const knownWords = known.split('_');
+  return words.length >= 2 && knownWords.length >= 2 && words[0] === knownWords[0] && editDistance(words, knownWords) <= 1;
+}
+
+/**
+ * One warning for each variable of the environment that is not a setting but looks
+ * like one (see looksLike), naming the closest setting; names only, never values.
+ * Known names, other software's namespaces and Kubernetes service links are never
+ * reported. Pure.
+ */
+export function misspelledVariableWarnings(env: Env): string[] {
+  const settings = Object.values(SETTINGS).map((setting) => setting.env);
+  const known = new Set([...settings, ...KNOWN_ELSEWHERE]);
+  const warnings: string[] = [];
+  for (const name of Object.keys(env).sort()) {
+    const upper = name.toUpperCase();
+    if (known.has(name) || FOREIGN_PREFIXES.some((prefix) => upper.startsWith(prefix)) || isServiceLink(upper, env[name])) continue;
+    const candidates = settings.filter((setting) => looksLike(upper, setting));
+    if (candidates.length === 0) continue;
+    const closest = candidates.reduce((best, setting) => (editDistance(upper, setting) < editDistance(upper, best) ? setting : best));
+    warnings.push(`${name} is not a setting of the gateway and is ignored; did you mean ${closest}?`);
+  }
+  return warnings;
 }
 
 /**
