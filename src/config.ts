@@ -111,6 +111,11 @@ function headerNames(value: string): string[] {
   return [...new Set(list)];
 }
 
+function port(value: string): number {
+  const number = Number(value.trim());
+  return /^\s*\d+\s*$/.test(value) && number <= 65535 ? number : refuse();
+}
+
 const oneOf = <const T extends string>(values: readonly T[]) => (value: string): T =>
   values.includes(value.trim() as T) ? (value.trim() as T) : refuse();
 
@@ -157,6 +162,7 @@ export const SETTINGS = {
   tailMaxPerCaller: integer('TAIL_MAX_PER_CALLER', 5, 1, 100_000, 'open subscriptions per caller (Authorization + X-Tenant as the upstream reads them)'),
   tailMax: integer('TAIL_MAX', 1_000, 1, 1_000_000, 'open subscriptions in all'),
   tailMaxQueue: integer('TAIL_MAX_QUEUE', 1_000, 1, 1_000_000, 'events a live-tail client may leave unread when more arrive; past it its stream ends'),
+  metricsPort: text<number | undefined>('METRICS_PORT', undefined, 'a port number (0-65535), not PORT\'s', '/metrics on this port alone (its own listener on HOST), no longer on PORT; unset: on PORT', port),
   metricsOperationNames: text('METRICS_OPERATION_NAMES', '', 'comma-separated GraphQL operation names', 'operation names /metrics labels by name besides those in operations/; any other name counts as `other`'),
   corsOrigins: text<string[]>('CORS_ORIGINS', ['*'], '* or a comma-separated list of origins such as https://portal.example.com', 'browser origins allowed by CORS', origins),
   corsAllowedHeaders: text<string[]>('CORS_ALLOWED_HEADERS', [], 'comma-separated header names such as baggage,sentry-trace', 'request headers browsers may send besides the built-in ones; read by nothing, never forwarded upstream', headerNames),
@@ -196,6 +202,11 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const secret = checkCursorSecret(env);
   if (secret.kind === 'refuse') problems.push(secret.problem);
+  // Port 0 picks a free port for each listener, so only a fixed port can collide.
+  const { port: publicPort, metricsPort } = config as Partial<Config>;
+  if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === publicPort) {
+    problems.push(`METRICS_PORT must differ from PORT (both are ${publicPort})`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config as Config;
 }

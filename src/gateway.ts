@@ -40,6 +40,7 @@ export type GatewaySettings = Pick<
   | 'cursorSecret'
   | 'corsOrigins'
   | 'corsAllowedHeaders'
+  | 'metricsPort'
   | 'bodyLimitBytes'
   | 'maxDepth'
   | 'maxAliases'
@@ -126,7 +127,8 @@ export function createGateway({
       // The record first: the log line, the metrics and the span read it.
       useOperationRecord(),
       useOperationLog(logger),
-      useMetrics(metrics),
+      // With METRICS_PORT set, main.ts serves /metrics on that port and the public port does not.
+      useMetrics(metrics, { servePath: config.metricsPort === undefined }),
       useTracing(tracer),
       useReadiness({ upstream, draining }),
       ...(config.graphiql ? [useGraphiQLAssets()] : []),

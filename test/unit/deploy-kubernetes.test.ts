@@ -8,7 +8,7 @@ import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig, misspelledVariableWarnings } from '../../src/config.js';
 
 /**
  * deploy/kubernetes against the Kubernetes OpenAPI schemas (kubernetes-models'
@@ -102,6 +102,8 @@ describe('deploy/kubernetes', () => {
     expect(config.introspection).toBe(false);
     expect(config.graphiql).toBe(false);
     expect(configMap.data.NODE_ENV).toBe('production');
+    // Every variable the manifests set is one the gateway reads: none looks misspelled.
+    expect(misspelledVariableWarnings({ ...configMap.data, ...env })).toEqual([]);
   });
 
   it('the grace period outlasts the shutdown delay plus the shutdown timeout, and the delay is set', () => {
@@ -117,6 +119,24 @@ describe('deploy/kubernetes', () => {
     expect(port.containerPort).toBe(Number(configMap.data.PORT));
     expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
     expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
+  });
+
+  it('serves /metrics on its own container port, which the scrape annotations and the Service name', () => {
+    const config = loadConfig({ ...configMap.data, ...env, CURSOR_SECRET: 'a-secret-of-at-least-16-characters' });
+    expect(config.metricsPort).toBeGreaterThan(0);
+    const metricsPort = container.ports.find((p: any) => p.name === 'metrics');
+    expect(metricsPort).toMatchObject({ containerPort: config.metricsPort, protocol: 'TCP' });
+    expect(metricsPort.containerPort).not.toBe(config.port);
+    expect(deployment.spec.template.metadata.annotations).toEqual({
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': String(config.metricsPort),
+      'prometheus.io/path': '/metrics',
+    });
+    expect(byKind('Service').spec.ports).toContainEqual(expect.objectContaining({ name: 'metrics', targetPort: 'metrics' }));
+    // The probes stay on the public port: the metrics listener serves /metrics alone.
+    expect(container.readinessProbe.httpGet.port).toBe('http');
+    // No service links: a Service named `metrics` would set METRICS_PORT=tcp://… otherwise.
+    expect(pod.enableServiceLinks).toBe(false);
   });
 
   it('runs non-root, read-only, without privilege escalation or capabilities, with requests and limits', () => {
