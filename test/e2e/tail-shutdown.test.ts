@@ -28,10 +28,18 @@ describe('live tail in the gateway process', () => {
     // A WebSocket subscriber (graphql-transport-ws, as graphql-ws clients speak it).
     const socket = new WebSocket(endpoint.replace('http', 'ws'), 'graphql-transport-ws');
     const messages: Array<{ type: string }> = [];
-    socket.on('message', (data) => messages.push(JSON.parse(String(data))));
+    const acknowledged = new Promise<void>((resolve) =>
+      socket.on('message', (data) => {
+        const message = JSON.parse(String(data)) as { type: string };
+        messages.push(message);
+        if (message.type === 'connection_ack') resolve();
+      }),
+    );
     const socketClosed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
     await new Promise((resolve) => socket.on('open', resolve));
     socket.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: 'Bearer ws-tail-token', 'X-Tenant': CALLER['x-tenant'] } }));
+    // The protocol's order: a subscribe sent before the server's ack is closed with 4401.
+    await acknowledged;
     socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: TAIL } }));
     expect(watching.status).toBe(200);
     // The sample upstream writes a log every few seconds; generous for a busy machine.
