@@ -7,6 +7,7 @@ import type { Logger } from './observability/logger.js';
 import { createCursorCodec } from './pagination/cursor.js';
 import { createDocumentCache, type DocumentCache } from './plugins/document-cache.js';
 import { useBodyLimit } from './plugins/use-body-limit.js';
+import { useCompression } from './plugins/use-compression.js';
 import { useCorrelationId } from './plugins/use-correlation-id.js';
 import { useDocumentCache } from './plugins/use-document-cache.js';
 import { useInputErrorCodes } from './plugins/use-input-error-codes.js';
@@ -146,6 +147,8 @@ export function createGateway({
       // After every plugin that adds validation rules (it keys validation results by them).
       useDocumentCache(documentCache),
       ...(config.compiledExecution ? [useCompiledExecution()] : []),
+      // Last: it copies the headers every other plugin has set by then.
+      useCompression(),
     ],
   });
   return Object.assign(yoga, { close: () => tail.close() });
