@@ -154,9 +154,10 @@ describe('deploy/kubernetes', () => {
     }
     expect(mebibytes(requests.memory)).toBeLessThanOrEqual(mebibytes(limits.memory));
     expect(millicores(requests.cpu)).toBeLessThanOrEqual(millicores(limits.cpu));
-    // The old generation's cap fits inside the memory limit.
+    // The heap's cap fits inside the memory limit: the old generation and the young one, three semi-spaces.
     const oldSpace = Number(/--max-old-space-size=(\d+)/.exec(configMap.data.NODE_OPTIONS)?.[1]);
-    expect(oldSpace).toBeLessThan(mebibytes(limits.memory));
+    const semiSpace = Number(/--max-semi-space-size=(\d+)/.exec(configMap.data.NODE_OPTIONS)?.[1]);
+    expect(oldSpace + 3 * semiSpace).toBeLessThan(mebibytes(limits.memory));
   });
 
   it('the Service, the PodDisruptionBudget and the autoscaler select the Deployment\'s pods', () => {
