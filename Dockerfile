@@ -1,7 +1,10 @@
 # syntax=docker/dockerfile:1
 
+# The image ships Node 24 LTS; the gateway also runs on Node 20.18.1 and later 20.x
+# (package.json `engines`), and .ci/run tests it on both.
+
 # Build stage: full dependencies, compile TypeScript to dist/.
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts
@@ -11,7 +14,7 @@ COPY tools ./tools
 RUN npm run build
 
 # Runtime stage: production dependencies and compiled code only, as a non-root user.
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 # deploy/kubernetes runs this image under this name: docker build -t cloudcockpit-audit-gateway:0.1.0 .
 LABEL org.opencontainers.image.title="cloudcockpit-audit-gateway"
 ENV NODE_ENV=production \

@@ -36,7 +36,7 @@ interface SamplingNode {
 const sample = await startSampleUpstream({});
 const metrics = createMetrics();
 const logger = createLogger('info', new Writable({ write: (_chunk, _encoding, done) => done() }));
-const config = { ...defaultConfig(), introspection: false, graphiql: false, cursorSecret: 'bench-cursor-secret-0123456789', upstreamTimeoutMs: 5_000 };
+const config = { ...defaultConfig(), introspection: false, graphiql: false, cursorSecret: ['bench-cursor-secret-0123456789'], upstreamTimeoutMs: 5_000 };
 const upstream = createUpstreamClient(config, { baseUrl: sample.url, logger, onCall: metrics.observeUpstreamCall });
 const gateway = createGateway({ config, upstream, logger, metrics });
 const body = JSON.stringify({ query: GATEWAY_PAGE_QUERY, variables: { first: items, after: null } });

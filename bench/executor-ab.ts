@@ -29,7 +29,7 @@ const clients: Array<{ close(): Promise<void> }> = [];
 function gateway(compiledExecution: boolean): Gateway {
   const metrics = createMetrics();
   const logger = createLogger('info', new Writable({ write: (_chunk, _encoding, done) => done() }));
-  const config = { ...defaultConfig(), introspection: false, graphiql: false, compiledExecution, cursorSecret: 'bench-cursor-secret-0123456789', upstreamTimeoutMs: 5_000 };
+  const config = { ...defaultConfig(), introspection: false, graphiql: false, compiledExecution, cursorSecret: ['bench-cursor-secret-0123456789'], upstreamTimeoutMs: 5_000 };
   const upstream = createUpstreamClient(config, { baseUrl: sample.url, logger, onCall: metrics.observeUpstreamCall });
   clients.push(upstream);
   return createGateway({ config, upstream, logger, metrics });

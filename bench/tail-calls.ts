@@ -28,7 +28,7 @@ const POLL_MS = 1_000;
 const sample = await startSampleUpstream({ liveWritesEveryMs: 2_000 });
 const metrics = createMetrics();
 const logger = createLogger('silent');
-const config = { ...loadConfig({}), introspection: false, graphiql: false, cursorSecret: 'bench-cursor-secret-0123456789', tailPollMs: POLL_MS, tailMaxPerCaller: 1_000, tailMax: 1_000 };
+const config = { ...loadConfig({}), introspection: false, graphiql: false, cursorSecret: ['bench-cursor-secret-0123456789'], tailPollMs: POLL_MS, tailMaxPerCaller: 1_000, tailMax: 1_000 };
 const upstream = createUpstream(config, { baseUrl: sample.url, logger, metrics });
 const gateway = createGateway({
   config,

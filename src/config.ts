@@ -19,7 +19,7 @@ interface Setting<T> {
   default: T;
   /** The value of a set variable; throws (any error) when the text does not fit. */
   parse(text: string): T;
-  /** The value may hold a password: a start-up error does not repeat it. */
+  /** A secret: a refused value is described by its shape, never quoted. */
   secret?: boolean;
 }
 
@@ -57,6 +57,9 @@ function text<T = string>(env: string, fallback: T, expect: string, description:
   return { env, description, default: fallback, expect, parse };
 }
 
+/** Marks a row as a secret: a refused value is described by its shape, never quoted. */
+const secretSetting = <T>(setting: Setting<T>): Setting<T> => ({ ...setting, secret: true });
+
 const ms = 'milliseconds';
 const bytes = 'bytes';
 
@@ -66,6 +69,23 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** The built-in cursor key; a deployment sets its own (see CURSOR_SECRET). */
 export const DEFAULT_CURSOR_SECRET = 'cloudcockpit-audit-gateway-cursor-v1';
+
+/** Shortest cursor secret accepted, each one when CURSOR_SECRET lists several. */
+export const MIN_CURSOR_SECRET_LENGTH = 16;
+
+/**
+ * CURSOR_SECRET as its list of secrets: comma-separated, spaces around each ignored,
+ * empty entries dropped. Cursors are signed with the first and accepted under any,
+ * so a secret can be rotated without breaking the walks in flight. Pure.
+ */
+export function cursorSecretList(text: string): string[] {
+  return text.split(',').map((secret) => secret.trim()).filter((secret) => secret !== '');
+}
+
+function cursorSecrets(text: string): string[] {
+  const list = cursorSecretList(text);
+  return list.length > 0 && list.every((secret) => secret.length >= MIN_CURSOR_SECRET_LENGTH) ? list : refuse();
+}
 
 /** `replay:<directory>` as UPSTREAM_URL: serve recorded responses from that directory. */
 export const REPLAY_PREFIX = 'replay:';
@@ -97,6 +117,21 @@ function origins(value: string): string[] {
   return list.map((origin) => (origin === '*' ? origin : new URL(z.url({ protocol: /^https?$/ }).parse(origin)).origin));
 }
 
+/** An HTTP field name (RFC 9110 token). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** Comma-separated header names, lower-cased, each once; `*` is refused (it would not cover Authorization, and says nothing). */
+function headerNames(value: string): string[] {
+  const list = value.split(',').map((name) => name.trim().toLowerCase()).filter((name) => name !== '');
+  if (list.length === 0 || list.some((name) => name === '*' || !HEADER_NAME.test(name))) refuse();
+  return [...new Set(list)];
+}
+
+function port(value: string): number {
+  const number = Number(value.trim());
+  return /^\s*\d+\s*$/.test(value) && number <= 65535 ? number : refuse();
+}
+
 const oneOf = <const T extends string>(values: readonly T[]) => (value: string): T =>
   values.includes(value.trim() as T) ? (value.trim() as T) : refuse();
 
@@ -120,7 +155,7 @@ export const SETTINGS = {
   shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000, 'how long SIGTERM waits for in-flight operations', ms),
   shutdownDelayMs: integer('SHUTDOWN_DELAY_MS', 0, 0, 600_000, 'after SIGTERM, how long requests are still served while /readyz already answers 503', ms),
   logLevel: text<LogLevel>('LOG_LEVEL', 'info', `one of ${LOG_LEVELS.join(', ')}`, 'log level', oneOf(LOG_LEVELS)),
-  cursorSecret: text('CURSOR_SECRET', DEFAULT_CURSOR_SECRET, 'at least 16 characters', "key of the cursors' integrity tag", (value) => (value.length >= 16 ? value : refuse())),
+  cursorSecret: secretSetting(text<string[]>('CURSOR_SECRET', [DEFAULT_CURSOR_SECRET], `a secret of at least ${MIN_CURSOR_SECRET_LENGTH} characters, or several separated by commas (the first signs, any verifies)`, "keys of the cursors' integrity tag: the first signs new cursors, every one is accepted", cursorSecrets)),
   redisUrl: { ...text<string | undefined>('REDIS_URL', undefined, 'a redis:// or rediss:// URL such as redis://127.0.0.1:6379/0', 'Redis that replicas share: one live-tail poller per tail in the deployment, 429 cool-downs and UPSTREAM_RATE_LIMIT for all; unset: each replica works alone', redisUrl), secret: true },
   upstreamMaxConcurrency: integer('UPSTREAM_MAX_CONCURRENCY', 64, 1, 10_000, 'concurrent upstream requests (and keep-alive connections)'),
   upstreamMaxQueueMs: integer('UPSTREAM_MAX_QUEUE_MS', 2_000, 0, 600_000, 'longest wait for a free upstream slot', ms),
@@ -148,8 +183,10 @@ export const SETTINGS = {
   tailMaxPerCaller: integer('TAIL_MAX_PER_CALLER', 5, 1, 100_000, 'open subscriptions per caller (Authorization + X-Tenant as the upstream reads them)'),
   tailMax: integer('TAIL_MAX', 1_000, 1, 1_000_000, 'open subscriptions in all'),
   tailMaxQueue: integer('TAIL_MAX_QUEUE', 1_000, 1, 1_000_000, 'events a live-tail client may leave unread when more arrive; past it its stream ends'),
+  metricsPort: text<number | undefined>('METRICS_PORT', undefined, 'a port number (0-65535), not PORT\'s', '/metrics on this port alone (its own listener on HOST), no longer on PORT; unset: on PORT', port),
   metricsOperationNames: text('METRICS_OPERATION_NAMES', '', 'comma-separated GraphQL operation names', 'operation names /metrics labels by name besides those in operations/; any other name counts as `other`'),
   corsOrigins: text<string[]>('CORS_ORIGINS', ['*'], '* or a comma-separated list of origins such as https://portal.example.com', 'browser origins allowed by CORS', origins),
+  corsAllowedHeaders: text<string[]>('CORS_ALLOWED_HEADERS', [], 'comma-separated header names such as baggage,sentry-trace', 'request headers browsers may send besides the built-in ones; read by nothing, never forwarded upstream', headerNames),
 } as const;
 
 type Settings = typeof SETTINGS;
@@ -181,13 +218,24 @@ export function loadConfig(env: Env = process.env): Config {
     try {
       config[name] = setting.parse(raw);
     } catch {
-      problems.push(`${setting.env} must be ${setting.expect} (${setting.secret ? 'the value is not shown: it may hold a password' : `got ${JSON.stringify(raw)}`})`);
+      problems.push(`${setting.env} must be ${setting.expect} (got ${setting.secret ? describeSecret(raw) : JSON.stringify(raw)})`);
     }
   }
   const secret = checkCursorSecret(env);
   if (secret.kind === 'refuse') problems.push(secret.problem);
+  // Port 0 picks a free port for each listener, so only a fixed port can collide.
+  const { port: publicPort, metricsPort } = config as Partial<Config>;
+  if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === publicPort) {
+    problems.push(`METRICS_PORT must differ from PORT (both are ${publicPort})`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config as Config;
+}
+
+/** A refused secret by its shape alone: the lengths of its comma-separated parts. */
+function describeSecret(raw: string): string {
+  const lengths = raw.split(',').map((part) => part.trim().length);
+  return lengths.length === 1 ? `${lengths[0]} characters` : `parts of ${lengths.join(', ')} characters`;
 }
 
 /** The defaults of every setting, as an unset environment gives them. */
@@ -198,7 +246,88 @@ export function defaultConfig(): Config {
 /** What start-up should warn about in this environment (never a reason to stop). */
 export function configWarnings(env: Env = process.env): string[] {
   const secret = checkCursorSecret(env);
-  return secret.kind === 'warn' ? [secret.message] : [];
+  return [...(secret.kind === 'warn' ? [secret.message] : []), ...misspelledVariableWarnings(env)];
+}
+
+/**
+ * Variables the gateway or its tools read that are not rows of SETTINGS: they are
+ * known, so never reported, but are no family of ours (NODE_ENV must not make
+ * NODE_OPTIONS look like a setting).
+ */
+const KNOWN_ELSEWHERE = new Set(['NODE_ENV', 'UPSTREAM_TOKEN', 'UPSTREAM_TENANT', 'SAMPLE_PRECISE', 'SAMPLE_VARIANTS']);
+
+/** Namespaces of other software, never ours whatever they resemble (case-insensitive). */
+const FOREIGN_PREFIXES = ['OTEL_', 'NODE_', 'NPM_', 'KUBERNETES_'];
+
+/**
+ * The variables Kubernetes sets for each Service of the namespace (service links):
+ * `<NAME>_SERVICE_HOST`, `<NAME>_SERVICE_PORT[_<PORT NAME>]`, `<NAME>_PORT_<n>_<PROTO>[_…]`,
+ * and `<NAME>_PORT` holding `tcp://…`. A Service named `upstream` or `tail` must not
+ * look like a misspelled setting.
+ */
+function isServiceLink(name: string, value: string | undefined): boolean {
+  return (
+    /_SERVICE_(HOST|PORT)(_|$)/.test(name) ||
+    /_PORT_\d+_(TCP|UDP|SCTP)(_|$)/.test(name) ||
+    (name.endsWith('_PORT') && /^(tcp|udp|sctp):\/\//.test(value ?? ''))
+  );
+}
+
+/**
+ * Optimal string alignment distance between two sequences (of letters, or of words):
+ * insertions, deletions, substitutions and swaps of two neighbours, each costing one.
+ */
+function editDistance<T>(a: ArrayLike<T>, b: ArrayLike<T>): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) rows[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const row = rows[i]!;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row[j] = Math.min(rows[i - 1]![j]! + 1, row[j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j]!, rows[i - 2]![j - 2]! + 1);
+    }
+  }
+  return rows[a.length]![b.length]!;
+}
+
+/**
+ * Whether `name` looks like a misspelling of the setting `known`, both upper-cased:
+ *
+ * - a typo: one edit away, or two when the setting is longer than 8 characters
+ *   (`LOG_LEVL`, `LOGLEVEL`, `CORS_ORIGIN`), so four-letter names such as HOME never
+ *   pass for HOST;
+ * - or a word off: both have two words or more, start with the same word, and differ
+ *   by one word added, dropped or replaced (`UPSTREAM_TIMEOUT`,
+ *   `SHUTDOWN_TIMEOUT_SECONDS`, `TAIL_MAX_CALLERS`). One-word settings (PORT, HOST)
+ *   start no family: HOST_IP is not ours.
+ */
+function looksLike(name: string, known: string): boolean {
+  if (editDistance(name, known) <= (known.length > 8 ? 2 : 1)) return true;
+  const words = name.split('_').filter(Boolean);
+  const knownWords = known.split('_');
+  return words.length >= 2 && knownWords.length >= 2 && words[0] === knownWords[0] && editDistance(words, knownWords) <= 1;
+}
+
+/**
+ * One warning for each variable of the environment that is not a setting but looks
+ * like one (see looksLike), naming the closest setting; names only, never values.
+ * Known names, other software's namespaces and Kubernetes service links are never
+ * reported. Pure.
+ */
+export function misspelledVariableWarnings(env: Env): string[] {
+  const settings = Object.values(SETTINGS).map((setting) => setting.env);
+  const known = new Set([...settings, ...KNOWN_ELSEWHERE]);
+  const warnings: string[] = [];
+  for (const name of Object.keys(env).sort()) {
+    const upper = name.toUpperCase();
+    if (known.has(name) || FOREIGN_PREFIXES.some((prefix) => upper.startsWith(prefix)) || isServiceLink(upper, env[name])) continue;
+    const candidates = settings.filter((setting) => looksLike(upper, setting));
+    if (candidates.length === 0) continue;
+    const closest = candidates.reduce((best, setting) => (editDistance(upper, setting) < editDistance(upper, best) ? setting : best));
+    warnings.push(`${name} is not a setting of the gateway and is ignored; did you mean ${closest}?`);
+  }
+  return warnings;
 }
 
 /**
@@ -226,18 +355,22 @@ export function isProduction(nodeEnv: string | undefined): boolean {
 export function checkCursorSecret(env: Env): CursorSecretVerdict {
   const url = env.UPSTREAM_URL ?? '';
   const realUpstream = url !== '' && !url.startsWith(REPLAY_PREFIX);
-  const secret = env.CURSOR_SECRET ?? '';
-  const builtIn = secret === '' || secret === DEFAULT_CURSOR_SECRET;
+  const secrets = cursorSecretList(env.CURSOR_SECRET ?? '');
+  // The built-in key anywhere in the list would verify forged cursors, not only sign them.
+  const unset = secrets.length === 0;
+  const builtIn = unset || secrets.includes(DEFAULT_CURSOR_SECRET);
   if (!realUpstream || !builtIn) return { kind: 'ok' };
   if (isProduction(env.NODE_ENV)) {
     return {
       kind: 'refuse',
-      problem: `CURSOR_SECRET must be set (at least 16 characters, the same on every replica) when NODE_ENV=${env.NODE_ENV?.trim()} and UPSTREAM_URL is set; the built-in default is public, so cursors could be forged`,
+      problem: `CURSOR_SECRET must be set, without the built-in default among its secrets (each at least ${MIN_CURSOR_SECRET_LENGTH} characters, the same on every replica), when NODE_ENV=${env.NODE_ENV?.trim()} and UPSTREAM_URL is set; the built-in default is public, so cursors could be forged`,
     };
   }
   return {
     kind: 'warn',
-    message: 'CURSOR_SECRET is not set: cursors are signed with the built-in key, which anyone can read in the source and use to forge cursors. Set CURSOR_SECRET (the same on every replica) before serving real data.',
+    message: unset
+      ? 'CURSOR_SECRET is not set: cursors are signed with the built-in key, which anyone can read in the source and use to forge cursors. Set CURSOR_SECRET (the same on every replica) before serving real data.'
+      : 'CURSOR_SECRET lists the built-in key, which anyone can read in the source and use to forge cursors. Drop it from CURSOR_SECRET before serving real data.',
   };
 }
 

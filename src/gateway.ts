@@ -7,6 +7,7 @@ import type { Logger } from './observability/logger.js';
 import { createCursorCodec } from './pagination/cursor.js';
 import { createDocumentCache, type DocumentCache } from './plugins/document-cache.js';
 import { useBodyLimit } from './plugins/use-body-limit.js';
+import { useCompression } from './plugins/use-compression.js';
 import { useCorrelationId } from './plugins/use-correlation-id.js';
 import { useDocumentCache } from './plugins/use-document-cache.js';
 import { useInputErrorCodes } from './plugins/use-input-error-codes.js';
@@ -43,6 +44,8 @@ export type GatewaySettings = Pick<
   | 'compiledExecution'
   | 'cursorSecret'
   | 'corsOrigins'
+  | 'corsAllowedHeaders'
+  | 'metricsPort'
   | 'bodyLimitBytes'
   | 'maxDepth'
   | 'maxAliases'
@@ -118,7 +121,7 @@ export function createGateway({
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     healthCheckEndpoint: '/healthz',
     landingPage: false,
-    cors: corsOptions(config.corsOrigins),
+    cors: corsOptions(config.corsOrigins, config.corsAllowedHeaders),
     // One operation per request, JSON bodies of bounded size (see useJsonBodiesOnly).
     batching: false,
     multipart: false,
@@ -140,7 +143,8 @@ export function createGateway({
       // The record first: the log line, the metrics and the span read it.
       useOperationRecord(),
       useOperationLog(logger),
-      useMetrics(metrics),
+      // With METRICS_PORT set, main.ts serves /metrics on that port and the public port does not.
+      useMetrics(metrics, { servePath: config.metricsPort === undefined }),
       useTracing(tracer),
       useReadiness({ upstream, draining }),
       ...(config.graphiql ? [useGraphiQLAssets()] : []),
@@ -160,22 +164,29 @@ export function createGateway({
       // After the document cache, so that its refusal of untrusted documents is final.
       useTrustedDocuments({ documents: trustedDocuments, settings: config }),
       ...(config.compiledExecution ? [useCompiledExecution()] : []),
+      // Last: it copies the headers every other plugin has set by then.
+      useCompression(),
     ],
   });
   return Object.assign(yoga, { close: () => tail.close(), trustedDocuments });
 }
 
+/** Request headers a browser may always send: the caller's credentials, the body's type, correlation and trace context. */
+const CORS_BUILT_IN_HEADERS: readonly string[] = ['authorization', 'content-type', 'accept', 'x-tenant', 'x-correlation-id', 'traceparent', 'tracestate'];
+
 /**
  * Browsers may call from the configured origins. No credentials: the gateway reads no
  * cookies, callers authenticate with their own Authorization header. The correlation id
- * is exposed so a frontend can quote it in a bug report.
+ * is exposed so a frontend can quote it in a bug report. CORS_ALLOWED_HEADERS only lets
+ * a browser send more headers (its monitoring's `baggage`, say): allowing a header
+ * here never forwards it upstream, which takes only the two caller headers.
  */
-function corsOptions(origins: string[]) {
+function corsOptions(origins: string[], extraHeaders: readonly string[]) {
   return {
     origin: origins.includes('*') ? undefined : origins,
     credentials: false,
     methods: ['GET', 'POST', 'OPTIONS'],
-    allowedHeaders: ['authorization', 'content-type', 'accept', 'x-tenant', 'x-correlation-id', 'traceparent', 'tracestate'],
+    allowedHeaders: [...new Set([...CORS_BUILT_IN_HEADERS, ...extraHeaders])],
     exposedHeaders: ['x-correlation-id'],
     maxAge: 600,
   };

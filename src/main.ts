@@ -1,8 +1,10 @@
+import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { configWarnings, ConfigError, loadConfig, traceExportersFromEnv } from './config.js';
 import { createGateway } from './gateway.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
+import { METRICS_PATH, metricsRequestHandler } from './observability/metrics-endpoint.js';
 import { labelledOperationNames } from './observability/operation-names.js';
 import { createTracing, logTracingProblems } from './observability/tracing.js';
 import { schema } from './schema/index.js';
@@ -80,6 +82,15 @@ const gateway = createGateway({
 });
 const server = createServer(gateway);
 const webSockets = serveWebSockets(server, gateway);
+// METRICS_PORT: /metrics on a listener of its own, open before the public one so a scrape finds it from the start.
+const metricsServer = config.metricsPort === undefined ? undefined : createServer(metricsRequestHandler(metrics));
+if (metricsServer) {
+  metricsServer.listen(config.metricsPort, config.host);
+  await once(metricsServer, 'listening');
+  const address = metricsServer.address();
+  const metricsPort = typeof address === 'object' && address ? address.port : config.metricsPort;
+  logger.info({ metricsPort, host: config.host }, `metrics served on port ${metricsPort} at ${METRICS_PATH}, not on the public port`);
+}
 const shutdown = createGracefulShutdown({
   server,
   startDraining: () => {
@@ -98,6 +109,8 @@ const shutdown = createGracefulShutdown({
     { name: 'the trace exporter', close: () => tracing.shutdown() },
     { name: 'the sample upstream', close: async () => sample?.close() },
     { name: 'the replay server', close: async () => replay?.close() },
+    // Last: the final scrapes see the drain.
+    { name: 'the metrics listener', close: () => closeListener(metricsServer) },
   ],
 });
 
@@ -115,3 +128,12 @@ server.listen(config.port, config.host, () => {
 
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
+
+/** Closes a listener and the connections it holds (a scraper's keep-alive one too). */
+function closeListener(listener: ReturnType<typeof createServer> | undefined): Promise<void> {
+  if (!listener) return Promise.resolve();
+  return new Promise((resolve) => {
+    listener.close(() => resolve());
+    listener.closeAllConnections();
+  });
+}

@@ -13,7 +13,8 @@ export function isAbsentCursor(value: unknown): value is null | undefined | '' {
  * the upstream wrote it, and the ids (digests) of the logs sharing that timestamp on
  * one side of it, so a page resumes past ties whatever else was written, deleted or
  * changed meanwhile. Plus the walk: its filter, its pinned window and the total its
- * first page saw. Integrity: HMAC-SHA256 under CURSOR_SECRET. See docs/pagination.md.
+ * first page saw. Integrity: HMAC-SHA256 under CURSOR_SECRET (the first of its
+ * secrets signs, any verifies). See docs/pagination.md.
  */
 
 /** The walk a cursor belongs to. */
@@ -116,9 +117,16 @@ function checkPayload(p: CursorPayload): void {
   }
 }
 
-export function createCursorCodec(secret: string): CursorCodec {
-  const key = createHmac('sha256', secret).update('audit-log-cursor/v2').digest();
-  const tagOf = (body: Buffer): Buffer => createHmac('sha256', key).update(body).digest().subarray(0, TAG_BYTES);
+/**
+ * A codec under a list of secrets: cursors are signed with the first and accepted
+ * when any one made their tag, so a secret can be rotated while walks are in flight.
+ */
+export function createCursorCodec(secrets: readonly string[]): CursorCodec {
+  if (secrets.length === 0) throw new RangeError('a cursor codec needs at least one secret');
+  const keys = secrets.map((secret) => createHmac('sha256', secret).update('audit-log-cursor/v2').digest());
+  const tagUnder = (key: Buffer, body: Buffer): Buffer => createHmac('sha256', key).update(body).digest().subarray(0, TAG_BYTES);
+  const tagOf = (body: Buffer): Buffer => tagUnder(keys[0]!, body);
+  const anyKeyTagged = (body: Buffer, tag: Buffer): boolean => keys.some((key) => timingSafeEqual(tagUnder(key, body), tag));
 
   const encode = (payload: CursorPayload): string => {
     checkPayload(payload);
@@ -151,7 +159,7 @@ export function createCursorCodec(secret: string): CursorCodec {
     // Only the canonical encoding is ours (no stray bits in the last character).
     if (body.length < FIXED_BYTES + 1 + TAG_BYTES || body.toString('base64url') !== cursor || body[0] !== VERSION) throw invalid();
     const size = body.length - TAG_BYTES;
-    if (!timingSafeEqual(tagOf(body.subarray(0, size)), body.subarray(size))) throw invalid();
+    if (!anyKeyTagged(body.subarray(0, size), body.subarray(size))) throw invalid();
     // The tag is ours, so the layout is too; the checks below only guard against a secret shared with a buggy writer.
     const length = body[37]!;
     const idsAt = 38 + length;

@@ -1,19 +1,19 @@
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayMetrics } from '../observability/metrics.js';
+import { METRICS_PATH } from '../observability/metrics-endpoint.js';
 import { durationMsOf, operationRecordOf, summarizeResult } from './operation-record.js';
 
-export const METRICS_PATH = '/metrics';
-
 /**
- * Serves the registry in Prometheus text format at `/metrics` and records each
- * operation's duration, outcome and error codes. Reads the operation record, so it
- * comes after `useOperationRecord()` in the plugin list.
+ * Records each operation's duration, outcome and error codes, and serves the registry
+ * in Prometheus text format at `/metrics` unless `servePath` is false (METRICS_PORT
+ * set: main.ts serves it on that port alone). Reads the operation record, so it comes
+ * after `useOperationRecord()` in the plugin list.
  */
-export function useMetrics(metrics: GatewayMetrics): Plugin {
+export function useMetrics(metrics: GatewayMetrics, { servePath = true }: { servePath?: boolean } = {}): Plugin {
   const started = new WeakSet<Request>();
   return {
     onRequest({ request, url, endResponse, fetchAPI }) {
-      if (url.pathname !== METRICS_PATH || request.method !== 'GET') return;
+      if (!servePath || url.pathname !== METRICS_PATH || request.method !== 'GET') return;
       return metrics.registry.metrics().then((body) => {
         endResponse(new fetchAPI.Response(body, { status: 200, headers: { 'content-type': metrics.registry.contentType } }));
       });

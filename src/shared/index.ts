@@ -65,13 +65,16 @@ export function createSharedState(settings: SharedStateSettings, deps: { logger:
       },
     });
   }
-  const names = createSharedNames(settings.cursorSecret);
+  // The signing secret names and seals: while a rotation moves a new one first, the
+  // replicas on either side share state within their own group until the roll ends.
+  const signingSecret = settings.cursorSecret[0]!;
+  const names = createSharedNames(signingSecret);
   const replicaId = randomUUID();
   return {
     cooldowns: createRedisCooldowns(link, names, clock),
     rateLimiter: rate === undefined ? UNLIMITED : createRedisRateLimiter(link, names, rate, clock),
     lease: createRedisLease(link, names, replicaId),
-    fanOut: createRedisFanOut(link, names, createSealer(settings.cursorSecret), replicaId, deps.logger),
+    fanOut: createRedisFanOut(link, names, createSealer(signingSecret), replicaId, deps.logger),
     connected: () => link.available(),
     close: () => link.close(),
   };

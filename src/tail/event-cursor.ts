@@ -6,8 +6,9 @@ import type { ResumePoint } from './items.js';
 /*
  * The cursor of a live-tail event: `ev1.<payload>.<tag>`, both parts base64url.
  * payload = JSON { f: filter fingerprint, t: exact timestamp text, i: ids delivered at it },
- * tag = HMAC-SHA256 of "ev1." + payload under a key derived from CURSOR_SECRET
- * (its own label, so no other cursor's tag can stand for one), first 16 bytes.
+ * tag = HMAC-SHA256 of "ev1." + payload under a key derived from CURSOR_SECRET's first
+ * secret (its own label, so no other cursor's tag can stand for one), first 16 bytes;
+ * a tag under any of its secrets is accepted.
  */
 const PREFIX = 'ev1.';
 const TAG_BYTES = 16;
@@ -23,9 +24,12 @@ export interface EventCursorCodec {
   decode(cursor: string, fingerprint: string): ResumePoint;
 }
 
-export function createEventCursorCodec(secret: string): EventCursorCodec {
-  const key = createHmac('sha256', secret).update('audit-log-cursor/v1/tail-event').digest();
-  const tag = (signed: string) => createHmac('sha256', key).update(signed).digest().subarray(0, TAG_BYTES);
+/** Signs with the first secret and accepts a tag made under any of them (see CURSOR_SECRET). */
+export function createEventCursorCodec(secrets: readonly string[]): EventCursorCodec {
+  if (secrets.length === 0) throw new RangeError('an event cursor codec needs at least one secret');
+  const keys = secrets.map((secret) => createHmac('sha256', secret).update('audit-log-cursor/v1/tail-event').digest());
+  const tagUnder = (key: Buffer, signed: string) => createHmac('sha256', key).update(signed).digest().subarray(0, TAG_BYTES);
+  const tag = (signed: string) => tagUnder(keys[0]!, signed);
   const invalid = () => badUserInput('"after" is not a valid cursor');
 
   return {
@@ -41,7 +45,7 @@ export function createEventCursorCodec(secret: string): EventCursorCodec {
       if (!cursor.startsWith(PREFIX) || dot <= PREFIX.length) throw invalid();
       const signed = cursor.slice(0, dot);
       const given = Buffer.from(cursor.slice(dot + 1), 'base64url');
-      if (given.length !== TAG_BYTES || !timingSafeEqual(given, tag(signed))) throw invalid();
+      if (given.length !== TAG_BYTES || !keys.some((key) => timingSafeEqual(given, tagUnder(key, signed)))) throw invalid();
       let payload: { f?: unknown; t?: unknown; i?: unknown };
       try {
         payload = JSON.parse(Buffer.from(signed.slice(PREFIX.length), 'base64url').toString('utf8')) as typeof payload;

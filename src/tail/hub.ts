@@ -42,9 +42,10 @@ export interface TailHubOptions {
   settings: TailSettings;
   /** Where pollers read: the upstream client every other call goes through. */
   upstream: Pick<UpstreamClient, 'listAuditLogs'>;
-  /** The page-cursor codec; event cursors are signed with the same secret under their own label. */
+  /** The page-cursor codec; event cursors are signed with the same secrets under their own label. */
   cursors: CursorCodec;
-  cursorSecret: string;
+  /** CURSOR_SECRET's secrets: the first signs, any verifies. */
+  cursorSecret: readonly string[];
   logger: Logger;
   registry: Registry;
   /** The clock and timers of the pollers and streams. Default: the system's. */

@@ -163,7 +163,7 @@ describe.skipIf(!AVAILABLE && !REQUIRED)('GraphiQL in headless Chromium, on the 
 
 describe('GraphiQL against a real upstream', () => {
   it('leaves the headers to the user: no sample credentials in the page', async () => {
-    const config = { ...defaultConfig(), introspection: true, graphiql: true, cursorSecret: 'test-cursor-secret-0123456789', upstreamTimeoutMs: 1000 };
+    const config = { ...defaultConfig(), introspection: true, graphiql: true, cursorSecret: ['test-cursor-secret-0123456789'], upstreamTimeoutMs: 1000 };
     const upstream = createUpstreamClient(config, { baseUrl: 'http://127.0.0.1:9' });
     const logger = createLogger('silent');
     try {

@@ -95,7 +95,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config: Config = {
     ...defaultConfig(),
     upstreamTimeoutMs: 2_000,
-    cursorSecret: 'test-cursor-secret-0123456789',
+    cursorSecret: ['test-cursor-secret-0123456789'],
     ...options.config,
   };
   // As main.ts does at start-up: a bad manifest throws its ConfigError here.

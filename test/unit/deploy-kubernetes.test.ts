@@ -10,7 +10,7 @@ import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig, misspelledVariableWarnings } from '../../src/config.js';
 
 /**
  * deploy/kubernetes against the Kubernetes OpenAPI schemas (kubernetes-models'
@@ -160,8 +160,10 @@ describe('deploy/kubernetes', () => {
     expect(serviceMonitor.metadata.name).toBe(service.metadata.name);
     expect(serviceMonitor.spec.selector.matchLabels).toEqual(service.metadata.labels);
     const [endpoint] = serviceMonitor.spec.endpoints;
-    // The port named `http`, the one /graphql is served on, until /metrics has a port of its own.
-    expect(endpoint.port).toBe('http');
+    // The port named `metrics`, the listener METRICS_PORT opens: the public port answers /metrics with 404.
+    const configMap = byKind('ConfigMap');
+    expect(endpoint.port).toBe('metrics');
+    expect(service.spec.ports.find((port: any) => port.name === 'metrics').port).toBe(Number(configMap.data.METRICS_PORT));
     expect(service.spec.ports.map((port: any) => port.name)).toContain(endpoint.port);
     expect(endpoint.path).toBe('/metrics');
     expect(seconds(endpoint.scrapeTimeout)).toBeLessThanOrEqual(seconds(endpoint.interval));
@@ -209,6 +211,8 @@ describe('deploy/kubernetes', () => {
     expect(config.introspection).toBe(false);
     expect(config.graphiql).toBe(false);
     expect(configMap.data.NODE_ENV).toBe('production');
+    // Every variable the manifests set is one the gateway reads: none looks misspelled.
+    expect(misspelledVariableWarnings({ ...configMap.data, ...env })).toEqual([]);
   });
 
   it('the grace period outlasts the shutdown delay plus the shutdown timeout, and the delay is set', () => {
@@ -226,6 +230,24 @@ describe('deploy/kubernetes', () => {
     expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
   });
 
+  it('serves /metrics on its own container port, which the scrape annotations and the Service name', () => {
+    const config = loadConfig({ ...configMap.data, ...env, CURSOR_SECRET: 'a-secret-of-at-least-16-characters' });
+    expect(config.metricsPort).toBeGreaterThan(0);
+    const metricsPort = container.ports.find((p: any) => p.name === 'metrics');
+    expect(metricsPort).toMatchObject({ containerPort: config.metricsPort, protocol: 'TCP' });
+    expect(metricsPort.containerPort).not.toBe(config.port);
+    expect(deployment.spec.template.metadata.annotations).toEqual({
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': String(config.metricsPort),
+      'prometheus.io/path': '/metrics',
+    });
+    expect(byKind('Service').spec.ports).toContainEqual(expect.objectContaining({ name: 'metrics', targetPort: 'metrics' }));
+    // The probes stay on the public port: the metrics listener serves /metrics alone.
+    expect(container.readinessProbe.httpGet.port).toBe('http');
+    // No service links: a Service named `metrics` would set METRICS_PORT=tcp://… otherwise.
+    expect(pod.enableServiceLinks).toBe(false);
+  });
+
   it('runs non-root, read-only, without privilege escalation or capabilities, with requests and limits', () => {
     expect(pod.securityContext.runAsNonRoot).toBe(true);
     expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
@@ -241,9 +263,10 @@ describe('deploy/kubernetes', () => {
     }
     expect(mebibytes(requests.memory)).toBeLessThanOrEqual(mebibytes(limits.memory));
     expect(millicores(requests.cpu)).toBeLessThanOrEqual(millicores(limits.cpu));
-    // The old generation's cap fits inside the memory limit.
+    // The heap's cap fits inside the memory limit: the old generation and the young one, three semi-spaces.
     const oldSpace = Number(/--max-old-space-size=(\d+)/.exec(configMap.data.NODE_OPTIONS)?.[1]);
-    expect(oldSpace).toBeLessThan(mebibytes(limits.memory));
+    const semiSpace = Number(/--max-semi-space-size=(\d+)/.exec(configMap.data.NODE_OPTIONS)?.[1]);
+    expect(oldSpace + 3 * semiSpace).toBeLessThan(mebibytes(limits.memory));
   });
 
   it('the Service, the PodDisruptionBudget and the autoscaler select the Deployment\'s pods', () => {

@@ -10,7 +10,7 @@ import {
   type CursorPayload,
 } from '../../src/pagination/cursor.js';
 
-const codec = createCursorCodec('test secret');
+const codec = createCursorCodec(['test secret']);
 const fingerprint = filterFingerprint({ status: 'Failed' });
 const ids = (n: number) => Array.from({ length: n }, (_, i) => idDigest(`log-${i}`));
 const boundary: Boundary = { timestamp: '2026-11-20T10:15:30.1234567Z', side: 'newer', ids: ids(1), otherSide: 0, newerCount: 0 };
@@ -90,8 +90,8 @@ describe('cursor codec', () => {
   });
 
   it('is deterministic for a secret and differs between secrets', () => {
-    expect(createCursorCodec('test secret').encode(payload)).toBe(codec.encode(payload));
-    expect(createCursorCodec('other secret').encode(payload)).not.toBe(codec.encode(payload));
+    expect(createCursorCodec(['test secret']).encode(payload)).toBe(codec.encode(payload));
+    expect(createCursorCodec(['other secret']).encode(payload)).not.toBe(codec.encode(payload));
   });
 
   it('rejects every single-character change of a real cursor', () => {
@@ -115,7 +115,7 @@ describe('cursor codec', () => {
   });
 
   it('rejects cursors made with another secret', () => {
-    const foreign = createCursorCodec('other secret');
+    const foreign = createCursorCodec(['other secret']);
     badUserInput(() => codec.decode(foreign.encode(payload)));
     fc.assert(
       fc.property(payloads, (p) => {
@@ -123,6 +123,24 @@ describe('cursor codec', () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  it('signs with the first of several secrets and accepts a cursor made under any of them', () => {
+    const old = createCursorCodec(['old secret']);
+    const rotating = createCursorCodec(['new secret', 'old secret']);
+    const renewed = createCursorCodec(['new secret']);
+    // Signed with the first: exactly what the codec of the new secret alone makes.
+    expect(rotating.encode(payload)).toBe(renewed.encode(payload));
+    expect(rotating.decode(old.encode(payload))).toEqual(payload);
+    expect(rotating.decode(renewed.encode(payload))).toEqual(payload);
+    // The old secret still accepts nothing but its own; dropped, it no longer verifies.
+    badUserInput(() => old.decode(rotating.encode(payload)));
+    badUserInput(() => renewed.decode(old.encode(payload)));
+    // No secret in the list lends its key to a tampered cursor.
+    const cursor = Buffer.from(old.encode(payload), 'base64url');
+    cursor[5] = cursor[5]! ^ 1;
+    badUserInput(() => rotating.decode(cursor.toString('base64url')));
+    expect(() => createCursorCodec([])).toThrow(/at least one secret/);
   });
 
   it('rejects garbage and the empty string', () => {

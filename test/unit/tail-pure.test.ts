@@ -83,7 +83,7 @@ describe('backoff', () => {
 });
 
 describe('event cursors', () => {
-  const codec = createEventCursorCodec('test-cursor-secret-0123456789');
+  const codec = createEventCursorCodec(['test-cursor-secret-0123456789']);
   const point = { timestamp: '2026-01-01T00:00:02.1234Z', ids: ['b', 'c'] };
 
   it('round-trip for their filter only, and only under their secret', () => {
@@ -91,11 +91,22 @@ describe('event cursors', () => {
     expect(codec.looksLikeOne(cursor)).toBe(true);
     expect(codec.decode(cursor, 'AAAAAAAAAAAA')).toEqual(point);
     expect(() => codec.decode(cursor, 'BBBBBBBBBBBB')).toThrow(/different filter/);
-    expect(() => createEventCursorCodec('another-secret-0123456789').decode(cursor, 'AAAAAAAAAAAA')).toThrow(/not a valid cursor/);
+    expect(() => createEventCursorCodec(['another-secret-0123456789']).decode(cursor, 'AAAAAAAAAAAA')).toThrow(/not a valid cursor/);
     const [prefix, payload, tag] = cursor.split('.');
     const tampered = `${prefix}.${Buffer.from(JSON.stringify({ f: 'AAAAAAAAAAAA', t: point.timestamp, i: [] })).toString('base64url')}.${tag}`;
     expect(payload).not.toBe(tampered.split('.')[1]);
     expect(() => codec.decode(tampered, 'AAAAAAAAAAAA')).toThrow(/not a valid cursor/);
+  });
+
+  it('are signed with the first of several secrets and accepted under any of them', () => {
+    const rotating = createEventCursorCodec(['new-cursor-secret-0123456789', 'test-cursor-secret-0123456789']);
+    const renewed = createEventCursorCodec(['new-cursor-secret-0123456789']);
+    const old = codec.encode('AAAAAAAAAAAA', point);
+    expect(rotating.decode(old, 'AAAAAAAAAAAA')).toEqual(point);
+    expect(rotating.encode('AAAAAAAAAAAA', point)).toBe(renewed.encode('AAAAAAAAAAAA', point));
+    expect(() => codec.decode(rotating.encode('AAAAAAAAAAAA', point), 'AAAAAAAAAAAA')).toThrow(/not a valid cursor/);
+    expect(() => renewed.decode(old, 'AAAAAAAAAAAA')).toThrow(/not a valid cursor/);
+    expect(() => createEventCursorCodec([])).toThrow(/at least one secret/);
   });
 });
 

@@ -6,7 +6,9 @@ import { startGatewayProcess, type GatewayProcess } from '../support/gateway-pro
 /**
  * Replicas share nothing but CURSOR_SECRET (docs/replicas.md): gateways with the same
  * secret serve each other's cursors; a cursor made under another secret is
- * BAD_USER_INPUT, never an internal error, and costs no upstream call.
+ * BAD_USER_INPUT, never an internal error, and costs no upstream call. A secret is
+ * rotated in three rolls (old,new; new,old; new), and at each the replicas that run
+ * side by side accept each other's cursors.
  */
 
 const CALLER = { authorization: 'Bearer replica-cursors', 'x-tenant': 'replica-cursors.example' };
@@ -26,19 +28,25 @@ async function page(gateway: GatewayProcess, variables: Record<string, unknown>)
   return (await response.body.json()) as Answer;
 }
 
+const OLD = 'replica-secret-A-0123456789';
+const NEW = 'replica-secret-B-9876543210';
+
 let sample: SampleUpstream;
 let a1: GatewayProcess;
 let a2: GatewayProcess;
 let b: GatewayProcess;
+/** The rotation's middle steps: the new secret added second, then moved first. */
+let added: GatewayProcess;
+let moved: GatewayProcess;
 
 beforeAll(async () => {
   sample = await startSampleUpstream();
   const start = (secret: string) => startGatewayProcess({ UPSTREAM_URL: sample.url, CURSOR_SECRET: secret });
-  [a1, a2, b] = await Promise.all([start('replica-secret-A-0123456789'), start('replica-secret-A-0123456789'), start('replica-secret-B-9876543210')]);
+  [a1, a2, b, added, moved] = await Promise.all([start(OLD), start(OLD), start(NEW), start(`${OLD},${NEW}`), start(` ${NEW} , ${OLD} `)]);
 });
 
 afterAll(async () => {
-  await Promise.all([a1, a2, b].map((gateway) => gateway?.stop('SIGKILL')));
+  await Promise.all([a1, a2, b, added, moved].map((gateway) => gateway?.stop('SIGKILL')));
   await sample?.close();
 });
 
@@ -72,5 +80,30 @@ describe('cursors across replicas', () => {
     // The same cursor is still good on a gateway that has the secret it was made under.
     const again = await page(a2, { first: 10, after: endCursor });
     expect(again.errors).toBeUndefined();
+  });
+
+  it('rotating the secret in three rolls never rejects a cursor between replicas that run side by side', async () => {
+    /** A walk's second page on `to`, from the cursor of its first page on `from`. */
+    const resumes = async (from: GatewayProcess, to: GatewayProcess): Promise<Answer> => {
+      const first = await page(from, { first: 5 });
+      expect(first.errors).toBeUndefined();
+      return page(to, { first: 5, after: first.data!.auditLogs.pageInfo.endCursor });
+    };
+    // old alone → old,new → new,old → new alone: each roll leaves the previous step running beside the next.
+    const steps: Array<[string, GatewayProcess]> = [['old', a1], ['old,new', added], ['new,old', moved], ['new', b]];
+    for (let i = 0; i + 1 < steps.length; i++) {
+      const [[fromName, from], [toName, to]] = [steps[i]!, steps[i + 1]!];
+      for (const [x, y, names] of [[from, to, `${fromName} → ${toName}`], [to, from, `${toName} → ${fromName}`]] as const) {
+        const answer = await resumes(x, y);
+        expect(answer.errors, names).toBeUndefined();
+        expect(answer.data!.auditLogs.nodes, names).toHaveLength(5);
+      }
+    }
+    // Once the old secret is dropped, a cursor it signed is refused: the last roll waits for the longest walk.
+    const stale = await resumes(a1, b);
+    expect(stale.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    // And a replica that signs with the new secret is refused by one that knows only the old: why step 1 comes first.
+    const skipped = await resumes(moved, a1);
+    expect(skipped.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
   });
 });

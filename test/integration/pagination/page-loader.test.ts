@@ -18,7 +18,7 @@ function operation(): GatewayContext {
   const factory = createContextFactory({
     upstream,
     budget: { calls: 100, items: 5000 },
-    cursors: createCursorCodec('test-cursor-secret-0123456789'),
+    cursors: createCursorCodec(['test-cursor-secret-0123456789']),
     logger: createLogger('silent'),
     tail: {} as TailHub,
   });

@@ -41,7 +41,7 @@ async function serve(compiledExecution: boolean): Promise<Served> {
   const metrics = createMetrics();
   const logger = createLogger('warn', new Writable({ write: (_chunk, _encoding, done) => done() }));
   // No retries: one fault of the sample upstream is one failed call for each gateway.
-  const config = { ...loadConfig({}), upstreamRetries: 0, cursorSecret: 'compare-cursor-secret-0123456789' };
+  const config = { ...loadConfig({}), upstreamRetries: 0, cursorSecret: ['compare-cursor-secret-0123456789'] };
   const client = createUpstream(config, { baseUrl: sample.url, logger, metrics });
   const upstream: UpstreamClient = {
     ...client,
