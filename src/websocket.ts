@@ -5,6 +5,8 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { credentialProblem, type CallerHeaders } from './caller.js';
 import type { Gateway } from './gateway.js';
+import { requestState } from './observability/request-state.js';
+import { prepareOperation, resultForClient } from './plugins/prepare-operation.js';
 import { findRequestedDocument } from './trusted-documents/documents.js';
 import { persistedQueryNotFound } from './trusted-documents/refusals.js';
 
@@ -103,14 +105,15 @@ export function serveWebSockets(server: Server, gateway: Gateway): WebSocketTran
           headers: forwardable({ ...upgrade.headers, authorization: caller!.authorization!, 'x-tenant': caller!.tenant! }),
           signal: abort.signal,
         });
-        const { schema, execute, subscribe, contextFactory, parse, validate } = gateway.getEnveloped({ request, params });
-        const document = parse(query);
-        const errors = validate(schema, document);
-        if (errors.length > 0) {
-          // Refused before it ran: graphql-ws sends the errors and calls no onComplete.
+        const enveloped = gateway.getEnveloped({ request, params });
+        const { schema, execute, subscribe, contextFactory } = enveloped;
+        const prepared = prepareOperation(enveloped, query, requestState(request).correlationId);
+        if ('errors' in prepared) {
+          // Refused before it ran: graphql-ws sends the errors and calls no onComplete; the socket stays open.
           ctx.extra.operations!.delete(id);
-          return errors;
+          return [...prepared.errors];
         }
+        const { document } = prepared;
         const args: ExecutionArgs = {
           schema,
           document,
@@ -121,6 +124,8 @@ export function serveWebSockets(server: Server, gateway: Gateway): WebSocketTran
         };
         return args;
       },
+      // Results as over HTTP: errors without yoga's HTTP status, with the correlation id.
+      onNext: (_ctx, _id, _message, args, result) => resultForClient(result, requestState((args.contextValue as { request: Request }).request).correlationId),
       execute: (args) => (args.rootValue as { execute: (args: ExecutionArgs) => unknown }).execute(args) as never,
       subscribe: (args) => (args.rootValue as { subscribe: (args: ExecutionArgs) => unknown }).subscribe(args) as never,
       onComplete(ctx, id) {

@@ -210,7 +210,7 @@ describe('TRUSTED_DOCUMENTS_ONLY=true with an Apollo persisted query manifest', 
     expect(h.sample.requests.filter((r) => r.headers.authorization === 'Bearer ws-refused')).toEqual([]);
   });
 
-  it("runs a manifest text over graphql-sse's single connection, and refuses an untrusted one there too (with graphql-sse's 400, as any invalid document there)", async () => {
+  it("runs a manifest text over graphql-sse's single connection, and refuses an untrusted one there too with PERSISTED_QUERY_ONLY, on the stream as over HTTP", async () => {
     const client = createSseClient({ url: `${h.url}/graphql`, singleConnection: true, headers: { ...CALLER, authorization: 'Bearer single-sse' }, retryAttempts: 0 });
     open.push({ close: () => client.dispose() });
     const run = (query: string) => {
@@ -222,7 +222,7 @@ describe('TRUSTED_DOCUMENTS_ONLY=true with an Apollo persisted query manifest', 
             seen.codes.push(...codes(result as never));
           },
           error: (error) => {
-            // graphql-sse's client reports a refused operation by its HTTP status.
+            // graphql-sse's client reports an operation the server refused outright by its HTTP status.
             seen.codes.push(`HTTP_${(error as { response?: { status?: number } }).response?.status}`);
             resolve();
           },
@@ -241,7 +241,7 @@ describe('TRUSTED_DOCUMENTS_ONLY=true with an Apollo persisted query manifest', 
       await seen.ended;
       return seen;
     });
-    expect(untrusted.codes).toEqual(['HTTP_400']);
+    expect(untrusted.codes).toEqual(['PERSISTED_QUERY_ONLY']);
     expect(untrusted.data).toEqual([]);
     expect(upstreamCalls).toBe(0);
   });
