@@ -1,5 +1,5 @@
 import { builder } from './builder.js';
-import type { TailEvent } from '../tail/index.js';
+import type { TailEvent } from './ports.js';
 import { AuditLogEdgeRef } from './audit-log-connection.js';
 import { AuditLogFilterInput } from './audit-log-filter.js';
 

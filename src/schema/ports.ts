@@ -1,7 +1,8 @@
+import type { GatewayError } from '../errors.js';
+import type { AuditLogRecord } from '../model/audit-log.js';
 import type { NodeLoader } from '../nodes/node-loader.js';
 import type { AuditLogFilterArgs } from '../pagination/filter.js';
 import type { PageReader } from '../pagination/read.js';
-import type { TailEvent } from '../tail/index.js';
 
 /**
  * What the resolvers may use: a narrow port for each kind of I/O, all assembled per
@@ -16,6 +17,9 @@ export interface SchemaContext {
   /** The live tail, for this request's caller. */
   tail: TailPort;
 }
+
+/** One event of a live tail: an edge, or the error that ends the stream. The tail (src/tail/) yields them. */
+export type TailEvent = { edge: { cursor: string; node: AuditLogRecord } } | { error: GatewayError };
 
 export interface TailPort {
   /** Opens a stream, or throws the GraphQL error that refuses it (before any event). */

@@ -20,7 +20,8 @@ import { createMemoryBus, type FanOut } from '../shared/fan-out.js';
 import { createMemoryLeases, type Lease } from '../shared/lease.js';
 import { SharedPoller, type TailBatch, type TailListener } from './shared-poller.js';
 import { resumePointFromCursor } from './resume-point.js';
-import { TailStream, type TailEvent } from './stream.js';
+import type { TailEvent } from '../schema/ports.js';
+import { TailStream } from './stream.js';
 
 /** The live tail's settings, by their names in the configuration. */
 export type TailSettings = Pick<Config, 'tailPollMs' | 'tailLookbackMs' | 'tailGiveUpMs' | 'tailMaxPerCaller' | 'tailMax' | 'tailMaxQueue'>;

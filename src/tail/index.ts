@@ -1,4 +1,3 @@
 export { createTailHub, MAX_CATCH_UP } from './hub.js';
 export type { TailHub, TailHubOptions, TailRequest, TailSettings } from './hub.js';
-export type { TailEvent } from './stream.js';
 export type { ResumePoint } from './items.js';

@@ -1,9 +1,6 @@
 import type { GatewayError } from '../errors.js';
-import type { AuditLogRecord } from '../model/audit-log.js';
 import type { PlacedLog } from '../model/placed-log.js';
-
-/** One event of a live tail: an edge, or the error that ends the stream. */
-export type TailEvent = { edge: { cursor: string; node: AuditLogRecord } } | { error: GatewayError };
+import type { TailEvent } from '../schema/ports.js';
 
 export interface TailStreamOptions {
   /**
