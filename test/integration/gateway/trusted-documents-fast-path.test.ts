@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import type { Config } from '../../../src/config.js';
@@ -16,8 +17,8 @@ import { useHarness } from '../../support/use-harness.js';
  * sample upstream seeded alike, get the same requests in the same order — documents by
  * id every way, by their text, with good and bad variables, over the budget, over an
  * operation limit, unknown ids, untrusted documents, the live tail over SSE — and
- * answer each with the same status, headers and body, the same operation log lines
- * and the same /metrics counters.
+ * answer each with the same status, headers and body, the same operation log lines,
+ * the same /metrics counters and the same spans.
  */
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -153,10 +154,33 @@ async function counters(h: Harness): Promise<string[]> {
     .filter((line) => /^[a-z_]+(_total|_count)(\{| )/.test(line));
 }
 
+/** A tracer that keeps every finished span in memory, as an exporter would receive it. */
+function recordingTracer() {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  return { tracer: provider.getTracer('fast-path-test'), exporter };
+}
+
+/** What an exported span says, without its ids and times, nor the sample upstream's port (each gateway has its own). */
+function spansOf(exporter: InMemorySpanExporter) {
+  return exporter.getFinishedSpans().map((span) => ({
+    name: span.name,
+    kind: span.kind,
+    status: span.status,
+    attributes: Object.fromEntries(
+      Object.entries(span.attributes).map(([key, value]) => [key, typeof value === 'string' ? value.replace(/127\.0\.0\.1:\d+/, '127.0.0.1:<port>') : value]),
+    ),
+    events: span.events.map((event) => ({ name: event.name, attributes: event.attributes })),
+    parented: span.parentSpanContext !== undefined,
+  }));
+}
+
 describe('TRUSTED_DOCUMENTS_FAST_PATH on and off', () => {
   const caches = { on: createDocumentCache(), off: createDocumentCache() };
-  const on = useHarness({ config: settings(true), sampleNow: NOW, sampleOptions: { seed: 7 }, documentCache: caches.on });
-  const off = useHarness({ config: settings(false), sampleNow: NOW, sampleOptions: { seed: 7 }, documentCache: caches.off });
+  const tracing = { on: recordingTracer(), off: recordingTracer() };
+  const common = { sampleNow: NOW, sampleOptions: { seed: 7 } };
+  const on = useHarness({ ...common, config: settings(true), documentCache: caches.on, tracer: tracing.on.tracer });
+  const off = useHarness({ ...common, config: settings(false), documentCache: caches.off, tracer: tracing.off.tracer });
 
   it('answer every request alike, log it alike and count it alike', async () => {
     for (const [n, exchange] of EXCHANGES.entries()) {
@@ -168,6 +192,8 @@ describe('TRUSTED_DOCUMENTS_FAST_PATH on and off', () => {
     const codes = operationLines(on).flatMap((line) => line.errorCodes as string[]);
     for (const code of ['BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_ONLY']) expect(codes).toContain(code);
     expect(await counters(on)).toEqual(await counters(off));
+    expect(spansOf(tracing.on.exporter).length).toBeGreaterThan(EXCHANGES.length);
+    expect(spansOf(tracing.on.exporter)).toEqual(spansOf(tracing.off.exporter));
 
     // The live tail over SSE: refused when untrusted, served by id; one new log each.
     for (const h of [on, off]) {
