@@ -10,13 +10,16 @@
  *
  * A variant is `label|dist directory|NAME=VALUE --node-flag ...` (the last part
  * optional: environment variables, and flags for node itself).
- * Options: --rounds N (default 3), --seconds N (default 4), --no-2000.
+ * Options: --rounds N (default 3), --seconds N (default 4), --no-2000, --trusted (every
+ * variant runs with PERSISTED_DOCUMENTS holding the page query, and the 25-item page is
+ * asked for by documentId; e.g. `--trusted --no-2000` with one variant
+ * `TRUSTED_DOCUMENTS_FAST_PATH=false`).
  */
 import { parseArgs } from 'node:util';
 import { runLoad, type Target } from './load.js';
 import { cpuMs, peakRssMb, resetPeakRss } from './proc-stats.js';
 import type { ServerProcess } from './processes.js';
-import { cursorOfItem, gatewayTarget, ROOT, sendOnce, startGateway, startSample } from './scenarios.js';
+import { cursorOfItem, gatewayTarget, ROOT, sendOnce, startGateway, startSample, trustedDocumentTarget, writePageManifest } from './scenarios.js';
 
 const { values: options } = parseArgs({
   options: {
@@ -24,6 +27,7 @@ const { values: options } = parseArgs({
     rounds: { type: 'string', default: '3' },
     seconds: { type: 'string', default: '4' },
     'no-2000': { type: 'boolean', default: false },
+    trusted: { type: 'boolean', default: false },
   },
 });
 
@@ -71,13 +75,15 @@ async function main(): Promise<void> {
   const rounds = Number(options.rounds);
   const seconds = Number(options.seconds);
   const sample = await startSample();
+  const manifest: Record<string, string> = options.trusted ? { PERSISTED_DOCUMENTS: writePageManifest() } : {};
   const servers: ServerProcess[] = [];
   try {
     const targets: Array<{ page: Target; big: Target }> = [];
     for (const variant of variants) {
-      const server = await startGateway(sample.url, { dist: variant.dist, env: variant.env, nodeArgs: variant.nodeArgs, name: variant.label });
+      const server = await startGateway(sample.url, { dist: variant.dist, env: { ...manifest, ...variant.env }, nodeArgs: variant.nodeArgs, name: variant.label });
       servers.push(server);
-      const page = gatewayTarget(server.url, 25, await cursorOfItem(server.url, 50));
+      const after = await cursorOfItem(server.url, 50);
+      const page = options.trusted ? trustedDocumentTarget(server.url, 25, after) : gatewayTarget(server.url, 25, after);
       const big = gatewayTarget(server.url, 2000, null);
       await sendOnce(page);
       await sendOnce(big);

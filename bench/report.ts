@@ -44,6 +44,7 @@ export const SCENARIO = {
   mercurius: 'mercurius + jit, 25 items',
   tailcall: 'tailcall, 25 items',
   gateway25: 'gateway, 25 items',
+  gatewayTrusted25: 'gateway, 25 items, trusted document',
   direct2000: 'direct REST, 2000 items',
   gateway2000: 'gateway, 2000 items',
 } as const;
@@ -66,7 +67,8 @@ const find = (phases: PhaseResult[], scenario: string, connections: number): Pha
 /**
  * The targets, each as measured in one run on one Node.js (ratios inside one run only):
  * the gateway's features cost nothing over yoga with compiled execution, in CPU and
- * memory; within 2× of Node's ceiling (mercurius with compiled execution); the 2000-item
+ * memory; within 2× of Node's ceiling (mercurius with compiled execution), also for
+ * the page named by a trusted document's id; the 2000-item
  * page within 4× of the direct call; a walk costs one upstream call per page.
  * A ratio whose peer is absent is left out.
  */
@@ -87,6 +89,13 @@ export function ratiosOf(phases: PhaseResult[], walk: WalkSummary): Ratio[] {
     ratios.push(ratio('25 items, c=32 peak RSS: gateway / bare yoga', value, '×', '≤ 1.00', value <= 1));
   }
   cpuAgainst(SCENARIO.mercurius, 'mercurius + jit', 2);
+  // The same page named by documentId (PERSISTED_DOCUMENTS), against the same peer.
+  const trusted = find(phases, SCENARIO.gatewayTrusted25, 32);
+  const mercurius = find(phases, SCENARIO.mercurius, 32);
+  if (trusted && mercurius) {
+    const value = trusted.cpuMsPerRequest / mercurius.cpuMsPerRequest;
+    ratios.push(ratio('25 items, c=32 CPU per request: gateway by trusted document / mercurius + jit', value, '×', '≤ 2.00', value <= 2));
+  }
   cpuAgainst(SCENARIO.tailcall, 'tailcall', 2);
   const direct2000 = find(phases, SCENARIO.direct2000, 1)!;
   const gateway2000 = find(phases, SCENARIO.gateway2000, 1)!;

@@ -8,7 +8,9 @@
  * (bench/peers/mercurius-server.ts) and Tailcall (bench/tailcall.ts). It loads each
  * with autocannon at concurrency 1 and 32 after a warm-up, and prints requests/s,
  * latency, errors, the server's CPU per request and peak RSS, and the ratios against
- * the targets, each between servers on the same Node.js. Results go to bench/results/.
+ * the targets, each between servers on the same Node.js. A second gateway, started with
+ * PERSISTED_DOCUMENTS holding the page query, serves the same page named by `documentId`
+ * (the trusted-document phase, at concurrency 32). Results go to bench/results/.
  *
  * Options: --quick (short phases, for trying the harness), --seconds N, --warmup N,
  * --no-build, --no-variants (skip the gateway-with-switches phases), --no-peers
@@ -39,8 +41,10 @@ import {
   startMercuriusPeer,
   startSample,
   startYogaPeer,
+  trustedDocumentTarget,
   upstreamCalls,
   walk,
+  writePageManifest,
 } from './scenarios.js';
 
 const { values: options } = parseArgs({
@@ -170,7 +174,9 @@ async function startServers(node: NodeRuntime, servers: ServerProcess[], notes: 
   };
   const sample = await start('sample upstream', () => startSample(node.binary));
   const gateway = sample && (await start('gateway', () => startGateway(sample.url, { node: node.binary })));
-  if (!sample || !gateway) throw new Error(notes.join('\n'));
+  // The same build with the page query in its manifest, asked for by documentId.
+  const trusted = sample && (await start('gateway (trusted documents)', () => startGateway(sample.url, { node: node.binary, name: 'gateway (trusted documents)', env: { PERSISTED_DOCUMENTS: writePageManifest() } })));
+  if (!sample || !gateway || !trusted) throw new Error(notes.join('\n'));
   const bare = await start('bare yoga', () => startYogaPeer(sample.url, false, { node: node.binary }));
   const peers = !options['no-peers'] && installBenchPackages().ok;
   const yogaJit = peers && benchPackage('@envelop/graphql-jit') ? await start('yoga + graphql-jit', () => startYogaPeer(sample.url, true, { node: node.binary })) : undefined;
@@ -182,7 +188,7 @@ async function startServers(node: NodeRuntime, servers: ServerProcess[], notes: 
     else tailcall = await start('tailcall', () => startTailcall(found.binary, sample.url));
   }
   if (!peers) notes.push(options['no-peers'] ? 'peers: skipped (--no-peers)' : `peers: ABSENT (${(installBenchPackages() as { why: string }).why})`);
-  return { sample, gateway, bare, yogaJit, mercurius, tailcall };
+  return { sample, gateway, trusted, bare, yogaJit, mercurius, tailcall };
 }
 
 /** One complete run on one Node.js: every phase, the walk, the variants when asked, and the ratios. */
@@ -194,7 +200,7 @@ async function runOn(node: NodeRuntime, withVariants: boolean): Promise<RunResul
   const onSigint = () => void stopAll().then(() => process.exit(130));
   process.once('SIGINT', onSigint);
   try {
-    const { sample, gateway, bare, yogaJit, mercurius, tailcall } = await startServers(node, servers, notes);
+    const { sample, gateway, trusted, bare, yogaJit, mercurius, tailcall } = await startServers(node, servers, notes);
     for (const note of notes) console.log(note);
     // The servers still running (a variant's gateway is stopped once measured).
     const ownPids = () => servers.map((s) => s.pid).filter((pid) => existsSync(`/proc/${pid}`));
@@ -206,6 +212,7 @@ async function runOn(node: NodeRuntime, withVariants: boolean): Promise<RunResul
     const after50 = await cursorOfItem(gateway.url, 50);
     const direct25 = directTarget(sample.url, 25, 3);
     const gateway25 = gatewayTarget(gateway.url, 25, after50);
+    const trusted25 = trustedDocumentTarget(trusted.url, 25, await cursorOfItem(trusted.url, 50));
     const peers25: Array<{ scenario: string; server: ServerProcess; target: Target }> = [];
     for (const [scenario, server] of [
       [SCENARIO.bare, bare],
@@ -221,12 +228,15 @@ async function runOn(node: NodeRuntime, withVariants: boolean): Promise<RunResul
     const ids25 = idsOf(await sendOnce(direct25));
     // The gateway's ids are global object ids: its page is checked by size.
     if (ids25.length !== 25 || idsOf(await sendOnce(gateway25)).length !== 25) throw new Error('the gateway does not serve a 25-item page');
+    if (JSON.stringify(await sendOnce(trusted25)) !== JSON.stringify(await sendOnce(gatewayTarget(trusted.url, 25, JSON.parse(trusted25.body!).variables.after)))) {
+      throw new Error('the gateway does not serve the same page by documentId as by its text');
+    }
     for (const peer of peers25) {
       if (idsOf(await sendOnce(peer.target)).join() !== ids25.join()) throw new Error(`${peer.server.name} does not serve the same 25 items`);
     }
     if (idsOf(await sendOnce(direct2000)).length !== 2000 || idsOf(await sendOnce(gateway2000)).length !== 2000) throw new Error('the 2000-item pages are not full');
     // No cache, no deduplication: every request is one upstream call, for every server.
-    for (const [name, target] of [['gateway', gateway25], ...peers25.map((p) => [p.server.name, p.target] as const)] as const) {
+    for (const [name, target] of [['gateway', gateway25], ['gateway by trusted document', trusted25], ...peers25.map((p) => [p.server.name, p.target] as const)] as const) {
       const calls = await upstreamCallsFor(sample.url, target, 10);
       if (calls !== 10) throw new Error(`${name} made ${calls} upstream calls for 10 requests`);
     }
@@ -237,6 +247,8 @@ async function runOn(node: NodeRuntime, withVariants: boolean): Promise<RunResul
       ...peers25.map((p) => ({ ...p, upstream: sample })),
       { scenario: SCENARIO.gateway25, target: gateway25, server: gateway, upstream: sample },
     ];
+    // Measured at concurrency 32 only, in the same interleaved rounds.
+    const trustedSpec: PhaseSpec = { scenario: SCENARIO.gatewayTrusted25, target: trusted25, server: trusted, upstream: sample };
     const specs2000: PhaseSpec[] = [
       { scenario: SCENARIO.direct2000, target: direct2000, server: sample },
       { scenario: SCENARIO.gateway2000, target: gateway2000, server: gateway, upstream: sample },
@@ -251,13 +263,14 @@ async function runOn(node: NodeRuntime, withVariants: boolean): Promise<RunResul
       }
       // The 25-item comparison at concurrency 32 is what the ratios rest on: measured in
       // interleaved rounds, each scenario's median round is reported (this VM's speed drifts).
+      const specs32 = [...specs25, trustedSpec];
       const rounds: PhaseResult[][] = [];
       for (let round = 0; round < ROUNDS; round++) {
         const results: PhaseResult[] = [];
-        for (const spec of specs25) results.push(await measure(spec, connections, ownPids()));
+        for (const spec of specs32) results.push(await measure(spec, connections, ownPids()));
         rounds.push(results);
       }
-      specs25.forEach((_, i) => phases.push(medianRound(rounds.map((round) => round[i]!))));
+      specs32.forEach((_, i) => phases.push(medianRound(rounds.map((round) => round[i]!))));
     }
 
     // The walk: calls counted by the sample upstream over one walk, time over several.

@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import type { Target } from './load.js';
@@ -56,6 +60,27 @@ export function gatewayTarget(gatewayUrl: string, first: number, after: string |
     method: 'POST',
     headers: graphqlHeaders,
     body: JSON.stringify({ query: GATEWAY_PAGE_QUERY, variables: { first, after } }),
+    verify: graphqlOk,
+  };
+}
+
+/** The 25-item page as a trusted document: its id in the manifest `writePageManifest` writes (graphql-codegen's form). */
+export const GATEWAY_PAGE_DOCUMENT_ID = `sha256:${createHash('sha256').update(GATEWAY_PAGE_QUERY).digest('hex')}`;
+
+/** A PERSISTED_DOCUMENTS manifest holding the page query, in a fresh temporary directory; returns its path. */
+export function writePageManifest(): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'bench-manifest-')), 'persisted-documents.json');
+  writeFileSync(path, JSON.stringify({ [GATEWAY_PAGE_DOCUMENT_ID]: GATEWAY_PAGE_QUERY }));
+  return path;
+}
+
+/** The gateway's page named by `documentId` (the gateway must run with `writePageManifest`'s manifest). */
+export function trustedDocumentTarget(gatewayUrl: string, first: number, after: string | null): Target {
+  return {
+    url: `${gatewayUrl}/graphql`,
+    method: 'POST',
+    headers: graphqlHeaders,
+    body: JSON.stringify({ documentId: GATEWAY_PAGE_DOCUMENT_ID, variables: { first, after } }),
     verify: graphqlOk,
   };
 }

@@ -151,6 +151,7 @@ export const SETTINGS = {
   // Trusted documents (persisted operations): the manifest is read and checked against the schema at start-up.
   persistedDocuments: text<string | undefined>('PERSISTED_DOCUMENTS', undefined, "a path to a manifest file (graphql-codegen's persisted-documents.json or an Apollo persisted query manifest)", 'the trusted documents, which requests may name by id (documentId or extensions.persistedQuery)'),
   trustedDocumentsOnly: flag('TRUSTED_DOCUMENTS_ONLY', false, 'only documents of the PERSISTED_DOCUMENTS manifest run (by id or by their exact text); any other is refused with PERSISTED_QUERY_ONLY'),
+  trustedDocumentsFastPath: flag('TRUSTED_DOCUMENTS_FAST_PATH', true, 'a request for a manifest document takes what was worked out for it at start-up (parsed, validated, limits checked) instead of doing it again; false: the generic path, with the same responses'),
   compiledExecution: flag('COMPILED_EXECUTION', true, 'queries run as functions compiled once per document (graphql-jit); false: the standard executor only'),
   shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000, 'how long SIGTERM waits for in-flight operations', ms),
   shutdownDelayMs: integer('SHUTDOWN_DELAY_MS', 0, 0, 600_000, 'after SIGTERM, how long requests are still served while /readyz already answers 503', ms),

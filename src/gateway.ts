@@ -32,6 +32,7 @@ import { createTailHub } from './tail/index.js';
 import type { Time } from './model/time.js';
 import { useGraphiQLAssets } from './graphiql/assets.js';
 import type { TrustedDocuments } from './trusted-documents/documents.js';
+import { createPreparedDocuments } from './trusted-documents/fast-path.js';
 import type { UpstreamClient } from './upstream/types.js';
 import type { SharedState } from './shared/index.js';
 
@@ -41,6 +42,7 @@ export type GatewaySettings = Pick<
   | 'introspection'
   | 'graphiql'
   | 'trustedDocumentsOnly'
+  | 'trustedDocumentsFastPath'
   | 'compiledExecution'
   | 'cursorSecret'
   | 'corsOrigins'
@@ -114,6 +116,7 @@ export function createGateway({
 }: GatewayOptions): Gateway {
   const cursors = createCursorCodec(config.cursorSecret);
   const budget = { calls: config.budgetCalls, items: config.budgetItems };
+  const prepared = trustedDocuments && config.trustedDocumentsFastPath ? createPreparedDocuments(trustedDocuments) : undefined;
   const tail = createTailHub({ settings: config, upstream, cursors, cursorSecret: config.cursorSecret, logger, registry: metrics.registry, time, lease: shared?.lease, fanOut: shared?.fanOut });
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
@@ -160,9 +163,9 @@ export function createGateway({
       // After every request parser, so it bounds whichever one is chosen.
       useBodyLimit(config.bodyLimitBytes),
       // After every plugin that adds validation rules (it keys validation results by them).
-      useDocumentCache(documentCache),
+      useDocumentCache(documentCache, prepared),
       // After the document cache, so that its refusal of untrusted documents is final.
-      useTrustedDocuments({ documents: trustedDocuments, settings: config }),
+      useTrustedDocuments({ documents: trustedDocuments, settings: config, prepared }),
       ...(config.compiledExecution ? [useCompiledExecution()] : []),
       // Last: it copies the headers every other plugin has set by then.
       useCompression(),

@@ -1,6 +1,7 @@
 import type { DocumentNode, GraphQLError, GraphQLSchema, Source, ValidationRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { hasWellFormedCredentials, readCallerHeaders } from '../caller.js';
+import { NO_ERRORS, preparedOf, type PreparedDocuments } from '../trusted-documents/fast-path.js';
 import { createDocumentCache, type DocumentCache } from './document-cache.js';
 
 /** A document's validation result, and what it was validated against. */
@@ -26,14 +27,24 @@ interface Validation {
  *   cache drops it, and with it the compiled query (useCompiledExecution keys its
  *   compilations the same way).
  *
+ * - Prepared trusted documents (`prepared`, TRUSTED_DOCUMENTS_FAST_PATH) are held apart
+ *   for good: a request whose text is one gets the document prepared at start-up,
+ *   which validated without an error against every rule, so it is not validated again.
+ *   They take no room in the cache, and no flood of other documents can push them out.
+ *
  * Register it after every plugin that adds validation rules, so the rules it keys
  * results by are the complete list.
  */
-export function useDocumentCache(cache: DocumentCache = createDocumentCache()): Plugin {
+export function useDocumentCache(cache: DocumentCache = createDocumentCache(), prepared?: PreparedDocuments): Plugin {
   const validations = new WeakMap<DocumentNode, Validation>();
   return {
     onParse({ context, params, setParsedDocument }) {
       const text = textOf(params.source as string | Source);
+      const ready = prepared?.get(text);
+      if (ready !== undefined) {
+        setParsedDocument(ready.document);
+        return;
+      }
       const cached = cache.get(text);
       if (cached !== undefined) {
         setParsedDocument(cached);
@@ -47,6 +58,10 @@ export function useDocumentCache(cache: DocumentCache = createDocumentCache()): 
     },
     onValidate({ params: { schema, documentAST, rules }, setResult }) {
       if (schema == null) return;
+      if (prepared !== undefined && preparedOf(documentAST) !== undefined) {
+        setResult(NO_ERRORS);
+        return;
+      }
       const key = rules?.map((rule: ValidationRule) => rule.name).join(',') ?? '';
       const known = validations.get(documentAST);
       if (known !== undefined && known.schema === schema && known.rules === key) {

@@ -2,6 +2,7 @@ import type { DocumentNode, Source } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
 import { findRequestedDocument, type TrustedDocuments } from '../trusted-documents/documents.js';
+import { preparedOf, type GetEnveloped, type PreparedDocuments } from '../trusted-documents/fast-path.js';
 import { isIntrospectionOnly } from '../trusted-documents/introspection.js';
 import { persistedQueryNotFound, persistedQueryOnly } from '../trusted-documents/refusals.js';
 import { operationRecordOf } from './operation-record.js';
@@ -27,19 +28,29 @@ const REQUEST_ERROR = { http: { spec: true, status: 400 } };
  * single-connection mode do not pass through either step's parameters, so the document
  * step is what holds for them.
  *
+ * With `prepared` (TRUSTED_DOCUMENTS_FAST_PATH), the manifest's documents are parsed
+ * and validated once, through the gateway's own pipeline, when yoga starts; the
+ * document cache then hands each request its prepared document and validation
+ * (see createPreparedDocuments).
+ *
  * Register it after useDocumentCache: its refusal must be the last word on validation.
  */
 export function useTrustedDocuments({
   documents,
   settings,
+  prepared,
 }: {
   documents: TrustedDocuments | undefined;
   settings: Pick<Config, 'trustedDocumentsOnly'>;
+  prepared?: PreparedDocuments;
 }): Plugin {
   if (documents === undefined) return {};
   /** Documents parsed from a manifest text (the document cache hands the same object to every request of that text). */
   const trusted = new WeakSet<DocumentNode>();
   return {
+    onYogaInit({ yoga }) {
+      prepared?.prepare(yoga.getEnveloped as unknown as GetEnveloped);
+    },
     onParams({ request, params, setParams }) {
       const { documentId, ...rest } = params as typeof params & { documentId?: unknown };
       const requested = findRequestedDocument(documents, { documentId: documentId ?? documentIdInUrl(request.url), extensions: params.extensions });
@@ -54,7 +65,16 @@ export function useTrustedDocuments({
       }
     },
     onParse({ params, context }) {
-      const document = documents.byText.get(textOf(params.source));
+      const text = textOf(params.source);
+      const ready = prepared?.get(text);
+      if (ready !== undefined) {
+        // The document cache hands out the prepared document: label the operation now.
+        const request = (context as { request?: Request }).request;
+        const record = request && operationRecordOf(request);
+        if (record && record.manifestName === undefined) record.manifestName = ready.name;
+        return;
+      }
+      const document = documents.byText.get(text);
       if (document === undefined) return;
       return ({ result }) => {
         if (result === null || result instanceof Error) return;
@@ -65,7 +85,7 @@ export function useTrustedDocuments({
       };
     },
     onValidate({ params: { documentAST }, setResult }) {
-      if (!settings.trustedDocumentsOnly || trusted.has(documentAST) || isIntrospectionOnly(documentAST)) return;
+      if (!settings.trustedDocumentsOnly || trusted.has(documentAST) || preparedOf(documentAST) || isIntrospectionOnly(documentAST)) return;
       setResult([persistedQueryOnly()]);
     },
   };

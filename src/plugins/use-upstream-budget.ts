@@ -1,7 +1,8 @@
-import { GraphQLError, isAbstractType, type GraphQLSchema } from 'graphql';
+import { GraphQLError, isAbstractType, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { MAX_LOOKUP_ENTRIES } from '../nodes/node-id.js';
-import { BUDGET_LIMITS, DEFAULT_COST_TABLE, estimateOperation, overBudget, type Budget, type CostTable } from '../limits/budget.js';
+import { BUDGET_LIMITS, DEFAULT_COST_TABLE, estimateOperation, overBudget, type Budget, type CostTable, type OperationEstimate } from '../limits/budget.js';
+import { preparedOf } from '../trusted-documents/fast-path.js';
 
 /**
  * Stops an operation over the upstream budget before it executes, so it makes no
@@ -9,18 +10,21 @@ import { BUDGET_LIMITS, DEFAULT_COST_TABLE, estimateOperation, overBudget, type 
  * maximum (also in `extensions.budget`). Also refuses a `nodes(ids:)` or
  * `_entities(representations:)` of more than MAX_LOOKUP_ENTRIES entries. What the
  * estimate cannot see, the operation's budget counter stops at the call site
- * (operation-budget.ts).
+ * (operation-budget.ts). A prepared trusted document without variables brings its
+ * estimate from start-up (see createPreparedDocuments).
  */
 export function useUpstreamBudget(budget: Budget, costTable: CostTable = DEFAULT_COST_TABLE): Plugin {
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const { cost, largestLookup } = estimateOperation({
-        document: args.document,
-        operationName: args.operationName,
-        variables: args.variableValues,
-        costTable,
-        isAbstract: abstractTypesOf(args.schema),
-      });
+      const { cost, largestLookup } =
+        preparedEstimate(args.document, args.operationName, costTable) ??
+        estimateOperation({
+          document: args.document,
+          operationName: args.operationName,
+          variables: args.variableValues,
+          costTable,
+          isAbstract: abstractTypesOf(args.schema),
+        });
       if (largestLookup && largestLookup.entries > MAX_LOOKUP_ENTRIES) {
         const message = `${largestLookup.field} takes at most ${MAX_LOOKUP_ENTRIES} entries, got ${largestLookup.entries}.`;
         setResultAndStopExecution({ errors: [new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { spec: true, status: 400 } } })] });
@@ -45,6 +49,13 @@ export function useUpstreamBudget(budget: Budget, costTable: CostTable = DEFAULT
       });
     },
   };
+}
+
+/** The estimate made at start-up for a prepared document's operation, if there is one for this name and cost table. */
+function preparedEstimate(document: DocumentNode, operationName: string | null | undefined, costTable: CostTable): OperationEstimate | undefined {
+  const prepared = preparedOf(document);
+  if (prepared === undefined || prepared.costTable !== costTable) return undefined;
+  return prepared.estimates?.get(operationName ?? undefined);
 }
 
 /** The schema's answer to "is this type condition abstract?", remembered per schema. */

@@ -15,8 +15,9 @@ const run = promisify(execFile);
 /** The manifest `npm run codegen` writes from operations/ with the client preset. */
 const MANIFEST = 'examples/generated/persisted-documents.json';
 
-describe('the example client (client preset, documents sent by id) against a gateway that runs only its manifest', () => {
-  const harness = useHarness({ config: { persistedDocuments: MANIFEST, trustedDocumentsOnly: true } });
+// With and without the fast path for the manifest's documents (TRUSTED_DOCUMENTS_FAST_PATH): the same expectations hold.
+describe.each([true, false])('the example client (client preset, documents sent by id) against a gateway that runs only its manifest (TRUSTED_DOCUMENTS_FAST_PATH=%s)', (trustedDocumentsFastPath) => {
+  const harness = useHarness({ config: { persistedDocuments: MANIFEST, trustedDocumentsOnly: true, trustedDocumentsFastPath } });
   const execute = () => createPersistedExecutor(`${harness.url}/graphql`, { ...CALLER });
 
   async function example(args: string[], gatewayUrl = `${harness.url}/graphql`): Promise<string> {

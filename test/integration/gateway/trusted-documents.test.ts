@@ -15,7 +15,9 @@ import { useHarness } from '../../support/use-harness.js';
  * Trusted documents (PERSISTED_DOCUMENTS, TRUSTED_DOCUMENTS_ONLY) on the real gateway in
  * front of the real sample upstream: documents named by id in every way clients send
  * one, refusals before any upstream call, the live tail over SSE and WebSocket, and the
- * manifest's names in the log and /metrics.
+ * manifest's names in the log and /metrics. Each gateway with a manifest runs with the
+ * fast path for its documents (TRUSTED_DOCUMENTS_FAST_PATH) and without it: the same
+ * expectations hold both ways.
  */
 
 const RECENT_FAILURES = 'query RecentFailures { auditLogs(first: 3, filter: { status: FAILED }) { totalCount nodes { id status } } }';
@@ -35,6 +37,7 @@ writeFileSync(
     ],
   }),
 );
+const FAST_PATH = [true, false];
 const ACCEPT_GRAPHQL_RESPONSE = 'application/graphql-response+json';
 const UNTRUSTED = '{ auditLogs(first: 1) { totalCount } }';
 
@@ -56,8 +59,8 @@ async function counting<T>(h: Harness, act: () => Promise<T>): Promise<{ result:
   return { result, upstreamCalls: h.sample.requests.length - before };
 }
 
-describe('TRUSTED_DOCUMENTS_ONLY=true with an Apollo persisted query manifest', () => {
-  const h = useHarness({ config: { persistedDocuments: MANIFEST, trustedDocumentsOnly: true, tailPollMs: 250 } });
+describe.each(FAST_PATH)('TRUSTED_DOCUMENTS_ONLY=true with an Apollo persisted query manifest (TRUSTED_DOCUMENTS_FAST_PATH=%s)', (trustedDocumentsFastPath) => {
+  const h = useHarness({ config: { persistedDocuments: MANIFEST, trustedDocumentsOnly: true, trustedDocumentsFastPath, tailPollMs: 250 } });
   const open: Array<{ close(): void }> = [];
   afterEach(() => {
     for (const stream of open.splice(0)) stream.close();
@@ -247,8 +250,8 @@ describe('TRUSTED_DOCUMENTS_ONLY=true with an Apollo persisted query manifest', 
   });
 });
 
-describe('PERSISTED_DOCUMENTS without TRUSTED_DOCUMENTS_ONLY', () => {
-  const h = useHarness({ config: { persistedDocuments: MANIFEST } });
+describe.each(FAST_PATH)('PERSISTED_DOCUMENTS without TRUSTED_DOCUMENTS_ONLY (TRUSTED_DOCUMENTS_FAST_PATH=%s)', (trustedDocumentsFastPath) => {
+  const h = useHarness({ config: { persistedDocuments: MANIFEST, trustedDocumentsFastPath } });
 
   it('runs documents by id and any other document as before; an unknown id is still PERSISTED_QUERY_NOT_FOUND', async () => {
     const byId = await post(h, { documentId: sha256(RECENT_FAILURES) });
@@ -262,8 +265,8 @@ describe('PERSISTED_DOCUMENTS without TRUSTED_DOCUMENTS_ONLY', () => {
   });
 });
 
-describe('TRUSTED_DOCUMENTS_ONLY=true with INTROSPECTION=false', () => {
-  const h = useHarness({ config: { persistedDocuments: MANIFEST, trustedDocumentsOnly: true, introspection: false } });
+describe.each(FAST_PATH)('TRUSTED_DOCUMENTS_ONLY=true with INTROSPECTION=false (TRUSTED_DOCUMENTS_FAST_PATH=%s)', (trustedDocumentsFastPath) => {
+  const h = useHarness({ config: { persistedDocuments: MANIFEST, trustedDocumentsOnly: true, trustedDocumentsFastPath, introspection: false } });
 
   it('refuses introspection as before, and still runs the manifest', async () => {
     const introspection = await h.graphql('{ __schema { queryType { name } } }');
