@@ -92,10 +92,7 @@ export function serveWebSockets(server: Server, gateway: Gateway): WebSocketTran
         return true;
       },
       async onSubscribe(ctx, id, params) {
-        const query = persistedText(gateway, params);
-        if (typeof query !== 'string') return [query];
         const abort = new AbortController();
-        ctx.extra.operations!.set(id, abort);
         const { caller, request: upgrade } = ctx.extra;
         // The request the operation's context is built from: the socket's caller and correlation headers, aborted when it ends.
         const request = new Request(`http://websocket${gateway.graphqlEndpoint}`, {
@@ -103,23 +100,42 @@ export function serveWebSockets(server: Server, gateway: Gateway): WebSocketTran
           headers: forwardable({ ...upgrade.headers, authorization: caller!.authorization!, 'x-tenant': caller!.tenant! }),
           signal: abort.signal,
         });
-        const { schema, execute, subscribe, contextFactory, parse, validate } = gateway.getEnveloped({ request, params });
-        const document = parse(query);
-        const errors = validate(schema, document);
-        if (errors.length > 0) {
-          // Refused before it ran: graphql-ws sends the errors and calls no onComplete.
-          ctx.extra.operations!.delete(id);
-          return errors;
+        // Reported as over HTTP: opened as its parameters are read, finished with its result (onOperation) or its refusal.
+        gateway.operations.open(request, params.operationName);
+        const query = persistedText(gateway, params);
+        if (typeof query !== 'string') {
+          gateway.operations.finish(request, { errors: [query] });
+          return [query];
         }
-        const args: ExecutionArgs = {
-          schema,
-          document,
-          operationName: params.operationName,
-          variableValues: params.variables,
-          contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
-        };
-        return args;
+        ctx.extra.operations!.set(id, abort);
+        try {
+          const { schema, execute, subscribe, contextFactory, parse, validate } = gateway.getEnveloped({ request, params });
+          const document = parse(query);
+          const errors = validate(schema, document);
+          if (errors.length > 0) {
+            // Refused before it ran: graphql-ws sends the errors and calls no onComplete.
+            ctx.extra.operations!.delete(id);
+            gateway.operations.finish(request, { errors });
+            return errors;
+          }
+          const args: ExecutionArgs = {
+            schema,
+            document,
+            operationName: params.operationName,
+            variableValues: params.variables,
+            contextValue: await contextFactory(),
+            rootValue: { execute, subscribe },
+          };
+          return args;
+        } catch (err) {
+          // Not run (a document that does not parse, say): reported as failed, then graphql-ws handles the throw as before.
+          gateway.operations.finish(request, { errors: [err] });
+          throw err;
+        }
+      },
+      onOperation(_ctx, _id, _params, args, result) {
+        const request = (args.contextValue as { request?: Request }).request;
+        if (request) gateway.operations.finish(request, result);
       },
       execute: (args) => (args.rootValue as { execute: (args: ExecutionArgs) => unknown }).execute(args) as never,
       subscribe: (args) => (args.rootValue as { subscribe: (args: ExecutionArgs) => unknown }).subscribe(args) as never,
