@@ -21,8 +21,11 @@ export const SUCCESS: ScopedOutcome = { tenant: 'success', upstream: 'success' }
 export type Rejection = 'tenant' | 'upstream';
 
 export interface Breakers {
-  /** Admits a call of these credentials, or names the breaker that fails it fast. */
-  tryAcquire(headers: Pick<ForwardedHeaders, 'tenant' | 'authorization'>): { settle(outcome: ScopedOutcome): void } | Rejection;
+  /**
+   * Admits a call of these credentials, or names the breaker that fails it fast. `key` is
+   * their `callerKey`, when the caller has it already (it is a SHA-256 of the credentials).
+   */
+  tryAcquire(headers: Pick<ForwardedHeaders, 'tenant' | 'authorization'>, key?: string): { settle(outcome: ScopedOutcome): void } | Rejection;
   upstreamPhase(): BreakerPhase;
   /** Failed calls in the upstream-wide breaker's window. */
   upstreamFailures(): number;
@@ -70,10 +73,10 @@ export function createBreakers({ config, clock = Date.now, onChange, maxTenants 
   }
 
   return {
-    tryAcquire(headers) {
+    tryAcquire(headers, key) {
       const wide = upstream.tryAcquire();
       if (!wide) return 'upstream';
-      const own = tenantBreaker(callerKey(headers)).tryAcquire();
+      const own = tenantBreaker(key ?? callerKey(headers)).tryAcquire();
       if (!own) {
         wide.settle('neutral');
         return 'tenant';
