@@ -23,8 +23,9 @@ export const RESERVATION_TTL_MS = 30_000;
 
 export function useSingleConnectionSse({ endpoint, maxReservations }: { endpoint: string; maxReservations: number }): Plugin {
   const waiting = new Map<string, ReturnType<typeof setTimeout>>();
+  // The URL is parsed only when it has a query: every request at the endpoint asks for the token.
   const tokenOf = (request: { url: string; headers: { get(name: string): string | null | undefined } }): string | null =>
-    request.headers.get(TOKEN_HEADER) ?? new URL(request.url, 'http://gateway').searchParams.get(TOKEN_PARAM);
+    request.headers.get(TOKEN_HEADER) ?? (request.url.includes('?') ? new URL(request.url, 'http://gateway').searchParams.get(TOKEN_PARAM) : null);
   /** graphql-sse's refusal: a body and its init. */
   const refusal = (status: number, code: string, message: string, headers: Record<string, string> = {}): [string, { status: number; statusText: string; headers: Record<string, string> }] => [
     JSON.stringify({ errors: [{ message, extensions: { code } }] }),
