@@ -47,6 +47,8 @@ type SocketExtra = {
   caller?: CallerHeaders;
   /** One per running operation of the socket: aborted when it completes or the socket closes. */
   operations?: Map<string, AbortController>;
+  /** The request of each operation not yet reported (see `gateway.operations`). */
+  reporting?: Map<string, Request>;
 };
 
 /** The value of `name` in the payload, its key matched without regard to case, when it is a string. */
@@ -88,6 +90,7 @@ export function serveWebSockets(server: Server, gateway: Gateway): WebSocketTran
         }
         ctx.extra.caller = caller;
         ctx.extra.operations = new Map();
+        ctx.extra.reporting = new Map();
         open.add(ctx.extra);
         return true;
       },
@@ -102,9 +105,14 @@ export function serveWebSockets(server: Server, gateway: Gateway): WebSocketTran
         });
         // Reported as over HTTP: opened as its parameters are read, finished with its result (onOperation) or its refusal.
         gateway.operations.open(request, params.operationName);
+        ctx.extra.reporting!.set(id, request);
+        const finish = (result: unknown): void => {
+          ctx.extra.reporting!.delete(id);
+          gateway.operations.finish(request, result);
+        };
         const query = persistedText(gateway, params);
         if (typeof query !== 'string') {
-          gateway.operations.finish(request, { errors: [query] });
+          finish({ errors: [query] });
           return [query];
         }
         ctx.extra.operations!.set(id, abort);
@@ -115,7 +123,7 @@ export function serveWebSockets(server: Server, gateway: Gateway): WebSocketTran
           if (errors.length > 0) {
             // Refused before it ran: graphql-ws sends the errors and calls no onComplete.
             ctx.extra.operations!.delete(id);
-            gateway.operations.finish(request, { errors });
+            finish({ errors });
             return errors;
           }
           const args: ExecutionArgs = {
@@ -129,13 +137,20 @@ export function serveWebSockets(server: Server, gateway: Gateway): WebSocketTran
           return args;
         } catch (err) {
           // Not run (a document that does not parse, say): reported as failed, then graphql-ws handles the throw as before.
-          gateway.operations.finish(request, { errors: [err] });
+          finish({ errors: [err] });
           throw err;
         }
       },
-      onOperation(_ctx, _id, _params, args, result) {
-        const request = (args.contextValue as { request?: Request }).request;
+      onOperation(ctx, id, _params, _args, result) {
+        const request = ctx.extra.reporting?.get(id);
+        ctx.extra.reporting?.delete(id);
         if (request) gateway.operations.finish(request, result);
+      },
+      // graphql-ws refusing an operation itself (no operation of that name in the document, say): reported with its errors.
+      onError(ctx, id, _params, errors) {
+        const request = ctx.extra.reporting?.get(id);
+        ctx.extra.reporting?.delete(id);
+        if (request) gateway.operations.finish(request, { errors });
       },
       execute: (args) => (args.rootValue as { execute: (args: ExecutionArgs) => unknown }).execute(args) as never,
       subscribe: (args) => (args.rootValue as { subscribe: (args: ExecutionArgs) => unknown }).subscribe(args) as never,

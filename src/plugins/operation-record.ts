@@ -40,6 +40,7 @@ export interface OperationReporter {
  */
 export interface OperationReporting {
   open(request: Request, operationName: unknown): void;
+  /** Reports the operation; once: later calls for the same record do nothing. */
   finish(request: Request, result: unknown): void;
 }
 
@@ -60,7 +61,8 @@ export function createOperationReporting(reporters: readonly OperationReporter[]
     finish(request, result) {
       const state = requestState(request);
       const record = state.record;
-      if (!record) return;
+      if (!record || record.finished) return;
+      record.finished = true;
       const operation: FinishedOperation = { request, state, record, result, summary: summarizeResult(result) };
       for (const reporter of reporters) reporter.finished(operation);
     },

@@ -162,4 +162,16 @@ describe('operations over WebSocket are reported as over HTTP', () => {
     expect(comparableSpan(spanOf(overWs)[0])).toEqual(comparableSpan(spanOf(overHttp)[0]));
     expect(spanOf(overWs)[0]!.name).toBe('subscription WsReportedTail');
   });
+
+  it('reports an operation that cannot run (no operation of that name), and leaves none in flight', async () => {
+    const correlationId = randomUUID();
+    // The socket is closed for it (4500), as it was before such operations were reported.
+    await new Promise<unknown>((resolve) => {
+      webSocketClient(correlationId).subscribe({ query: QUERY, operationName: 'NoSuchOperation' }, { next: () => {}, error: resolve, complete: () => resolve('completed') });
+    });
+    await until(() => lineOf(correlationId).length > 0 && spanOf(correlationId).length > 0, 'the refused operation to be reported');
+    expect(lineOf(correlationId)).toHaveLength(1);
+    expect(lineOf(correlationId)[0]).toMatchObject({ operationName: 'NoSuchOperation', outcome: 'error' });
+    expect(sample(await scrape(), 'gateway_operations_in_flight')).toBe(0);
+  });
 });
