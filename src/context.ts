@@ -49,7 +49,9 @@ export function createContextFactory(services: GatewayServices) {
     const budget = createOperationBudget(services.budget);
     // The operation span's W3C context: each upstream call continues the caller's trace.
     const trace = state.trace?.headers ?? {};
-    const headers = (): ForwardedHeaders => ({ ...requireCaller(caller, correlationId), ...trace });
+    // The same for every call of the operation: checked and put together once (missing credentials throw every time).
+    let forwarded: ForwardedHeaders | undefined;
+    const headers = (): ForwardedHeaders => (forwarded ??= { ...requireCaller(caller, correlationId), ...trace });
     const requireHeaders = (): void => void headers();
 
     const calls = new Map<string, Promise<UpstreamPage>>();

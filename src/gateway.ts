@@ -21,10 +21,10 @@ import { useSubscriptionTransports } from './plugins/use-subscription-transports
 import { useTrustedDocuments } from './plugins/use-trusted-documents.js';
 import { useUpstreamBudget } from './plugins/use-upstream-budget.js';
 import { createMetrics, type GatewayMetrics } from './observability/metrics.js';
-import { useOperationRecord } from './plugins/operation-record.js';
-import { useMetrics } from './plugins/use-metrics.js';
-import { useOperationLog } from './plugins/use-operation-log.js';
-import { useTracing } from './plugins/use-tracing.js';
+import { createOperationReporting, useOperationRecord, type OperationReporting } from './plugins/operation-record.js';
+import { operationMetricsReporter, useMetrics } from './plugins/use-metrics.js';
+import { operationLogReporter } from './plugins/use-operation-log.js';
+import { operationTracingReporter } from './plugins/use-tracing.js';
 import { propagatingTracer, type SpanStarter } from './observability/tracing.js';
 import { schema } from './schema/index.js';
 import { createGraphiQLRenderer, graphiqlOptions, type RecordedQueryWindow } from './graphiql/page.js';
@@ -94,6 +94,8 @@ export type Gateway = YogaServerInstance<Record<string, unknown>, GatewayContext
   close(): void;
   /** The manifest the gateway serves, for transports that read their own parameters (WebSocket). */
   trustedDocuments: TrustedDocuments | undefined;
+  /** The log line, metrics and span of each operation, for transports that run operations outside yoga's request handling (WebSocket, single-connection SSE). */
+  operations: OperationReporting;
 };
 
 /** Where every transport of GraphQL is served. */
@@ -117,6 +119,7 @@ export function createGateway({
   const cursors = createCursorCodec(config.cursorSecret);
   const budget = { calls: config.budgetCalls, items: config.budgetItems };
   const prepared = trustedDocuments && config.trustedDocumentsFastPath ? createPreparedDocuments(trustedDocuments) : undefined;
+  const operations = createOperationReporting([operationLogReporter(logger), operationMetricsReporter(metrics), operationTracingReporter(tracer)]);
   const tail = createTailHub({ settings: config, upstream, cursors, cursorSecret: config.cursorSecret, logger, registry: metrics.registry, time, lease: shared?.lease, fanOut: shared?.fanOut });
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
@@ -143,12 +146,10 @@ export function createGateway({
     },
     plugins: [
       useCorrelationId(),
-      // The record first: the log line, the metrics and the span read it.
-      useOperationRecord(),
-      useOperationLog(logger),
+      // The record first: the log line, the metrics and the span report it.
+      useOperationRecord(operations),
       // With METRICS_PORT set, main.ts serves /metrics on that port and the public port does not.
       useMetrics(metrics, { servePath: config.metricsPort === undefined }),
-      useTracing(tracer),
       useReadiness({ upstream, draining }),
       ...(config.graphiql ? [useGraphiQLAssets()] : []),
       useJsonBodiesOnly(),
@@ -159,7 +160,7 @@ export function createGateway({
       useInputErrorCodes(),
       useSubscriptionTransports(),
       // graphql-sse's reservation protocol; a stream reserved and never opened counts like an open live tail.
-      useSingleConnectionSse({ endpoint: GRAPHQL_ENDPOINT, maxReservations: config.tailMax }),
+      useSingleConnectionSse({ endpoint: GRAPHQL_ENDPOINT, maxReservations: config.tailMax, operations }),
       // After every request parser, so it bounds whichever one is chosen.
       useBodyLimit(config.bodyLimitBytes),
       // After every plugin that adds validation rules (it keys validation results by them).
@@ -171,7 +172,7 @@ export function createGateway({
       useCompression(),
     ],
   });
-  return Object.assign(yoga, { close: () => tail.close(), trustedDocuments });
+  return Object.assign(yoga, { close: () => tail.close(), trustedDocuments, operations });
 }
 
 /** Request headers a browser may always send: the caller's credentials, the body's type, correlation and trace context. */

@@ -2,12 +2,13 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { ExecutionArgs, GraphQLError } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
+import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { credentialProblem, type CallerHeaders } from './caller.js';
-import type { Gateway } from './gateway.js';
 import { requestState } from './observability/request-state.js';
+import type { OperationReporting } from './plugins/operation-record.js';
 import { prepareOperation, resultForClient } from './plugins/prepare-operation.js';
-import { findRequestedDocument } from './trusted-documents/documents.js';
+import { findRequestedDocument, type TrustedDocuments } from './trusted-documents/documents.js';
 import { persistedQueryNotFound } from './trusted-documents/refusals.js';
 
 /**
@@ -38,6 +39,14 @@ const FLUSH_MS = 1_000;
 /** Ping frames keep idle sockets (and the proxies on their way) open. */
 const KEEP_ALIVE_MS = 12_000;
 
+/** What the transport needs of the gateway (src/gateway.ts builds it): its endpoint, pipeline, manifest and reporting. */
+export interface WebSocketGateway {
+  graphqlEndpoint: string;
+  getEnveloped: YogaServerInstance<Record<string, unknown>, Record<string, unknown>>['getEnveloped'];
+  trustedDocuments: TrustedDocuments | undefined;
+  operations: OperationReporting;
+}
+
 export interface WebSocketTransport {
   /** Closes every socket with 1001, once its completed subscriptions were sent (call after the streams ended). */
   close(): Promise<void>;
@@ -49,6 +58,8 @@ type SocketExtra = {
   caller?: CallerHeaders;
   /** One per running operation of the socket: aborted when it completes or the socket closes. */
   operations?: Map<string, AbortController>;
+  /** The request of each operation not yet reported (see `gateway.operations`). */
+  reporting?: Map<string, Request>;
 };
 
 /** The value of `name` in the payload, its key matched without regard to case, when it is a string. */
@@ -74,7 +85,7 @@ export function socketCaller(payload: Readonly<Record<string, unknown>> | undefi
   };
 }
 
-export function serveWebSockets(server: Server, gateway: Gateway): WebSocketTransport {
+export function serveWebSockets(server: Server, gateway: WebSocketGateway): WebSocketTransport {
   const sockets = new WebSocketServer({ server, path: gateway.graphqlEndpoint });
   const open = new Set<SocketExtra>();
 
@@ -90,14 +101,12 @@ export function serveWebSockets(server: Server, gateway: Gateway): WebSocketTran
         }
         ctx.extra.caller = caller;
         ctx.extra.operations = new Map();
+        ctx.extra.reporting = new Map();
         open.add(ctx.extra);
         return true;
       },
       async onSubscribe(ctx, id, params) {
-        const query = persistedText(gateway, params);
-        if (typeof query !== 'string') return [query];
         const abort = new AbortController();
-        ctx.extra.operations!.set(id, abort);
         const { caller, request: upgrade } = ctx.extra;
         // The request the operation's context is built from: the socket's caller and correlation headers, aborted when it ends.
         const request = new Request(`http://websocket${gateway.graphqlEndpoint}`, {
@@ -105,24 +114,55 @@ export function serveWebSockets(server: Server, gateway: Gateway): WebSocketTran
           headers: forwardable({ ...upgrade.headers, authorization: caller!.authorization!, 'x-tenant': caller!.tenant! }),
           signal: abort.signal,
         });
-        const enveloped = gateway.getEnveloped({ request, params });
-        const { schema, execute, subscribe, contextFactory } = enveloped;
-        const prepared = prepareOperation(enveloped, query, requestState(request).correlationId);
-        if ('errors' in prepared) {
-          // Refused before it ran: graphql-ws sends the errors and calls no onComplete; the socket stays open.
-          ctx.extra.operations!.delete(id);
-          return [...prepared.errors];
-        }
-        const { document } = prepared;
-        const args: ExecutionArgs = {
-          schema,
-          document,
-          operationName: params.operationName,
-          variableValues: params.variables,
-          contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
+        // Reported as over HTTP: opened as its parameters are read, finished with its result (onOperation) or its refusal.
+        gateway.operations.open(request, params.operationName);
+        ctx.extra.reporting!.set(id, request);
+        const finish = (result: unknown): void => {
+          ctx.extra.reporting!.delete(id);
+          gateway.operations.finish(request, result);
         };
-        return args;
+        const query = persistedText(gateway, params);
+        if (typeof query !== 'string') {
+          finish({ errors: [query] });
+          return [query];
+        }
+        ctx.extra.operations!.set(id, abort);
+        try {
+          const enveloped = gateway.getEnveloped({ request, params });
+          const { schema, execute, subscribe, contextFactory } = enveloped;
+          const prepared = prepareOperation(enveloped, query, requestState(request).correlationId);
+          if ('errors' in prepared) {
+            // Refused before it ran: graphql-ws sends the errors and calls no onComplete; the socket stays open.
+            ctx.extra.operations!.delete(id);
+            finish({ errors: prepared.errors });
+            return [...prepared.errors];
+          }
+          const args: ExecutionArgs = {
+            schema,
+            document: prepared.document,
+            operationName: params.operationName,
+            variableValues: params.variables,
+            contextValue: await contextFactory(),
+            rootValue: { execute, subscribe },
+          };
+          return args;
+        } catch (err) {
+          // Not run for a reason of the server's: reported as failed, then graphql-ws handles the throw.
+          ctx.extra.operations!.delete(id);
+          finish({ errors: [err] });
+          throw err;
+        }
+      },
+      onOperation(ctx, id, _params, _args, result) {
+        const request = ctx.extra.reporting?.get(id);
+        ctx.extra.reporting?.delete(id);
+        if (request) gateway.operations.finish(request, result);
+      },
+      // graphql-ws refusing an operation itself (no operation of that name in the document, say): reported with its errors.
+      onError(ctx, id, _params, errors) {
+        const request = ctx.extra.reporting?.get(id);
+        ctx.extra.reporting?.delete(id);
+        if (request) gateway.operations.finish(request, { errors });
       },
       // Results as over HTTP: errors without yoga's HTTP status, with the correlation id.
       onNext: (_ctx, _id, _message, args, result) => resultForClient(result, requestState((args.contextValue as { request: Request }).request).correlationId),
@@ -155,7 +195,7 @@ export function serveWebSockets(server: Server, gateway: Gateway): WebSocketTran
 }
 
 /** The text a subscribe message runs: the manifest's when it names a document by id, else its own; the refusal of an unknown id. */
-function persistedText(gateway: Gateway, params: { query: string; extensions?: unknown }): string | GraphQLError {
+function persistedText(gateway: WebSocketGateway, params: { query: string; extensions?: unknown }): string | GraphQLError {
   if (gateway.trustedDocuments === undefined) return params.query;
   const requested = findRequestedDocument(gateway.trustedDocuments, params as { documentId?: unknown; extensions?: unknown });
   if (requested.kind === 'unknown') return persistedQueryNotFound();

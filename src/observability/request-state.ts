@@ -14,6 +14,8 @@ export interface OperationRecord {
   manifestName?: string;
   /** The context's upstream counter; absent when the operation failed before its context was built. */
   stats: { upstreamCalls: number } | undefined;
+  /** Set once the log line, metrics and span have reported it. */
+  finished?: true;
 }
 
 /** How an operation ended: no errors, errors with some data, or errors alone. */

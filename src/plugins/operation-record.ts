@@ -1,8 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { getOperationAST, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { requestState, type OperationRecord, type Outcome } from '../observability/request-state.js';
-
+import { requestState, type OperationRecord, type Outcome, type RequestState } from '../observability/request-state.js';
 
 export interface ResultSummary {
   outcome: Outcome;
@@ -15,20 +14,70 @@ export function operationRecordOf(request: Request): OperationRecord | undefined
   return requestState(request).record;
 }
 
+/** What the reporters learn of one finished operation; the summary is computed once for all of them. */
+export interface FinishedOperation {
+  request: Request;
+  state: RequestState;
+  record: OperationRecord;
+  /** The processed result: one execution result, or the stream of a subscription. */
+  result: unknown;
+  summary: ResultSummary;
+}
+
+/** One way of reporting operations: the log line, the metrics, the span. */
+export interface OperationReporter {
+  /** When the operation's parameters are read, before its context is built. */
+  started?(request: Request, state: RequestState): void;
+  /** When its result is processed (a subscription: once its stream is set up). */
+  finished(operation: FinishedOperation): void;
+}
+
 /**
- * Opens a record when an operation's parameters are read and fills in what execution
- * learns. The reporting plugins (log, metrics, tracing) read it in `onResultProcess`, so
- * this plugin must come before them in the plugin list.
+ * The one reporting path of every transport: `open` when an operation's parameters are
+ * read, `finish` with its result. HTTP reaches it through `useOperationRecord`, the
+ * WebSocket transport calls it itself (it runs operations outside yoga's request
+ * handling, where `onParams` and `onResultProcess` do not fire).
  */
-export function useOperationRecord(): Plugin<{ stats?: { upstreamCalls: number } }> {
+export interface OperationReporting {
+  open(request: Request, operationName: unknown): void;
+  /** Reports the operation; once: later calls for the same record do nothing. */
+  finish(request: Request, result: unknown): void;
+}
+
+/** Reports to each reporter in order, with the result summarised once. */
+export function createOperationReporting(reporters: readonly OperationReporter[]): OperationReporting {
+  const starting = reporters.filter((reporter) => reporter.started !== undefined);
   return {
-    onParams({ request, params }) {
-      requestState(request).record = {
+    open(request, operationName) {
+      const state = requestState(request);
+      state.record = {
         startedAt: performance.now(),
-        name: typeof params.operationName === 'string' ? params.operationName : undefined,
+        name: typeof operationName === 'string' ? operationName : undefined,
         type: undefined,
         stats: undefined,
       };
+      for (const reporter of starting) reporter.started!(request, state);
+    },
+    finish(request, result) {
+      const state = requestState(request);
+      const record = state.record;
+      if (!record || record.finished) return;
+      record.finished = true;
+      const operation: FinishedOperation = { request, state, record, result, summary: summarizeResult(result) };
+      for (const reporter of reporters) reporter.finished(operation);
+    },
+  };
+}
+
+/**
+ * Opens a record when an operation's parameters are read, fills in what execution
+ * learns, and reports the processed result. It comes before every plugin that reads
+ * the record.
+ */
+export function useOperationRecord(reporting: OperationReporting): Plugin<{ stats?: { upstreamCalls: number } }> {
+  return {
+    onParams({ request, params }) {
+      reporting.open(request, params.operationName);
     },
     // Names the operation once its document is parsed, so a validation failure is named too.
     onValidate({ params, context }) {
@@ -46,6 +95,9 @@ export function useOperationRecord(): Plugin<{ stats?: { upstreamCalls: number }
       const record = request && requestState(request).record;
       if (!record) return;
       record.stats = args.contextValue.stats;
+    },
+    onResultProcess({ request, result }) {
+      reporting.finish(request, result);
     },
   };
 }

@@ -3,7 +3,6 @@ import {
   defaultFieldResolver,
   getLocation,
   getOperationAST,
-  getVariableValues,
   GraphQLError,
   locatedError,
   visit,
@@ -28,8 +27,8 @@ import type { Plugin } from 'graphql-yoga';
  *   `extensions` and no `nodes`, which broke all three.
  * - An error graphql-jit raised itself (a null in a non-null field, a value a scalar
  *   refuses) carries no original error and is masked, as the standard executor's are.
- * - Variables are coerced by graphql-js first; when they do not fit, the standard
- *   executor runs and answers with its own messages.
+ * - Variables are coerced once, by the compiled query; when they do not fit, the
+ *   standard executor runs instead and answers with graphql-js's own messages.
  * - Documents it cannot compile, introspection, federation's `_entities` (a list of
  *   promises, one per key: graphql-jit leaves the entry of a failed key out instead
  *   of null) and anything but a query (mutations, subscriptions) take the standard
@@ -41,12 +40,16 @@ import type { Plugin } from 'graphql-yoga';
  */
 export function useCompiledExecution(queries: CompiledQueries = createCompiledQueries()): Plugin {
   return {
-    onExecute({ args, setExecuteFn }) {
+    onExecute({ args, executeFn, setExecuteFn }) {
       const entry = queries.get(args.schema, args.document, args.operationName);
       if (!entry) return;
-      const coerced = getVariableValues(args.schema, entry.operation.variableDefinitions ?? [], args.variableValues ?? {});
-      if (coerced.errors) return;
-      setExecuteFn(async () => standardErrors(await entry.query.query(args.rootValue, args.contextValue, args.variableValues), entry));
+      setExecuteFn(async (executionArgs) => {
+        const result = entry.query.query(args.rootValue, args.contextValue, args.variableValues);
+        // The compiled query coerces the variables first; when they do not fit it answers
+        // with its errors alone, at once: the standard executor answers instead.
+        if (variablesRefused(result)) return executeFn(executionArgs);
+        return standardErrors(await result, entry);
+      });
     },
   };
 }
@@ -141,6 +144,11 @@ function fieldsByLocation(document: DocumentNode): Map<string, FieldNode> {
     },
   });
   return fields;
+}
+
+/** graphql-jit's answer to variables that do not coerce: `errors` without `data`, never a promise (an execution always has `data`). */
+function variablesRefused(result: ExecutionResult | Promise<ExecutionResult>): boolean {
+  return typeof (result as { then?: unknown }).then !== 'function' && !('data' in result);
 }
 
 /** The result with each error made as the standard executor makes it, `errors` first as it puts them. */

@@ -1,16 +1,13 @@
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { METRICS_PATH } from '../observability/metrics-endpoint.js';
-import { durationMsOf, operationRecordOf, summarizeResult } from './operation-record.js';
+import { durationMsOf, type OperationReporter } from './operation-record.js';
 
 /**
- * Records each operation's duration, outcome and error codes, and serves the registry
- * in Prometheus text format at `/metrics` unless `servePath` is false (METRICS_PORT
- * set: main.ts serves it on that port alone). Reads the operation record, so it comes
- * after `useOperationRecord()` in the plugin list.
+ * Serves the registry in Prometheus text format at `/metrics` unless `servePath` is
+ * false (METRICS_PORT set: main.ts serves it on that port alone).
  */
 export function useMetrics(metrics: GatewayMetrics, { servePath = true }: { servePath?: boolean } = {}): Plugin {
-  const started = new WeakSet<Request>();
   return {
     onRequest({ request, url, endResponse, fetchAPI }) {
       if (!servePath || url.pathname !== METRICS_PATH || request.method !== 'GET') return;
@@ -18,14 +15,19 @@ export function useMetrics(metrics: GatewayMetrics, { servePath = true }: { serv
         endResponse(new fetchAPI.Response(body, { status: 200, headers: { 'content-type': metrics.registry.contentType } }));
       });
     },
-    onParams({ request }) {
+  };
+}
+
+/** Records each operation's duration, outcome and error codes, and the operations in flight. */
+export function operationMetricsReporter(metrics: GatewayMetrics): OperationReporter {
+  const started = new WeakSet<Request>();
+  return {
+    started(request) {
       started.add(request);
       metrics.operationStarted();
     },
-    onResultProcess({ request, result }) {
-      const record = operationRecordOf(request);
-      if (!record || !started.delete(request)) return;
-      const { outcome, errorCodes } = summarizeResult(result);
+    finished({ request, record, summary: { outcome, errorCodes } }) {
+      if (!started.delete(request)) return;
       metrics.operationFinished({ operationName: record.name, outcome, durationMs: durationMsOf(record), errorCodes });
     },
   };

@@ -1,11 +1,8 @@
 import type { ExecutionResult } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
 import { pino } from 'pino';
 import { causeOfMaskedError, withheldFromClients } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
-import { requestState } from '../observability/request-state.js';
-import { durationMsOf, operationRecordOf, summarizeResult, type ResultSummary } from './operation-record.js';
-import { traceIdOf } from './use-tracing.js';
+import { durationMsOf, type OperationReporter, type ResultSummary } from './operation-record.js';
 
 /** Longest client-sent operation name a log line repeats (names of executed operations are already bounded by parsing). */
 const MAX_LOGGED_NAME = 100;
@@ -13,29 +10,25 @@ const MAX_LOGGED_NAME = 100;
 /**
  * One log line per GraphQL operation: correlation id, operation name and type, duration,
  * upstream calls made, outcome and error codes (and the trace id, to jump to the trace).
- * Reads the operation record, so it comes after `useOperationRecord()` in the plugin list.
  */
-export function useOperationLog(parent: Logger): Plugin {
+export function operationLogReporter(parent: Logger): OperationReporter {
   // The line's fields are fixed and carry no header values, so it skips the wildcard
   // redaction of the root logger, which costs several times the rest of the line.
   const logger = parent.child({}, { redact: [] });
   return {
-    onResultProcess({ request, result }) {
-      const record = operationRecordOf(request);
-      if (!record) return;
-      const summary = summarizeResult(result);
+    finished({ state, record, result, summary }) {
       const level = levelFor(summary);
       if (!logger.isLevelEnabled(level)) return;
       logger[level](
         {
-          correlationId: requestState(request).correlationId,
+          correlationId: state.correlationId,
           operationName: record.name?.slice(0, MAX_LOGGED_NAME) ?? null,
           operationType: record.type ?? null,
           durationMs: Math.round(durationMsOf(record) * 10) / 10,
           upstreamCalls: record.stats?.upstreamCalls ?? 0,
           outcome: summary.outcome,
           errorCodes: summary.errorCodes,
-          traceId: traceIdOf(request),
+          traceId: state.trace?.span.spanContext().traceId,
           ...withheldFromClients(result),
           ...(level === 'error' ? { unexpected: maskedCauses(result) } : {}),
         },

@@ -4,6 +4,7 @@ import { createHandler } from 'graphql-sse/lib/use/fetch';
 import type { Plugin } from 'graphql-yoga';
 import { credentialProblem } from '../caller.js';
 import { requestState } from '../observability/request-state.js';
+import type { OperationReporting } from './operation-record.js';
 import { prepareOperation, resultForClient } from './prepare-operation.js';
 
 /**
@@ -27,11 +28,12 @@ const TOKEN_PARAM = 'token';
 /** How long a reserved stream waits for its `GET`. */
 export const RESERVATION_TTL_MS = 30_000;
 
-export function useSingleConnectionSse({ endpoint, maxReservations }: { endpoint: string; maxReservations: number }): Plugin {
+export function useSingleConnectionSse({ endpoint, maxReservations, operations }: { endpoint: string; maxReservations: number; operations: OperationReporting }): Plugin {
   const waiting = new Map<string, ReturnType<typeof setTimeout>>();
   type Incoming = { url: string; headers: { get(name: string): string | null | undefined } };
+  // The URL is parsed only when it has a query: every request at the endpoint asks for the token.
   const tokenOf = (request: Incoming): string | null =>
-    request.headers.get(TOKEN_HEADER) ?? new URL(request.url, 'http://gateway').searchParams.get(TOKEN_PARAM);
+    request.headers.get(TOKEN_HEADER) ?? (request.url.includes('?') ? new URL(request.url, 'http://gateway').searchParams.get(TOKEN_PARAM) : null);
   /** graphql-sse's refusal: a body and its init. */
   const refusal = (status: number, code: string, message: string, headers: Record<string, string> = {}): [string, { status: number; statusText: string; headers: Record<string, string> }] => [
     JSON.stringify({ errors: [{ message, extensions: { code } }] }),
@@ -65,9 +67,14 @@ export function useSingleConnectionSse({ endpoint, maxReservations }: { endpoint
         {
           authenticate,
           async onSubscribe(request, params) {
+            // Reported as over HTTP: the log line, metrics and span of the operation's POST.
+            operations.open(request.raw, params.operationName);
             const enveloped = yoga.getEnveloped({ ...serverContexts.get(request.raw), request: request.raw, params });
             const prepared = prepareOperation(enveloped, params.query, requestState(request.raw).correlationId);
-            if ('errors' in prepared) return once({ errors: prepared.errors });
+            if ('errors' in prepared) {
+              operations.finish(request.raw, { errors: prepared.errors });
+              return once({ errors: prepared.errors });
+            }
             const args: ExecutionArgs = {
               schema: enveloped.schema,
               document: prepared.document,
@@ -77,6 +84,7 @@ export function useSingleConnectionSse({ endpoint, maxReservations }: { endpoint
             };
             const run = getOperationAST(prepared.document, params.operationName)?.operation === 'subscription' ? enveloped.subscribe : enveloped.execute;
             const result = (await run(args)) as ExecutionResult | AsyncIterable<ExecutionResult>;
+            operations.finish(request.raw, result);
             // graphql-sse takes a plain result only when it has `data`: any result goes as a stream of one.
             return Symbol.asyncIterator in result ? result : once(result);
           },

@@ -1,6 +1,5 @@
 import type { Dispatcher, Pool } from 'undici';
 import { GatewayError } from '../errors.js';
-import { callerKey } from '../model/caller.js';
 import type { UpstreamDialect } from '../model/dialect.js';
 import type { UpstreamPage } from '../model/audit-log.js';
 import { NEUTRAL, type ScopedOutcome } from './breakers.js';
@@ -43,10 +42,14 @@ const MAX_UNKNOWN_STATUS_SAMPLES = 5;
 /** Failures of our own pool (closed at shutdown), not of the upstream. */
 const OWN_FAILURE_CODES = new Set(['UND_ERR_CLOSED', 'UND_ERR_DESTROYED', 'UND_ERR_ABORTED']);
 
-/** One upstream request: slot, send, read, decode (200) or classify the status. Never throws. */
+/**
+ * One upstream request: slot, send, read, decode (200) or classify the status. Never
+ * throws. `caller` is the `callerKey` of the request's credentials, which the tenant's
+ * fair share of the slots keys on.
+ */
 export function createAttempt(parts: AttemptParts) {
-  return async function attemptOnce(path: string, request: ListAuditLogsRequest, signal: AbortSignal, remainingMs: number): Promise<AttemptResult> {
-    const slot = await acquireSlot(parts.limiter, signal, remainingMs, parts.maxQueueMs, callerKey(request.headers));
+  return async function attemptOnce(path: string, request: ListAuditLogsRequest, caller: string, signal: AbortSignal, remainingMs: number): Promise<AttemptResult> {
+    const slot = await acquireSlot(parts.limiter, signal, remainingMs, parts.maxQueueMs, caller);
     if (!slot.ok) return { ok: false, error: slot.error, failure: { kind: 'final' }, outcome: NEUTRAL, notSent: true, ...(slot.queueTimeout ? { queueTimeout: true as const } : {}) };
     let status: number | undefined;
     try {

@@ -21,8 +21,11 @@ export const SUCCESS: ScopedOutcome = { tenant: 'success', upstream: 'success' }
 export type Rejection = 'tenant' | 'upstream';
 
 export interface Breakers {
-  /** Admits a call of these credentials, or names the breaker that fails it fast. */
-  tryAcquire(headers: Pick<ForwardedHeaders, 'tenant' | 'authorization'>): { settle(outcome: ScopedOutcome): void } | Rejection;
+  /**
+   * Admits a call of these credentials, or names the breaker that fails it fast. `key` is
+   * their `callerKey`, when the caller has it already (it is a SHA-256 of the credentials).
+   */
+  tryAcquire(headers: Pick<ForwardedHeaders, 'tenant' | 'authorization'>, key?: string): { settle(outcome: ScopedOutcome): void } | Rejection;
   upstreamPhase(): BreakerPhase;
   /** Failed calls in the upstream-wide breaker's window. */
   upstreamFailures(): number;
@@ -70,10 +73,10 @@ export function createBreakers({ config, clock = Date.now, onChange, maxTenants 
   }
 
   return {
-    tryAcquire(headers) {
+    tryAcquire(headers, key) {
       const wide = upstream.tryAcquire();
       if (!wide) return 'upstream';
-      const own = tenantBreaker(callerKey(headers)).tryAcquire();
+      const own = tenantBreaker(key ?? callerKey(headers)).tryAcquire();
       if (!own) {
         wide.settle('neutral');
         return 'tenant';
@@ -198,9 +201,21 @@ function slide(window: readonly WindowedOutcome[], added: WindowedOutcome, now: 
   const windowMs = config.windowMs ?? BREAKER_WINDOW.windowMs;
   // Never smaller than the minimum it decides on: a larger BREAKER_MINIMUM_CALLS must not switch the breaker off.
   const windowSize = Math.max(config.windowSize ?? BREAKER_WINDOW.windowSize, config.minimumCalls ?? BREAKER_WINDOW.minimumCalls);
-  const kept = window.filter((entry) => now - entry.at < windowMs);
-  kept.push(added);
-  return kept.length > windowSize ? kept.slice(kept.length - windowSize) : kept;
+  // One array of the final size (this runs for two breakers on every call): the entries
+  // still inside windowMs, less the oldest of them beyond windowSize, then `added`.
+  let current = 0;
+  for (const entry of window) if (now - entry.at < windowMs) current++;
+  let skip = Math.max(0, current + 1 - windowSize);
+  if (skip > current) return []; // a window of no calls keeps none, not even `added`
+  const kept = new Array<WindowedOutcome>(current + 1 - skip);
+  let at = 0;
+  for (const entry of window) {
+    if (!(now - entry.at < windowMs)) continue;
+    if (skip > 0) skip--;
+    else kept[at++] = entry;
+  }
+  kept[at] = added;
+  return kept;
 }
 
 function tripped(window: readonly WindowedOutcome[], config: BreakerConfig): boolean {

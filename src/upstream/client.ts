@@ -105,12 +105,13 @@ export function createUpstreamClient(settings: UpstreamClientSettings, deps: Ups
     const path = `${basePath}?${buildSearchParams(request.query, request.window, dialect)}`;
     const deadline = startDeadline(timeoutMs, request.signal);
     if (deadline.signal.aborted) throw errorForTransportFailure(deadline.signal.reason);
+    // Hashed once per call: the cool-downs, the breaker, the rate limit and every attempt's slot key on it.
     const caller = callerKey(request.headers);
     // A 429's Retry-After holds the caller's calls, on every replica, until the time has passed.
     const coolingMs = await cooldowns.remainingMs(caller);
     if (coolingMs > 0) throw rateLimited(coolingMs, 'Too many requests to the audit-log service; retry later.');
 
-    const admission = breakers.tryAcquire(request.headers);
+    const admission = breakers.tryAcquire(request.headers, caller);
     if (typeof admission === 'string') {
       totals.breakerRejections++;
       throw new GatewayError('UPSTREAM_UNAVAILABLE', 'The audit-log service is failing; calls to it are paused briefly.');
@@ -126,7 +127,7 @@ export function createUpstreamClient(settings: UpstreamClientSettings, deps: Ups
         if (refused) throw last?.error ?? refused;
         await takeTurn(caller, deadline, last?.error);
         const startedAt = performance.now();
-        const result = await attemptOnce(path, request, deadline.signal, deadline.remainingMs());
+        const result = await attemptOnce(path, request, caller, deadline.signal, deadline.remainingMs());
         if (result.ok) {
           report(request, attempt, startedAt, result, undefined);
           outcome = SUCCESS;
