@@ -71,7 +71,8 @@ export async function startSampleUpstream(options: SampleUpstreamOptions = {}): 
   const { port = 0, host = '127.0.0.1', maxRecordedRequests = 10_000 } = options;
   const clock = options.clock ?? shiftedClock(options.now);
   const store = createSampleStore({
-    logs: options.logs ?? generateSeedLogs({ now: new Date(clock()), count: options.count, seed: options.seed, precise: options.precise }),
+    // Seeded at the given `now` itself: the clock has moved on by a millisecond when start-up is slow.
+    logs: options.logs ?? generateSeedLogs({ now: options.now ?? new Date(clock()), count: options.count, seed: options.seed, precise: options.precise }),
     clock,
   });
   const faults = createFaultController(options.faultSeed);
