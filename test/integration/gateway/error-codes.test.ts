@@ -9,7 +9,7 @@ import { useHarness } from '../../support/use-harness.js';
 import { expectNoBearerTokenLeaks } from '../../support/secrecy.js';
 
 /**
- * Every error code of the README's error table, produced by a real fault of a real
+ * Every error code of the error table (docs/errors.md), produced by a real fault of a real
  * upstream and seen through the gateway over HTTP.
  */
 
