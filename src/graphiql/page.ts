@@ -7,17 +7,8 @@ export const SAMPLE_HEADERS = {
   'X-Tenant': 'sample.cloudcockpit.example',
 } as const;
 
-export const DEFAULT_QUERY = /* GraphQL */ `# CloudCockpit audit logs, newest first.
-# Next page: after: "<endCursor>"
-# Newer logs: last: 10, before: "<startCursor>"
-query RecentOrders {
-  auditLogs(
-    first: 10
-    filter: {
-      operations: ["CreateOrder", "CancelSubscription"]
-    }
-  ) {
-    totalCount
+/** The fields both default queries show: one page, its cursors, and what a reader scans for. */
+const PAGE_SELECTION = `    totalCount
     pageInfo {
       hasNextPage
       hasPreviousPage
@@ -31,7 +22,19 @@ query RecentOrders {
       resellerName
       customerName
       userName
+    }`;
+
+export const DEFAULT_QUERY = /* GraphQL */ `# CloudCockpit audit logs, newest first.
+# Next page: after: "<endCursor>"
+# Newer logs: last: 10, before: "<startCursor>"
+query RecentOrders {
+  auditLogs(
+    first: 10
+    filter: {
+      operations: ["CreateOrder", "CancelSubscription"]
     }
+  ) {
+${PAGE_SELECTION}
   }
 }
 `;
@@ -56,21 +59,7 @@ query RecordedPage {
       endDate: ${JSON.stringify(window.endDate)}
     }
   ) {
-    totalCount
-    pageInfo {
-      hasNextPage
-      hasPreviousPage
-      startCursor
-      endCursor
-    }
-    nodes {
-      timestamp
-      operation
-      status
-      resellerName
-      customerName
-      userName
-    }
+${PAGE_SELECTION}
   }
 }
 `;
